@@ -1,0 +1,146 @@
+# SPDX-License-Identifier: MIT
+# Bolt: a tiny type-1 micro-hypervisor for x86-64.
+#
+#   make            build/bolt.efi, build/esp/, build/bolt.img
+#   make run        boot the demo (Bochs, or QEMU/KVM when nested VMX is available)
+#   make run-kvm    boot the demo under QEMU/KVM with -cpu host
+#   make test       host unit tests + Bochs integration tests
+#   make check-cfg  validate every shipped bolt.cfg with the host tool
+
+B := build
+CC := gcc
+HOST_CC := gcc
+OBJCOPY := objcopy
+
+WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wvla -Wmissing-prototypes
+INCS := -I. -Iarch/x86/include -Iinclude
+# The current Xen interface (otherwise xen.h maps sched_op to the 3.0 compat call).
+XEN_DEFS := -D__XEN_INTERFACE_VERSION__=0x00040e00
+
+# --- The hypervisor: a GNU-EFI application -----------------------------------
+EFI_INC := /usr/include/efi
+EFI_LIB := /usr/lib
+EFI_CRT0 := $(EFI_LIB)/crt0-efi-x86_64.o
+EFI_LDS := $(EFI_LIB)/elf_x86_64_efi.lds
+
+# No SSE/x87 in the hypervisor: guest FPU state then never needs saving on exits.
+HV_CFLAGS := $(WARN) $(INCS) $(XEN_DEFS) -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 \
+	-DGNU_EFI_USE_MS_ABI -ffreestanding -fno-stack-protector -fno-stack-check \
+	-fpic -fshort-wchar -mno-red-zone -mgeneral-regs-only -mno-sse -mno-mmx \
+	-maccumulate-outgoing-args -fno-strict-aliasing -fno-builtin -O2 -g \
+	-MMD -MP
+
+HV_SRCS := $(sort $(wildcard boot/*.c arch/x86/*.c core/*.c evtchn/*.c sched/*.c))
+HV_SRCS := $(filter-out arch/x86/asm-offsets.c,$(HV_SRCS))
+HV_ASM := $(sort $(wildcard arch/x86/*.S))
+HV_OBJS := $(HV_SRCS:%.c=$(B)/hv/%.o) $(HV_ASM:%.S=$(B)/hv/%.o) $(B)/hv/font8x16.o
+
+all: $(B)/bolt.efi esp img tools guests
+
+$(B)/hv/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(HV_CFLAGS) -c $< -o $@
+
+$(B)/hv/font8x16.o: $(B)/gen/font8x16.c
+	$(CC) $(HV_CFLAGS) -c $< -o $@
+
+# Struct offsets for the assembly, generated from C (never hand-written).
+$(B)/gen/asm-offsets.h: arch/x86/asm-offsets.c $(wildcard arch/x86/include/arch/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -S $< -o $(B)/gen/asm-offsets.s
+	sed -n 's/.*->\([A-Z0-9_]*\) \$$\{0,1\}\(-\{0,1\}[0-9]*\).*/#define \1 \2/p' \
+		$(B)/gen/asm-offsets.s > $@.tmp && mv $@.tmp $@
+
+$(B)/hv/%.o: %.S $(B)/gen/asm-offsets.h
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(INCS) -I$(B)/gen -D__ASSEMBLY__ -c $< -o $@
+
+$(B)/bolt.so: $(HV_OBJS)
+	ld -nostdlib -znocombreloc -shared -Bsymbolic -T $(EFI_LDS) $(EFI_CRT0) \
+		$(HV_OBJS) -o $@ -L$(EFI_LIB) -lefi -lgnuefi
+
+$(B)/bolt.efi: $(B)/bolt.so
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
+		-j .rela -j .rel.* -j .rela.* -j .reloc --target=efi-app-x86_64 $< $@
+
+-include $(HV_OBJS:.o=.d)
+
+# --- Host tools ---------------------------------------------------------------
+HOST_CFLAGS := $(WARN) $(INCS) $(XEN_DEFS) -DBOLT_HOST -D_DEFAULT_SOURCE -O1 -g
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# Generic modules that compile unchanged on the host (unit tests link them all).
+HOST_SRCS := $(wildcard core/fmt.c core/lib.c core/config.c core/mem.c \
+	boot/elf.c boot/acpi.c arch/x86/ept.c arch/x86/guest_pt.c core/fbcon.c) \
+	$(B)/gen/font8x16.c
+
+tools: $(B)/tools/boltcfg
+
+# The GOP console font, converted at build time from Debian's psf-unifont.
+FONT_PSF := /usr/share/consolefonts/Unifont-APL8x16.psf.gz
+$(B)/tools/psf2c: tools/psf2c.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $< -o $@
+
+$(B)/gen/font8x16.c: $(B)/tools/psf2c $(FONT_PSF)
+	@mkdir -p $(dir $@)
+	gzip -dc $(FONT_PSF) | $(B)/tools/psf2c - $(notdir $(FONT_PSF)) > $@.tmp && mv $@.tmp $@
+
+$(B)/tools/boltcfg: tools/boltcfg.c core/config.c core/fmt.c core/lib.c $(wildcard core/*.h)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) tools/boltcfg.c core/config.c core/fmt.c core/lib.c -o $@
+
+# --- Guests -------------------------------------------------------------------
+-include guests/guests.mk
+
+# --- ESP tree and disk image -------------------------------------------------
+CONFIGS := $(wildcard configs/*.cfg)
+DEMO_CFG ?= configs/demo.cfg
+
+esp: $(B)/bolt.efi guests
+	@rm -rf $(B)/esp && mkdir -p $(B)/esp/EFI/BOOT
+	cp $(B)/bolt.efi $(B)/esp/EFI/BOOT/BOOTX64.EFI
+	cp $(DEMO_CFG) $(B)/esp/bolt.cfg
+	cp $(GUEST_ELFS) $(B)/esp/
+
+img: esp
+	tools/mkimg.sh $(B)/esp $(B)/bolt.img
+
+# --- Tests --------------------------------------------------------------------
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%)
+
+$(B)/unit/%: tests/unit/%.c tests/unit/unit.c tests/unit/unit.h $(HOST_SRCS) $(wildcard core/*.h boot/*.h arch/x86/include/arch/*.h)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN) -Itests/unit $< tests/unit/unit.c $(HOST_SRCS) -o $@
+
+unit-bins: $(UNIT_BINS)
+
+unit: unit-bins
+	@tests/run-unit.sh $(UNIT_BINS)
+
+deps:
+	@tools/deps.sh
+
+test: deps
+	$(MAKE) all unit-bins
+	tests/run-all.sh
+
+run: deps
+	$(MAKE) all
+	tools/run.sh
+
+run-kvm: deps
+	$(MAKE) all
+	tools/run.sh --kvm
+
+check-cfg: tools
+	@for f in $(CONFIGS); do $(B)/tools/boltcfg check $$f || exit 1; done
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all esp img tools guests unit unit-bins deps test run run-kvm check-cfg clean
+.DELETE_ON_ERROR:

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Control-register and XSETBV exits. The guest owns CR0/CR4 except the bits
+ * VMX fixes (the guest/host masks in vmx.c); a write that touches those
+ * bits exits here (SDM 25.6.6, 28.1.3). Guests see their own values through
+ * the read shadows, and may never set CR4.VMXE.
+ */
+#include "arch/exits.h"
+#include "arch/vmcs.h"
+#include "arch/vmx.h"
+#include "arch/vmx_setup.h"
+#include "arch/x86.h"
+#include "core/console.h"
+#include "core/guest.h"
+#include "core/pcpu.h"
+
+static uint64_t *gpr(struct guest_regs *regs, unsigned n)
+{
+	/* struct guest_regs follows the SDM register numbering; slot 4 (RSP) is in the VMCS. */
+	return &((uint64_t *)regs)[n];
+}
+
+static uint64_t read_gpr(struct guest_regs *regs, unsigned n)
+{
+	return n == 4 ? vmcs_readnat(GUEST_RSP) : *gpr(regs, n);
+}
+
+static void write_gpr(struct guest_regs *regs, unsigned n, uint64_t val)
+{
+	if (n == 4)
+		vmcs_writenat(GUEST_RSP, val);
+	else
+		*gpr(regs, n) = val;
+}
+
+static bool guest_write_cr0(uint64_t val)
+{
+	uint64_t efer = vmcs_read64(GUEST_IA32_EFER);
+	uint64_t old = vmcs_readnat(GUEST_CR0);
+	uint32_t entry = vmcs_read32(VM_ENTRY_CONTROLS);
+
+	if ((val >> 32) || (val & vmx_cr0_must0 & ~(X86_CR0_CD | X86_CR0_NW)))
+		return false;
+	if ((val & X86_CR0_PG) && !(val & X86_CR0_PE))
+		return false;
+	if ((val & X86_CR0_NW) && !(val & X86_CR0_CD))
+		return false;
+	/* Enabling paging with EFER.LME enters IA-32e mode (SDM 10.8.5). */
+	if ((val & X86_CR0_PG) && !(old & X86_CR0_PG) && (efer & X86_EFER_LME)) {
+		if (!(vmcs_readnat(GUEST_CR4) & X86_CR4_PAE))
+			return false;
+		efer |= X86_EFER_LMA;
+		entry |= ENTRY_IA32E_MODE;
+	} else if (!(val & X86_CR0_PG) && (efer & X86_EFER_LMA)) {
+		efer &= ~X86_EFER_LMA;
+		entry &= ~ENTRY_IA32E_MODE;
+	}
+	vmcs_write64(GUEST_IA32_EFER, efer);
+	vmcs_write32(VM_ENTRY_CONTROLS, entry);
+	vmcs_writenat(CR0_READ_SHADOW, val);
+	vmcs_writenat(GUEST_CR0, (val | vmx_cr0_must1) & ~vmx_cr0_must0);
+	return true;
+}
+
+static bool guest_write_cr4(struct vcpu *v, uint64_t val)
+{
+	if (val & X86_CR4_VMXE) {
+		log_printf("guest '%s': setting CR4.VMXE at RIP 0x%lx: injecting #GP",
+			   v->guest->cfg->name, (unsigned long)vmcs_readnat(GUEST_RIP));
+		return false;
+	}
+	if (val & vmx_cr4_must0)
+		return false;
+	vmcs_writenat(CR4_READ_SHADOW, val);
+	vmcs_writenat(GUEST_CR4, val | vmx_cr4_must1);
+	return true;
+}
+
+/* SDM 28.2.1, Table 28-3: exit qualification for control-register accesses. */
+EXIT_HANDLER(exit_cr_access)
+{
+	uint64_t q = vmcs_readnat(EXIT_QUALIFICATION);
+	unsigned cr = q & 0xf, type = (q >> 4) & 3, reg = (q >> 8) & 0xf;
+	bool ok = true;
+
+	(void)reason;
+	if (type == 0) { /* MOV to CR */
+		uint64_t val = read_gpr(regs, reg);
+		if (cr == 0)
+			ok = guest_write_cr0(val);
+		else if (cr == 4)
+			ok = guest_write_cr4(v, val);
+		else if (cr != 8) /* CR8: no local APIC to prioritise; ignored */
+			goto unhandled;
+	} else if (type == 1) { /* MOV from CR */
+		if (cr != 8)
+			goto unhandled;
+		write_gpr(regs, reg, 0);
+	} else if (type == 3) { /* LMSW: only the low four bits of CR0 */
+		uint64_t cr0 = vmcs_readnat(CR0_READ_SHADOW);
+		ok = guest_write_cr0((cr0 & ~0xeULL) | ((q >> 16) & 0xf) | (cr0 & 1));
+	} else {
+		goto unhandled;
+	}
+	if (!ok) {
+		vmx_inject_exception(X86_EXC_GP, 0);
+		return;
+	}
+	vmx_advance_rip();
+	return;
+unhandled:
+	guest_stop(v->guest, GUEST_STOP_CRASH, "unsupported control-register access (qualification 0x%lx)",
+		   (unsigned long)q);
+}
+
+/* XSETBV (SDM Vol. 2C): XCR0 bit 0 must be set, AVX needs SSE, only supported bits. */
+EXIT_HANDLER(exit_xsetbv)
+{
+	uint64_t val = (regs->rdx << 32) | (uint32_t)regs->rax;
+	bool cpl0 = ((vmcs_read32(GUEST_SS_AR_BYTES) >> 5) & 3) == 0;
+
+	(void)reason;
+	if ((uint32_t)regs->rcx != 0 || !cpl0 || !(val & 1) || (val & ~host_xcr0_supported) ||
+	    ((val & 4) && !(val & 2))) {
+		vmx_inject_exception(X86_EXC_GP, 0);
+		return;
+	}
+	v->arch.xcr0 = val;
+	xsetbv(0, val);
+	v->pcpu->arch.xcr0 = val;
+	vmx_advance_rip();
+}

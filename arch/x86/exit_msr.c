@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * RDMSR/WRMSR exits. The MSR bitmap (vmx.c) lets the guest reach the few
+ * registers it fully owns; everything else exits here and is checked
+ * against an explicit allow list. Anything not on it injects #GP, as a CPU
+ * without that MSR would.
+ */
+#include "arch/exits.h"
+#include "arch/msr.h"
+#include "arch/vmcs.h"
+#include "arch/vmx.h"
+#include "arch/vmx_setup.h"
+#include "arch/x86.h"
+#include "core/console.h"
+#include "core/guest.h"
+
+#define MISC_ENABLE_FAST_STRINGS (1ULL << 0)
+#define MISC_ENABLE_BTS_UNAVAIL (1ULL << 11)
+#define MISC_ENABLE_PEBS_UNAVAIL (1ULL << 12)
+/* Guest-visible IA32_FEATURE_CONTROL: locked with VMX off, so guests never try. */
+#define GUEST_FEATURE_CONTROL FEATURE_CONTROL_LOCK
+
+/* Log the first few refusals per guest; a hostile guest must not flood the console. */
+#define MSR_LOG_LIMIT 16
+
+static void refuse(struct vcpu *v, const char *op, uint32_t msr, uint64_t val)
+{
+	if (v->guest->msr_refusals++ < MSR_LOG_LIMIT)
+		log_printf("guest '%s': %s MSR 0x%x (value 0x%lx) not allowed at RIP 0x%lx: injecting #GP",
+			   v->guest->cfg->name, op, msr, (unsigned long)val,
+			   (unsigned long)vmcs_readnat(GUEST_RIP));
+	vmx_inject_exception(X86_EXC_GP, 0);
+}
+
+static bool pat_valid(uint64_t pat)
+{
+	for (int i = 0; i < 8; i++) {
+		uint8_t t = (uint8_t)(pat >> (8 * i));
+		/* Types 2 and 3 and anything above 7 are reserved (SDM 12.12.2). */
+		if (t == 2 || t == 3 || t > 7)
+			return false;
+	}
+	return true;
+}
+
+/* EFER (SDM 2.2.1, 10.8.5): only SCE, LME and NXE are writable; LMA follows CR0.PG. */
+static bool write_efer(uint64_t val)
+{
+	uint64_t cr0 = vmcs_readnat(GUEST_CR0);
+	uint64_t old = vmcs_read64(GUEST_IA32_EFER);
+
+	if (val & ~(X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE))
+		return false;
+	/* Changing LME while paging is on is a #GP on real hardware. */
+	if ((cr0 & X86_CR0_PG) && ((val ^ old) & X86_EFER_LME))
+		return false;
+	val &= ~X86_EFER_LMA;
+	if ((val & X86_EFER_LME) && (cr0 & X86_CR0_PG))
+		val |= X86_EFER_LMA;
+	vmcs_write64(GUEST_IA32_EFER, val);
+	return true;
+}
+
+EXIT_HANDLER(exit_rdmsr)
+{
+	uint32_t msr = (uint32_t)regs->rcx;
+	uint64_t val;
+
+	(void)reason;
+	switch (msr) {
+	case MSR_IA32_EFER:
+		val = vmcs_read64(GUEST_IA32_EFER);
+		break;
+	case MSR_IA32_PAT:
+		val = vmcs_read64(GUEST_IA32_PAT);
+		break;
+	case MSR_IA32_SYSENTER_CS:
+		val = vmcs_read32(GUEST_SYSENTER_CS);
+		break;
+	case MSR_IA32_SYSENTER_ESP:
+		val = vmcs_readnat(GUEST_SYSENTER_ESP);
+		break;
+	case MSR_IA32_SYSENTER_EIP:
+		val = vmcs_readnat(GUEST_SYSENTER_EIP);
+		break;
+	case MSR_IA32_FEATURE_CONTROL:
+		val = GUEST_FEATURE_CONTROL;
+		break;
+	case MSR_IA32_MISC_ENABLE:
+		val = MISC_ENABLE_FAST_STRINGS | MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL;
+		break;
+	case MSR_IA32_PLATFORM_ID:
+	case MSR_IA32_BIOS_SIGN_ID:
+	case MSR_IA32_MTRRCAP:
+	case MSR_IA32_MTRR_DEF_TYPE:
+	case MSR_IA32_MCG_CAP:
+	case MSR_IA32_MCG_STATUS:
+		val = 0;
+		break;
+	default:
+		refuse(v, "RDMSR of", msr, 0);
+		return;
+	}
+	regs->rax = (uint32_t)val;
+	regs->rdx = val >> 32;
+	vmx_advance_rip();
+}
+
+EXIT_HANDLER(exit_wrmsr)
+{
+	uint32_t msr = (uint32_t)regs->rcx;
+	uint64_t val = (regs->rdx << 32) | (uint32_t)regs->rax;
+	bool ok = true;
+
+	(void)reason;
+	switch (msr) {
+	case MSR_IA32_EFER:
+		ok = write_efer(val);
+		break;
+	case MSR_IA32_PAT:
+		ok = pat_valid(val);
+		if (ok)
+			vmcs_write64(GUEST_IA32_PAT, val);
+		break;
+	case MSR_IA32_SYSENTER_CS:
+		vmcs_write32(GUEST_SYSENTER_CS, (uint32_t)val);
+		break;
+	case MSR_IA32_SYSENTER_ESP:
+		vmcs_writenat(GUEST_SYSENTER_ESP, val);
+		break;
+	case MSR_IA32_SYSENTER_EIP:
+		vmcs_writenat(GUEST_SYSENTER_EIP, val);
+		break;
+	case MSR_IA32_MISC_ENABLE:
+	case MSR_IA32_BIOS_SIGN_ID:
+		break; /* accepted and ignored: nothing behind them for a guest */
+	default:
+		ok = false;
+		break;
+	}
+	if (!ok) {
+		refuse(v, "WRMSR to", msr, val);
+		return;
+	}
+	vmx_advance_rip();
+}
+
+EXIT_HANDLER(exit_rdpmc)
+{
+	(void)regs;
+	(void)reason;
+	(void)v;
+	/* CPUID leaf 0xA reports no counters. */
+	vmx_inject_exception(X86_EXC_GP, 0);
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host exception entry points. The hypervisor runs with interrupts off, so
+ * only CPU exceptions and NMIs arrive here: an exception is a hypervisor
+ * bug (host_exception() prints the state and panics); an NMI is ignored.
+ */
+	.text
+.macro EXC_NOERR vec
+	.balign 16
+	pushq	$0
+	pushq	$\vec
+	jmp	exc_common
+.endm
+.macro EXC_ERR vec
+	.balign 16
+	pushq	$\vec
+	jmp	exc_common
+.endm
+
+	.balign	16
+	.globl	host_exc_stubs
+host_exc_stubs:				/* 32 stubs, 16 bytes apart */
+	EXC_NOERR 0
+	EXC_NOERR 1
+	.balign 16
+	iretq				/* vector 2: NMI */
+	EXC_NOERR 3
+	EXC_NOERR 4
+	EXC_NOERR 5
+	EXC_NOERR 6
+	EXC_NOERR 7
+	EXC_ERR 8
+	EXC_NOERR 9
+	EXC_ERR 10
+	EXC_ERR 11
+	EXC_ERR 12
+	EXC_ERR 13
+	EXC_ERR 14
+	EXC_NOERR 15
+	EXC_NOERR 16
+	EXC_ERR 17
+	EXC_NOERR 18
+	EXC_NOERR 19
+	EXC_NOERR 20
+	EXC_ERR 21
+	EXC_NOERR 22
+	EXC_NOERR 23
+	EXC_NOERR 24
+	EXC_NOERR 25
+	EXC_NOERR 26
+	EXC_NOERR 27
+	EXC_NOERR 28
+	EXC_ERR 29
+	EXC_ERR 30
+	EXC_NOERR 31
+
+exc_common:				/* stack: vector, error code, RIP, CS, RFLAGS, RSP, SS */
+	mov	%rsp, %rdi
+	and	$~15, %rsp
+	call	host_exception		/* does not return */
+1:	cli
+	hlt
+	jmp	1b
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * x86 parts of the per-CPU, per-vCPU and per-guest structures (embedded as
+ * `arch` in the generic ones) and the hooks generic code calls.
+ */
+#ifndef ARCH_CPU_H
+#define ARCH_CPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/ept.h"
+#include "arch/regs.h"
+
+#define HOST_STACK_SIZE (16 * 1024)
+#define ARCH_NR_EXIT_REASONS 80
+
+struct pcpu;
+struct vcpu;
+struct guest;
+
+struct __attribute__((packed)) tss64 {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+};
+
+struct pcpu_arch {
+	uint64_t gdt[8];
+	struct tss64 tss;
+	uint8_t *stack;           /* HOST_STACK_SIZE bytes; exits land at its top */
+	void *vmxon_region;
+	struct vcpu *loaded;      /* vCPU whose VMCS is current on this CPU */
+	struct vcpu *frame_owner; /* vCPU whose registers the exit frame holds */
+	uint64_t xcr0;            /* XCR0 currently loaded on this CPU */
+	bool x2apic;
+};
+
+struct vcpu_arch {
+	void *vmcs;
+	bool launched;            /* VMLAUNCH done since the last VMCLEAR */
+	struct guest_regs regs;   /* saved while another vCPU owns the CPU */
+	bool reload_regs;         /* regs were reset: load them at the next entry */
+	uint64_t xcr0;
+};
+
+struct guest_arch {
+	struct ept ept;
+	uint16_t vpid;
+};
+
+/* The running CPU's index (0 = boot CPU) and its struct pcpu (via GS). */
+unsigned arch_cpu_index(void);
+struct pcpu *this_pcpu(void);
+
+/* Stop this CPU after a panic: interrupts off, halt forever. */
+__attribute__((noreturn)) void arch_panic_stop(void);
+
+/* Read the time-stamp counter (fenced). */
+uint64_t arch_timestamp(void);
+
+/* Per-CPU bring-up (APIC, VMX root) and entering the first vCPU (never returns). */
+void arch_cpu_init(struct pcpu *p);
+__attribute__((noreturn)) void arch_cpu_run(struct pcpu *p);
+
+/* vCPU hooks used by core/ and sched/. */
+int vcpu_arch_create(struct vcpu *v);
+void vcpu_arch_reset(struct vcpu *v, uint32_t entry, uint32_t start_info);
+int guest_arch_create(struct guest *g);
+
+/* Copy to/from guest-virtual memory of the current vCPU, checking permissions. */
+int vcpu_copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len);
+int vcpu_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len);
+/* After a failed copy for an instruction: inject the #PF/#GP the access raises. */
+void vcpu_inject_access_fault(struct vcpu *v, uint64_t gva, bool write);
+
+/*
+ * Idle until *line is written (MONITOR/MWAIT), returning early if *cond is
+ * already non-NULL once the line is armed.
+ */
+void arch_idle_wait(volatile uint64_t *line, void *volatile const *cond);
+
+/* Wake an idle or running CPU so it re-runs its scheduler. */
+void arch_kick_cpu(struct pcpu *p);
+
+/* Human-readable name of a VM-exit reason (for logs and the summary). */
+const char *arch_exit_reason_name(uint32_t reason);
+
+/* Power off or halt the whole machine. */
+__attribute__((noreturn)) void arch_poweroff(void);
+__attribute__((noreturn)) void arch_halt_all(void);
+
+#endif

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VM-exit entry and VM-entry exit path (Jailhouse style): save the guest
+ * GPRs in a struct guest_regs at the top of the host stack, call C, restore,
+ * VMRESUME (or VMLAUNCH when C returns non-zero). HOST_RSP in every VMCS is
+ * the top of the CPU's host stack, so the frame is always at the same place.
+ */
+#include "asm-offsets.h"
+
+.macro SAVE_GPRS
+	lea	-GUEST_REGS_SIZE(%rsp), %rsp
+	mov	%rax, REGS_RAX(%rsp)
+	mov	%rcx, REGS_RCX(%rsp)
+	mov	%rdx, REGS_RDX(%rsp)
+	mov	%rbx, REGS_RBX(%rsp)
+	mov	%rbp, REGS_RBP(%rsp)
+	mov	%rsi, REGS_RSI(%rsp)
+	mov	%rdi, REGS_RDI(%rsp)
+	mov	%r8, REGS_R8(%rsp)
+	mov	%r9, REGS_R9(%rsp)
+	mov	%r10, REGS_R10(%rsp)
+	mov	%r11, REGS_R11(%rsp)
+	mov	%r12, REGS_R12(%rsp)
+	mov	%r13, REGS_R13(%rsp)
+	mov	%r14, REGS_R14(%rsp)
+	mov	%r15, REGS_R15(%rsp)
+.endm
+
+	.text
+	.globl	vmx_exit_entry
+vmx_exit_entry:				/* HOST_RIP: RFLAGS = 0x2, IF = 0 */
+	SAVE_GPRS
+	mov	%rsp, %rdi
+	call	vmx_handle_exit		/* returns 1 to VMLAUNCH, 0 to VMRESUME */
+	jmp	vmx_restore
+
+	/* void vmx_start(uint64_t stack_top): first entry on this CPU. */
+	.globl	vmx_start
+vmx_start:
+	mov	%rdi, %rsp
+	lea	-GUEST_REGS_SIZE(%rsp), %rsp
+	mov	%rsp, %rdi
+	call	vmx_first_entry
+
+vmx_restore:
+	/* Neither mov nor lea changes RFLAGS: ZF still reflects the C result. */
+	test	%eax, %eax
+	mov	REGS_RCX(%rsp), %rcx
+	mov	REGS_RDX(%rsp), %rdx
+	mov	REGS_RBX(%rsp), %rbx
+	mov	REGS_RBP(%rsp), %rbp
+	mov	REGS_RSI(%rsp), %rsi
+	mov	REGS_RDI(%rsp), %rdi
+	mov	REGS_R8(%rsp), %r8
+	mov	REGS_R9(%rsp), %r9
+	mov	REGS_R10(%rsp), %r10
+	mov	REGS_R11(%rsp), %r11
+	mov	REGS_R12(%rsp), %r12
+	mov	REGS_R13(%rsp), %r13
+	mov	REGS_R14(%rsp), %r14
+	mov	REGS_R15(%rsp), %r15
+	mov	REGS_RAX(%rsp), %rax
+	lea	GUEST_REGS_SIZE(%rsp), %rsp
+	jnz	1f
+	vmresume
+	jmp	2f
+1:	vmlaunch
+2:	/* VM entry failed (VMfailValid/VMfailInvalid): report it in C. */
+	SAVE_GPRS
+	mov	%rsp, %rdi
+	call	vmx_entry_failed
+	jmp	vmx_restore
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * UEFI entry point (docs/boot.md). Everything that can fail is done while
+ * the firmware is still there to report it and to return to: check VT-x,
+ * read and validate bolt.cfg and every guest image, enumerate CPUs, take
+ * all memory from the UEFI memory map. Then ExitBootServices, start the
+ * APs, and every CPU enters VMX root and runs its guests.
+ */
+#include <efi.h>
+#include <efilib.h>
+
+#include "arch/apic.h"
+#include "arch/paging.h"
+#include "arch/vmx_setup.h"
+#include "arch/x86.h"
+#include "boot/boot.h"
+#include "boot/elf.h"
+#include "bolt/bolt.h"
+#include "core/config.h"
+#include "core/console.h"
+#include "core/errno.h"
+#include "core/guest.h"
+#include "core/heap.h"
+#include "core/lib.h"
+#include "core/pcpu.h"
+#include "core/summary.h"
+
+#define HEAP_SIZE MiB(8)
+#define CFG_PATH "bolt.cfg"
+#define FAIL_PAUSE_US 5000000 /* let a person read the error before the firmware returns */
+
+struct boot_info boot_info;
+struct pcpu *pcpus;
+unsigned nr_pcpus;
+void cpu_tables_init(struct pcpu *p);
+
+static EFI_STATUS fail(EFI_STATUS st)
+{
+	log_printf("not starting: returning to the firmware");
+	BS->Stall(FAIL_PAUSE_US);
+	return st;
+}
+
+static void *alloc_pages(EFI_ALLOCATE_TYPE type, uint64_t max, uint64_t bytes)
+{
+	EFI_PHYSICAL_ADDRESS a = max;
+
+	if (BS->AllocatePages(type, EfiLoaderData, EFI_SIZE_TO_PAGES(bytes), &a) != EFI_SUCCESS)
+		return NULL;
+	return (void *)(uintptr_t)a;
+}
+
+/* Guest RAM, 2 MiB aligned so EPT can use large pages; the slack is given back. */
+static uint8_t *alloc_guest_ram(uint64_t size)
+{
+	uint64_t slack = MiB(2);
+	uint8_t *raw = alloc_pages(AllocateAnyPages, 0, size + slack);
+
+	if (!raw)
+		return NULL;
+	uint64_t start = ALIGN_UP((uint64_t)(uintptr_t)raw, MiB(2));
+	uint64_t head = start - (uint64_t)(uintptr_t)raw, tail = slack - head;
+	if (head)
+		BS->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)raw, EFI_SIZE_TO_PAGES(head));
+	if (tail)
+		BS->FreePages(start + size, EFI_SIZE_TO_PAGES(tail));
+	return (uint8_t *)(uintptr_t)start;
+}
+
+static void calibrate_tsc(void)
+{
+	uint64_t t0 = rdtsc();
+
+	BS->Stall(10000);
+	tsc_per_us = (rdtsc() - t0) / 10000;
+	if (!tsc_per_us)
+		tsc_per_us = 1;
+}
+
+static int load_config(EFI_HANDLE image, struct bolt_config *cfg)
+{
+	struct cfg_error err;
+	void *text;
+	size_t len;
+	int rc = efi_read_file(image, CFG_PATH, &text, &len);
+
+	if (rc) {
+		log_printf("%s: cannot read the configuration from the boot volume (error %d)",
+			   CFG_PATH, rc);
+		return rc;
+	}
+	rc = cfg_parse(text, len, CFG_PATH, cfg, &err);
+	if (rc)
+		log_printf("%s", err.msg);
+	return rc;
+}
+
+static int load_guests(EFI_HANDLE image, struct bolt_config *cfg)
+{
+	nr_guests = cfg->nr_guests;
+	guests = heap_zalloc(sizeof(*guests) * nr_guests);
+	if (!guests)
+		return -XEN_ENOMEM;
+	for (unsigned i = 0; i < nr_guests; i++) {
+		struct guest *g = &guests[i];
+		const struct cfg_guest *c = &cfg->guests[i];
+		struct elf_pvh_info info;
+		char err[160];
+		void *img;
+		size_t len;
+		int rc;
+
+		g->domid = i + 1;
+		g->cfg = c;
+		g->con.prefix = c->name;
+		rc = efi_read_file(image, c->image, &img, &len);
+		if (rc) {
+			log_printf("%s:%u: guest '%s': cannot read image '%s' from the boot volume (error %d)",
+				   CFG_PATH, c->image_line, c->name, c->image, rc);
+			return rc;
+		}
+		rc = elf_probe_pvh(img, len, c->image, c->memory, BOLT_GUEST_LOAD_MIN, &info, err,
+				   sizeof(err));
+		if (rc) {
+			log_printf("%s:%u: guest '%s': %s", CFG_PATH, c->image_line, c->name, err);
+			return rc;
+		}
+		g->image = img;
+		g->image_len = len;
+		g->ram_size = c->memory;
+		g->ram = alloc_guest_ram(c->memory);
+		if (!g->ram) {
+			log_printf("%s:%u: guest '%s': cannot allocate %lu MiB of memory", CFG_PATH,
+				   c->memory_line, c->name, (unsigned long)(c->memory >> 20));
+			return -XEN_ENOMEM;
+		}
+		g->vcpu.guest = g;
+		g->vcpu.pcpu = &pcpus[c->cpu];
+		g->vcpu.state = VCPU_STOPPED;
+		rc = guest_arch_create(g);
+		if (rc) {
+			log_printf("guest '%s': cannot build its EPT (error %d)", c->name, rc);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static int setup_cpus(void)
+{
+	nr_pcpus = boot_info.nr_cpus;
+	pcpus = heap_zalloc(sizeof(*pcpus) * nr_pcpus);
+	if (!pcpus)
+		return -XEN_ENOMEM;
+	for (unsigned i = 0; i < nr_pcpus; i++) {
+		pcpus[i].index = i;
+		pcpus[i].apic_id = boot_info.apic_ids[i];
+		pcpus[i].arch.stack = heap_alloc_pages(HOST_STACK_SIZE / PAGE_SIZE, 1);
+		if (!pcpus[i].arch.stack)
+			return -XEN_ENOMEM;
+		sched_init_cpu(&pcpus[i]);
+	}
+	return 0;
+}
+
+/* Highest physical address in the memory map: what the identity map must cover. */
+static uint64_t memory_top(void)
+{
+	UINTN size = 0, key, dsize;
+	UINT32 dver;
+	EFI_MEMORY_DESCRIPTOR *map = LibMemoryMap(&size, &key, &dsize, &dver);
+	uint64_t top = GiB(4);
+
+	for (UINTN off = 0; map && off < size * dsize; off += dsize) {
+		EFI_MEMORY_DESCRIPTOR *d = (void *)((char *)map + off);
+		top = MAX(top, d->PhysicalStart + d->NumberOfPages * PAGE_SIZE);
+	}
+	if (map)
+		FreePool(map);
+	return top;
+}
+
+static int exit_boot_services(EFI_HANDLE image)
+{
+	/* The map key changes with every allocation: get the map and exit at once, twice at most. */
+	for (int tries = 0; tries < 2; tries++) {
+		UINTN size = 0, key, dsize;
+		UINT32 dver;
+		EFI_MEMORY_DESCRIPTOR *map = LibMemoryMap(&size, &key, &dsize, &dver);
+		if (map && BS->ExitBootServices(image, key) == EFI_SUCCESS)
+			return 0;
+	}
+	return -1;
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
+{
+	static struct bolt_config cfg;
+	char why[256];
+
+	InitializeLib(image, st);
+	efi_console_early(st);
+	log_printf("Bolt %u.%u micro-hypervisor starting", BOLT_VERSION_MAJOR, BOLT_VERSION_MINOR);
+
+	if (vmx_check_support(why, sizeof(why))) {
+		log_printf("cannot run on this CPU: missing %s", why);
+		return fail(EFI_UNSUPPORTED);
+	}
+	void *heap = alloc_pages(AllocateMaxAddress, 0xffffffffULL, HEAP_SIZE);
+	if (!heap || heap_init((uint64_t)(uintptr_t)heap, HEAP_SIZE)) {
+		log_printf("cannot allocate %lu MiB for the hypervisor", (unsigned long)(HEAP_SIZE >> 20));
+		return fail(EFI_OUT_OF_RESOURCES);
+	}
+	if (load_config(image, &cfg))
+		return fail(EFI_LOAD_ERROR);
+	boot_info.cfg = &cfg;
+	if (efi_enumerate_cpus(&boot_info)) {
+		log_printf("no CPUs found");
+		return fail(EFI_UNSUPPORTED);
+	}
+	struct cfg_error cerr;
+	if (cfg_check_cpus(&cfg, CFG_PATH, boot_info.nr_cpus, &cerr)) {
+		log_printf("%s", cerr.msg);
+		return fail(EFI_LOAD_ERROR);
+	}
+	if (setup_cpus() || load_guests(image, &cfg))
+		return fail(EFI_LOAD_ERROR);
+	if ((cfg.console & CFG_CONSOLE_GOP) && efi_console_setup_gop(st))
+		log_printf("console: no usable GOP framebuffer; 'gop' sink disabled");
+	calibrate_tsc();
+	boot_info.trampoline = (uint64_t)(uintptr_t)alloc_pages(AllocateMaxAddress, 0x9f000, PAGE_SIZE);
+	boot_info.cr3 = paging_build_identity(memory_top());
+	if (!boot_info.trampoline || !boot_info.cr3) {
+		log_printf("cannot allocate the AP trampoline or page tables below 4 GiB");
+		return fail(EFI_OUT_OF_RESOURCES);
+	}
+	boot_info.reset_system = (void *)st->RuntimeServices->ResetSystem;
+	log_printf("%u CPUs, %u guests, TSC %lu ticks/us; exiting boot services", boot_info.nr_cpus,
+		   nr_guests, (unsigned long)tsc_per_us);
+	summary_init(nr_guests, cfg.on_all_stopped, tsc_per_us);
+
+	if (exit_boot_services(image)) {
+		log_printf("ExitBootServices failed");
+		return fail(EFI_ABORTED);
+	}
+	/* From here on: no firmware services but the runtime ones. */
+	irq_disable();
+	efi_console_exit_boot_services(cfg.console);
+	write_cr3(boot_info.cr3);
+	cpu_tables_init(&pcpus[0]);
+	bolt_cpu_main(0);
+}

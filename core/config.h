@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bolt.cfg: the INI-style boot configuration (see docs/config.md).
+ *
+ * The parser is shared by the hypervisor (which reads bolt.cfg from the ESP)
+ * and the host tool boltcfg, so it is freestanding: it takes a byte buffer
+ * that need not be NUL-terminated and fills a fixed-size struct without
+ * allocating. On any error the output struct is zeroed, so a bad file can
+ * never be half-used; the error text is "FILE:LINE: message".
+ */
+#ifndef CORE_CONFIG_H
+#define CORE_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bolt/bolt.h"
+#include "core/lib.h"
+
+#define CFG_MAX_GUESTS 16
+#define CFG_NAME_MAX BOLT_GUEST_NAME_MAX /* incl. NUL: names are 1..31 chars */
+#define CFG_PATH_MAX 128                 /* incl. NUL */
+#define CFG_CMDLINE_MAX BOLT_CMDLINE_MAX /* incl. NUL */
+#define CFG_LINE_MAX 1024                /* incl. NUL: longest line is 1023 */
+#define CFG_MAX_CPU 255                  /* highest accepted `cpu` index */
+
+#define CFG_MEMORY_MIN MiB(2)
+#define CFG_MEMORY_MAX GiB(4)
+#define CFG_MEMORY_ALIGN MiB(2) /* EPT maps guest RAM with 2 MiB pages */
+#define CFG_MAX_RESTARTS_LIMIT 1000
+
+/* Console sinks: a bit mask, so several can be active at once. */
+enum cfg_console {
+	CFG_CONSOLE_COM1 = 1u << 0,
+	CFG_CONSOLE_E9 = 1u << 1,
+	CFG_CONSOLE_GOP = 1u << 2,
+};
+#define CFG_CONSOLE_DEFAULT (CFG_CONSOLE_COM1 | CFG_CONSOLE_E9)
+
+enum cfg_on_all_stopped { CFG_ALL_STOPPED_POWEROFF, CFG_ALL_STOPPED_HALT };
+enum cfg_on_crash { CFG_ON_CRASH_STOP, CFG_ON_CRASH_RESTART };
+
+struct cfg_guest {
+	char name[CFG_NAME_MAX];
+	char image[CFG_PATH_MAX];
+	uint64_t memory; /* bytes */
+	unsigned cpu;    /* physical CPU index, 0 = boot CPU */
+	char cmdline[CFG_CMDLINE_MAX];
+	enum cfg_on_crash on_crash;
+	unsigned max_restarts;
+	/* Source lines, so later stages (loader, boot checks) can point at them. */
+	unsigned line; /* the [guest NAME] header */
+	unsigned image_line;
+	unsigned memory_line;
+	unsigned cpu_line;
+};
+
+struct bolt_config {
+	unsigned console; /* enum cfg_console bits */
+	enum cfg_on_all_stopped on_all_stopped;
+	unsigned nr_guests;
+	struct cfg_guest guests[CFG_MAX_GUESTS];
+};
+
+struct cfg_error {
+	char msg[256]; /* full "file:line: message" text, NUL-terminated */
+};
+
+/*
+ * Parse @len bytes of @text (no NUL terminator needed). @filename (NULL:
+ * "bolt.cfg") prefixes error messages. Returns 0, or -XEN_EINVAL with
+ * @err filled and *@out zeroed. @err may be NULL.
+ */
+int cfg_parse(const char *text, size_t len, const char *filename,
+	      struct bolt_config *out, struct cfg_error *err);
+
+/*
+ * Boot-time check against the machine: every guest's cpu must exist.
+ * Returns 0 or -XEN_EINVAL with @err naming the guest's `cpu` line.
+ */
+int cfg_check_cpus(const struct bolt_config *cfg, const char *filename,
+		   unsigned nr_cpus, struct cfg_error *err);
+
+/* Name of one console bit ("com1"...), or NULL if @bit is not exactly one sink. */
+const char *cfg_console_name(unsigned bit);
+const char *cfg_on_crash_name(enum cfg_on_crash v);
+const char *cfg_on_all_stopped_name(enum cfg_on_all_stopped v);
+
+/* The guest called @name, or NULL. */
+const struct cfg_guest *cfg_find_guest(const struct bolt_config *cfg, const char *name);
+
+/*
+ * Format a byte count in the largest exact unit ("4M", "1G", "1536K",
+ * "1000"). snprintf semantics: returns the length the full text needs.
+ */
+int cfg_format_size(char *buf, size_t size, uint64_t bytes);
+
+/*
+ * Write @cfg in normalized bolt.cfg syntax (every key, defaults included);
+ * the result parses back to the same config. snprintf semantics.
+ */
+int cfg_dump(const struct bolt_config *cfg, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest lifecycle: PVH boot (image, start info, memory map), stop with a
+ * reason, restart per on_crash, and the machine-wide end when every guest
+ * has stopped (core/summary.c).
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <xen/arch-x86/hvm/start_info.h>
+
+#include "arch/cpu.h"
+#include "boot/elf.h"
+#include "bolt/bolt.h"
+#include "core/console.h"
+#include "core/fmt.h"
+#include "core/guest.h"
+#include "core/lib.h"
+#include "core/pcpu.h"
+#include "core/summary.h"
+#include "sched/sched.h"
+
+struct guest *guests;
+unsigned nr_guests;
+
+const char *guest_stop_name(enum guest_stop why)
+{
+	switch (why) {
+	case GUEST_STOP_POWEROFF:
+		return "poweroff";
+	case GUEST_STOP_REBOOT:
+		return "reboot";
+	case GUEST_STOP_CRASH:
+		return "crash";
+	case GUEST_STOP_HALT:
+		return "halt";
+	default:
+		return "running";
+	}
+}
+
+/* docs/boot.md, "Guest memory": what the PVH start info describes. */
+static void write_start_info(struct guest *g)
+{
+	struct hvm_start_info *si = (void *)(g->ram + BOLT_GUEST_START_INFO);
+	struct hvm_memmap_table_entry *mm = (void *)(g->ram + BOLT_GUEST_MEMMAP);
+	char *cmdline = (char *)(g->ram + BOLT_GUEST_CMDLINE);
+	unsigned n = 0;
+
+	mm[n++] = (struct hvm_memmap_table_entry){ 0, BOLT_GUEST_RESERVED_END,
+						   XEN_HVM_MEMMAP_TYPE_RESERVED, 0 };
+	mm[n++] = (struct hvm_memmap_table_entry){ BOLT_GUEST_RESERVED_END,
+						   0xa0000 - BOLT_GUEST_RESERVED_END,
+						   XEN_HVM_MEMMAP_TYPE_RAM, 0 };
+	mm[n++] = (struct hvm_memmap_table_entry){ BOLT_GUEST_LOAD_MIN,
+						   g->ram_size - BOLT_GUEST_LOAD_MIN,
+						   XEN_HVM_MEMMAP_TYPE_RAM, 0 };
+	strlcpy_ok(cmdline, g->cfg->cmdline, BOLT_CMDLINE_MAX);
+	*si = (struct hvm_start_info){
+		.magic = XEN_HVM_START_MAGIC_VALUE,
+		.version = 1,
+		.cmdline_paddr = BOLT_GUEST_CMDLINE,
+		.memmap_paddr = BOLT_GUEST_MEMMAP,
+		.memmap_entries = n,
+	};
+}
+
+int guest_load(struct guest *g)
+{
+	struct elf_pvh_info info;
+	char err[160];
+	int rc;
+
+	/* A restart must not leak the previous run's memory into the new one. */
+	memset(g->ram, 0, g->ram_size);
+	rc = elf_load_pvh(g->image, g->image_len, g->cfg->image, g->ram, g->ram_size,
+			  BOLT_GUEST_LOAD_MIN, &info, err, sizeof(err));
+	if (rc) {
+		log_printf("guest '%s': cannot load image: %s", g->cfg->name, err);
+		return rc;
+	}
+	write_start_info(g);
+	g->msr_refusals = 0;
+	g->uart = (struct pio_uart){ 0 };
+	g->stop_reason = GUEST_STOP_NONE;
+	vcpu_arch_reset(&g->vcpu, info.entry, BOLT_GUEST_START_INFO);
+	return 0;
+}
+
+static bool should_restart(struct guest *g, enum guest_stop why)
+{
+	if (why == GUEST_STOP_REBOOT)
+		return g->boot_count < g->cfg->max_restarts;
+	return why == GUEST_STOP_CRASH && g->cfg->on_crash == CFG_ON_CRASH_RESTART &&
+	       g->boot_count < g->cfg->max_restarts;
+}
+
+void guest_stop(struct guest *g, enum guest_stop why, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	bolt_vsnprintf(g->stop_msg, sizeof(g->stop_msg), fmt, ap);
+	va_end(ap);
+	g->stop_reason = why;
+	console_linebuf_flush(&g->con);
+
+	if (should_restart(g, why)) {
+		g->boot_count++;
+		log_printf("guest '%s' stopped (%s): %s; restarting (boot %u of at most %u)",
+			   g->cfg->name, guest_stop_name(why), g->stop_msg, g->boot_count + 1,
+			   g->cfg->max_restarts + 1);
+		if (guest_load(g) == 0) {
+			sched_start(&g->vcpu);
+			return;
+		}
+	} else {
+		log_printf("guest '%s' stopped (%s): %s", g->cfg->name, guest_stop_name(why),
+			   g->stop_msg);
+	}
+	sched_stop(&g->vcpu);
+	summary_guest_stopped(g);
+}
+
+void guests_start_on_cpu(struct pcpu *p)
+{
+	for (unsigned i = 0; i < nr_guests; i++) {
+		struct guest *g = &guests[i];
+
+		if (g->vcpu.pcpu != p)
+			continue;
+		if (vcpu_arch_create(&g->vcpu) || guest_load(g)) {
+			g->stop_reason = GUEST_STOP_CRASH;
+			bolt_snprintf(g->stop_msg, sizeof(g->stop_msg), "could not be started");
+			log_printf("guest '%s' stopped (crash): could not be started", g->cfg->name);
+			g->vcpu.state = VCPU_STOPPED;
+			summary_guest_stopped(g);
+			continue;
+		}
+		log_printf("guest '%s' (domain %u) starting on CPU %u: %s, %lu MiB",
+			   g->cfg->name, g->domid, p->index, g->cfg->image,
+			   (unsigned long)(g->ram_size >> 20));
+		sched_start(&g->vcpu);
+	}
+}

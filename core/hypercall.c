@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Hypercall table and the handlers that need nothing more than the guest's
+ * memory: console_io and sched_op. Unknown numbers return -ENOSYS.
+ */
+#include <stdint.h>
+#include <xen/xen.h>
+#include <xen/sched.h>
+
+#include "arch/cpu.h"
+#include "core/console.h"
+#include "core/errno.h"
+#include "core/guest.h"
+#include "core/hypercall.h"
+#include "core/lib.h"
+
+/* Bytes console_io writes per exit; longer writes continue on the next entry. */
+#define CONSOLE_IO_CHUNK 256
+
+typedef long (*hypercall_fn)(struct vcpu *v, struct hypercall_args *a);
+
+/* console_io(CONSOLEIO_write, count, buffer): Xen returns 0 on success. */
+static long hc_console_io(struct vcpu *v, struct hypercall_args *a)
+{
+	uint64_t cmd = a->a[0], count = a->a[1], buf = a->a[2];
+	char chunk[CONSOLE_IO_CHUNK];
+
+	if (cmd != CONSOLEIO_write)
+		return -XEN_ENOSYS; /* CONSOLEIO_read: Bolt has no console input */
+	size_t n = (size_t)MIN(count, (uint64_t)sizeof(chunk));
+	if (vcpu_copy_from_guest(v, chunk, buf, n))
+		return -XEN_EFAULT;
+	for (size_t i = 0; i < n; i++)
+		console_linebuf_putc(&v->guest->con, chunk[i]);
+	if (count > n) {
+		a->a[1] = count - n;
+		a->a[2] = buf + n;
+		a->continuation = true;
+	}
+	return 0;
+}
+
+static long hc_sched_op(struct vcpu *v, struct hypercall_args *a)
+{
+	struct sched_shutdown sd;
+
+	switch (a->a[0]) {
+	case SCHEDOP_yield:
+		return 0; /* one vCPU per core: nothing else to run */
+	case SCHEDOP_shutdown:
+		if (vcpu_copy_from_guest(v, &sd, a->a[1], sizeof(sd)))
+			return -XEN_EFAULT;
+		switch (sd.reason) {
+		case SHUTDOWN_poweroff:
+			guest_stop(v->guest, GUEST_STOP_POWEROFF, "shutdown hypercall (poweroff)");
+			return 0;
+		case SHUTDOWN_reboot:
+			guest_stop(v->guest, GUEST_STOP_REBOOT, "shutdown hypercall (reboot)");
+			return 0;
+		case SHUTDOWN_crash:
+			guest_stop(v->guest, GUEST_STOP_CRASH, "shutdown hypercall (crash)");
+			return 0;
+		default:
+			return -XEN_EINVAL;
+		}
+	default:
+		return -XEN_ENOSYS;
+	}
+}
+
+static const hypercall_fn hypercalls[HYPERCALL_NR_MAX] = {
+	[__HYPERVISOR_console_io] = hc_console_io,
+	[__HYPERVISOR_sched_op] = hc_sched_op,
+};
+
+long hypercall_dispatch(struct vcpu *v, unsigned nr, struct hypercall_args *args)
+{
+	hypercall_fn fn = nr < HYPERCALL_NR_MAX ? hypercalls[nr] : NULL;
+
+	args->continuation = false;
+	return fn ? fn(v, args) : -XEN_ENOSYS;
+}

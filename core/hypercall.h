@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Hypercall dispatch (Xen numbering, xen/xen.h). The arch code decodes the
+ * registers into struct hypercall_args and writes back the result; handlers
+ * here are architecture-neutral.
+ */
+#ifndef CORE_HYPERCALL_H
+#define CORE_HYPERCALL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vcpu;
+
+#define HYPERCALL_NR_MAX 64
+
+struct hypercall_args {
+	uint64_t a[5];
+	/*
+	 * Set by a handler that did only part of the work: the arch code then
+	 * writes a[] back to the argument registers and leaves RIP on the
+	 * VMCALL, so the call resumes where it stopped (a Xen "continuation").
+	 */
+	bool continuation;
+};
+
+long hypercall_dispatch(struct vcpu *v, unsigned nr, struct hypercall_args *args);
+
+#endif

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Each CPU's life once its descriptor tables are loaded: arch bring-up
+ * (APIC, VMX root), the boot CPU starts the others, then every CPU boots
+ * the guests pinned to it and enters the scheduler for good.
+ */
+#include "arch/cpu.h"
+#include "boot/boot.h"
+#include "core/console.h"
+#include "core/guest.h"
+#include "core/pcpu.h"
+#include "core/summary.h"
+
+void bolt_cpu_main(unsigned index)
+{
+	struct pcpu *p = &pcpus[index];
+
+	arch_cpu_init(p);
+	__atomic_store_n(&p->online, true, __ATOMIC_RELEASE);
+	if (index == 0) {
+		log_printf("CPU 0 (APIC ID %u) in VMX root; starting %u more", p->apic_id, nr_pcpus - 1);
+		boot_start_aps(&boot_info);
+		/* Guests whose CPU never came up cannot run: count them as stopped. */
+		for (unsigned i = 0; i < nr_guests; i++) {
+			struct guest *g = &guests[i];
+			if (!g->vcpu.pcpu->online) {
+				log_printf("guest '%s' stopped (crash): its CPU %u is not online",
+					   g->cfg->name, g->vcpu.pcpu->index);
+				g->stop_reason = GUEST_STOP_CRASH;
+				summary_guest_stopped(g);
+			}
+		}
+	} else {
+		log_printf("CPU %u (APIC ID %u) in VMX root", index, p->apic_id);
+	}
+	guests_start_on_cpu(p);
+	arch_cpu_run(p);
+}

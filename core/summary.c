@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Counts guests still alive. When the last one stops, the CPU that stopped
+ * it prints per guest the stop reason, time in the guest and exits by
+ * reason, then powers the machine off (or halts) as bolt.cfg says.
+ */
+#include "arch/cpu.h"
+#include "arch/vmx_setup.h"
+#include "core/console.h"
+#include "core/fmt.h"
+#include "core/guest.h"
+#include "core/lib.h"
+#include "core/summary.h"
+
+static unsigned running;
+static enum cfg_on_all_stopped end_policy;
+static uint64_t ticks_per_us = 1;
+
+void summary_init(unsigned nr_running, enum cfg_on_all_stopped policy, uint64_t tsc_per_us)
+{
+	running = nr_running;
+	end_policy = policy;
+	ticks_per_us = tsc_per_us ? tsc_per_us : 1;
+}
+
+static void print_guest(const struct guest *g)
+{
+	const struct vcpu *v = &g->vcpu;
+	char line[CONSOLE_LINE_MAX];
+	size_t n = 0;
+
+	log_printf("  %-12s %-8s boots %u, %lu exits, %lu ticks (%lu us) in guest: %s", g->cfg->name,
+		   guest_stop_name(g->stop_reason), g->boot_count + 1, (unsigned long)v->nr_exits,
+		   (unsigned long)v->guest_ticks, (unsigned long)(v->guest_ticks / ticks_per_us),
+		   g->stop_msg);
+	line[0] = '\0';
+	for (unsigned r = 0; r < ARCH_NR_EXIT_REASONS; r++) {
+		if (!v->exits[r])
+			continue;
+		int w = bolt_snprintf(line + n, sizeof(line) - n, "%s%s %lu", n ? ", " : "",
+				      arch_exit_reason_name(r), (unsigned long)v->exits[r]);
+		if (w < 0 || (size_t)w >= sizeof(line) - n) {
+			log_printf("  %-12s exits: %s", "", line);
+			n = 0;
+			line[0] = '\0';
+			w = bolt_snprintf(line, sizeof(line), "%s %lu", arch_exit_reason_name(r),
+					  (unsigned long)v->exits[r]);
+		}
+		n += (size_t)w;
+	}
+	if (n)
+		log_printf("  %-12s exits: %s", "", line);
+}
+
+void summary_guest_stopped(struct guest *g)
+{
+	(void)g;
+	/* Acquire/release: the last CPU sees every other guest's final statistics. */
+	if (__atomic_sub_fetch(&running, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	log_printf("all guests stopped; summary:");
+	for (unsigned i = 0; i < nr_guests; i++)
+		print_guest(&guests[i]);
+	if (end_policy == CFG_ALL_STOPPED_HALT) {
+		log_printf("halting (on_all_stopped = halt)");
+		arch_halt_all();
+	}
+	log_printf("powering off");
+	arch_poweroff();
+}

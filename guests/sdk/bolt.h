@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest SDK v0: the whole API a Bolt guest sees. A guest provides
+ * `int main(const struct hvm_start_info *si)`; entry.S and sdk.c bring it up
+ * in 64-bit long mode with an identity map of the first 4 GiB, SSE on and
+ * an IDT that reports exceptions. Everything runs on one vCPU with
+ * interrupts off, so nothing here is reentrant or locked.
+ */
+#ifndef BOLT_GUEST_SDK_H
+#define BOLT_GUEST_SDK_H
+
+/*
+ * Without this the Xen headers give the pre-3.1 interface, where
+ * __HYPERVISOR_sched_op means the old compat call. Bolt speaks the new one.
+ */
+#ifndef __XEN_INTERFACE_VERSION__
+#define __XEN_INTERFACE_VERSION__ 0x00040e00
+#endif
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xen/xen.h>
+#include <xen/sched.h>
+#include <xen/arch-x86/hvm/start_info.h>
+
+#include <bolt/bolt.h>
+#include "core/errno.h"
+#include "core/fmt.h"
+#include "core/lib.h"
+
+_Static_assert(__HYPERVISOR_sched_op == 29, "Xen headers give the compat sched_op");
+
+/* --- Hypercalls ---------------------------------------------------------- */
+
+/*
+ * The one place a hypercall is issued (Xen HVM 64-bit convention), so that
+ * switching to a Xen hypercall page later touches only this function.
+ * All argument registers are treated as clobbered: Xen may scribble on them.
+ */
+static inline long bolt_hypercall5(unsigned long nr, unsigned long a1, unsigned long a2,
+				   unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	register unsigned long r10 __asm__("r10") = a4;
+	register unsigned long r8 __asm__("r8") = a5;
+	unsigned long ret = nr;
+
+	__asm__ volatile("vmcall"
+			 : "+a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
+			 :
+			 : "memory");
+	return (long)ret;
+}
+
+/* console_io(CONSOLEIO_write): returns 0 or a negative Xen errno. */
+long bolt_console_write(const char *buf, size_t len);
+
+/* Line-buffered printf through console_io; a line longer than 255 bytes is split. */
+int bolt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int bolt_vprintf(const char *fmt, va_list ap);
+/* Push out a partial line (bolt_shutdown and the exception path do this). */
+void bolt_flush(void);
+
+/* sched_op(SCHEDOP_shutdown): SHUTDOWN_poweroff, SHUTDOWN_reboot, SHUTDOWN_crash. */
+__attribute__((noreturn)) void bolt_shutdown(unsigned int reason);
+/* sched_op(SCHEDOP_yield): returns 0 or a negative Xen errno. */
+long bolt_yield(void);
+
+/* --- CPU ------------------------------------------------------------------- */
+
+static inline void bolt_cpuid(uint32_t leaf, uint32_t sub, uint32_t regs[4])
+{
+	__asm__ volatile("cpuid"
+			 : "=a"(regs[0]), "=b"(regs[1]), "=c"(regs[2]), "=d"(regs[3])
+			 : "a"(leaf), "c"(sub));
+}
+
+/* Serialised TSC read: the lfences keep it from drifting into the timed code. */
+static inline uint64_t bolt_rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void bolt_outb(uint16_t port, uint8_t val)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(val), "Nd"(port));
+}
+
+/* Contents of CPUID leaf BOLT_CPUID_INFO (see include/bolt/bolt.h). */
+struct bolt_info {
+	uint32_t version;    /* major << 16 | minor */
+	uint32_t domid;      /* index in bolt.cfg, from 1 */
+	uint32_t cpu;        /* physical CPU index the guest is pinned to */
+	uint32_t boot_count; /* 0 on first boot, +1 per on_crash=restart */
+};
+
+/*
+ * Read Bolt's CPUID leaves. Returns 0, or -XEN_ENODEV when the
+ * "BoltBoltBolt" signature is missing or the info leaf is not offered.
+ */
+int bolt_info(struct bolt_info *info);
+
+/* --- Start info ------------------------------------------------------------ */
+
+/* The command line, or "" when there is none (or the start info magic is wrong). */
+const char *bolt_cmdline(const struct hvm_start_info *si);
+
+/*
+ * Copy the value of the first `key=value` word of the command line into
+ * buf (always NUL-terminated when len > 0). A bare `key` gives "".
+ * Returns the value's length, -XEN_ENOENT if the key is absent, or
+ * -XEN_E2BIG if the value did not fit (buf then holds a truncated copy).
+ */
+int bolt_cmdline_get(const struct hvm_start_info *si, const char *key, char *buf, size_t len);
+
+/*
+ * Like bolt_cmdline_get for a number: decimal or 0x-prefixed hex.
+ * Returns 0, -XEN_ENOENT if absent, -XEN_EINVAL if not a valid number.
+ */
+int bolt_cmdline_get_u64(const struct hvm_start_info *si, const char *key, uint64_t *val);
+
+/* Parse a whole string as decimal or 0x hex; 0 or -XEN_EINVAL (also on overflow). */
+int bolt_parse_u64(const char *s, uint64_t *val);
+
+/* End of the highest RAM entry in the memory map (the guest's RAM size), 0 if none. */
+uint64_t bolt_ram_top(const struct hvm_start_info *si);
+
+/* --- Exceptions ------------------------------------------------------------ */
+
+/* What entry.S saves on an exception, lowest address first. */
+struct bolt_exception_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error_code;
+	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
+};
+
+/*
+ * Called after the exception has been reported. Return true to resume at
+ * frame->rip (adjust it to skip the faulting instruction), false to shut
+ * down with SHUTDOWN_crash. A hook may also call bolt_shutdown itself.
+ */
+typedef bool (*bolt_exception_hook_t)(struct bolt_exception_frame *frame);
+
+/* Register (fn) or clear (NULL) the hook for one vector 0-31; 0 or -XEN_EINVAL. */
+int bolt_set_exception_hook(unsigned int vector, bolt_exception_hook_t fn);
+
+/* "UD" for 6 and so on; "??" for reserved vectors. */
+const char *bolt_exception_name(unsigned int vector);
+
+/* Provided by the guest. A nonzero return shuts down with SHUTDOWN_crash. */
+int main(const struct hvm_start_info *si);
+
+#endif

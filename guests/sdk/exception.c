@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Exception reporting: a 32-entry IDT pointing at entry.S's stubs, a
+ * report line per exception, and per-vector hooks so a test guest can
+ * expect a fault (#UD from VMXON, #GP from a forbidden WRMSR) and pass.
+ */
+#include "guests/sdk/sdk-internal.h"
+
+struct idt_gate {
+	uint16_t offset_lo;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t type_attr;
+	uint16_t offset_mid;
+	uint32_t offset_hi;
+	uint32_t reserved;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct idt_gate) == 16, "64-bit IDT gates are 16 bytes");
+
+struct idt_desc {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+#define IDT_INTERRUPT_GATE 0x8e /* present, DPL 0, 64-bit interrupt gate: IF stays 0 */
+
+static struct idt_gate sdk_idt[SDK_NR_EXCEPTIONS] __attribute__((aligned(16)));
+static bolt_exception_hook_t sdk_hooks[SDK_NR_EXCEPTIONS];
+
+static const char *const sdk_exc_names[SDK_NR_EXCEPTIONS] = {
+	[0] = "DE",   [1] = "DB",   [2] = "NMI",  [3] = "BP",   [4] = "OF",
+	[5] = "BR",   [6] = "UD",   [7] = "NM",   [8] = "DF",   [9] = "CSO",
+	[10] = "TS",  [11] = "NP",  [12] = "SS",  [13] = "GP",  [14] = "PF",
+	[16] = "MF",  [17] = "AC",  [18] = "MC",  [19] = "XM",  [20] = "VE",
+	[21] = "CP",  [28] = "HV",  [29] = "VC",  [30] = "SX",
+};
+
+const char *bolt_exception_name(unsigned int vector)
+{
+	if (vector >= SDK_NR_EXCEPTIONS || !sdk_exc_names[vector])
+		return "??";
+	return sdk_exc_names[vector];
+}
+
+void sdk_idt_install(void)
+{
+	struct idt_desc desc;
+	unsigned int v;
+
+	for (v = 0; v < SDK_NR_EXCEPTIONS; v++) {
+		uint64_t off = sdk_exception_stubs[v];
+
+		sdk_idt[v] = (struct idt_gate){
+			.offset_lo = (uint16_t)off,
+			.selector = SDK_GDT_CODE64,
+			.ist = 0,
+			.type_attr = IDT_INTERRUPT_GATE,
+			.offset_mid = (uint16_t)(off >> 16),
+			.offset_hi = (uint32_t)(off >> 32),
+		};
+	}
+	desc.limit = sizeof(sdk_idt) - 1;
+	desc.base = (uint64_t)(uintptr_t)sdk_idt;
+	__asm__ volatile("lidt %0" : : "m"(desc) : "memory");
+}
+
+int bolt_set_exception_hook(unsigned int vector, bolt_exception_hook_t fn)
+{
+	if (vector >= SDK_NR_EXCEPTIONS)
+		return -XEN_EINVAL;
+	sdk_hooks[vector] = fn;
+	return 0;
+}
+
+void sdk_exception(struct bolt_exception_frame *frame)
+{
+	unsigned int v = (unsigned int)frame->vector;
+	bolt_exception_hook_t hook = v < SDK_NR_EXCEPTIONS ? sdk_hooks[v] : NULL;
+
+	/* Whatever main() had half-printed goes out first, on its own line. */
+	sdk_console_end_line();
+	bolt_printf("exception #%s (vector %u) at rip 0x%llx error 0x%llx rsp 0x%llx\n",
+		    bolt_exception_name(v), v, (unsigned long long)frame->rip,
+		    (unsigned long long)frame->error_code, (unsigned long long)frame->rsp);
+	if (v == 14) {
+		uint64_t cr2;
+
+		__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+		bolt_printf("page fault address 0x%llx\n", (unsigned long long)cr2);
+	}
+	if (hook && hook(frame))
+		return;
+	bolt_printf("unhandled exception: shutting down with SHUTDOWN_crash\n");
+	bolt_shutdown(SHUTDOWN_crash);
+}

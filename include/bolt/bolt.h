@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bolt's public guest ABI beyond the Xen ABI it implements.
+ *
+ * Hypercalls use the Xen numbering (xen/xen.h) and the Xen HVM calling
+ * convention: VMCALL with the number in RAX, arguments in RDI, RSI, RDX,
+ * R10, R8 (64-bit guests) or EBX, ECX, EDX, ESI, EDI (32-bit guests), the
+ * result in RAX as a negative Xen errno on failure.
+ */
+#ifndef BOLT_ABI_H
+#define BOLT_ABI_H
+
+/* CPUID leaf 0x40000000: EAX = highest Bolt leaf, EBX:ECX:EDX = signature. */
+#define BOLT_CPUID_BASE 0x40000000u
+#define BOLT_CPUID_SIGNATURE "BoltBoltBolt"
+/*
+ * CPUID leaf 0x40000001:
+ *   EAX = Bolt version (major << 16 | minor)
+ *   EBX = the guest's domain id (its index in bolt.cfg, from 1)
+ *   ECX = index of the physical CPU the guest is pinned to (0 = boot CPU)
+ *   EDX = boot count: 0 on the first boot, +1 after each on_crash=restart
+ */
+#define BOLT_CPUID_INFO 0x40000001u
+#define BOLT_CPUID_MAX BOLT_CPUID_INFO
+
+#define BOLT_VERSION_MAJOR 0
+#define BOLT_VERSION_MINOR 1
+
+/*
+ * Guest-physical layout of what Bolt builds for a PVH guest
+ * (see docs/boot.md). The ELF image's PT_LOAD segments must lie at or
+ * above BOLT_GUEST_LOAD_MIN and inside the guest's RAM.
+ */
+#define BOLT_GUEST_START_INFO 0x1000u /* struct hvm_start_info */
+#define BOLT_GUEST_MEMMAP 0x1100u     /* struct hvm_memmap_table_entry[] */
+#define BOLT_GUEST_MEMMAP_MAX 16u
+#define BOLT_GUEST_CMDLINE 0x1800u    /* NUL-terminated, BOLT_CMDLINE_MAX bytes */
+#define BOLT_GUEST_RESERVED_END 0x2000u
+#define BOLT_GUEST_LOAD_MIN 0x100000u
+
+#define BOLT_CMDLINE_MAX 256u
+#define BOLT_GUEST_NAME_MAX 32u
+
+#endif

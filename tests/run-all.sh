@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Everything `make test` runs, after `make all`: host unit tests, the
+# boltcfg tool on every shipped and test configuration, then every Bochs
+# integration test (two at a time: Bochs uses one host core each).
+# Prints every RESULT line, then "N passed, N failed, N skipped" last;
+# exits non-zero on any failure.
+set -u
+cd "$(dirname "$0")/.."
+mkdir -p build/tests
+all=build/tests/all-results.txt
+: >"$all"
+
+echo "== host unit tests"
+tests/run-unit.sh build/unit/test_* | tee -a "$all"
+
+echo "== boltcfg"
+for f in configs/*.cfg tests/integration/*.cfg; do
+	case $f in
+	*/bad-config.cfg) want=1 ;;
+	*) want=0 ;;
+	esac
+	build/tools/boltcfg check "$f" >/dev/null 2>build/tests/boltcfg.err
+	rc=$?
+	if [ $rc -eq $want ]; then
+		echo "RESULT boltcfg/$(basename "$f" .cfg) PASS"
+	else
+		echo "RESULT boltcfg/$(basename "$f" .cfg) FAIL: exit $rc, wanted $want: $(cat build/tests/boltcfg.err)"
+	fi
+done | tee -a "$all"
+
+echo "== Bochs integration tests"
+# Each test runs with the CPU count its file names; smp2 also runs with 4.
+{
+	for f in tests/integration/*.cfg; do echo "$f"; done
+	echo "tests/integration/smp2.cfg 4"
+} | xargs -P 2 -L 1 tests/run-integration.sh >build/tests/integration.txt 2>&1
+grep -E '^(RESULT|#)' build/tests/integration.txt | tee -a "$all"
+
+pass=$(grep -c '^RESULT .* PASS' "$all")
+fail=$(grep -c '^RESULT .* FAIL' "$all")
+skip=$(grep -c '^RESULT .* SKIP' "$all")
+if [ "$fail" -gt 0 ]; then
+	echo "== failures:"
+	grep '^RESULT .* FAIL' "$all"
+fi
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

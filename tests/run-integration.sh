@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Boot Bolt in Bochs with one test configuration and judge the output.
+#
+# Usage: tests/run-integration.sh TEST.cfg [CPUS]
+# The .cfg is an ordinary bolt.cfg whose leading comments carry directives:
+#   # cpus: N            CPUs to emulate (default 2; a second argument overrides)
+#   # timeout: S         seconds before the run counts as hung (default 240)
+#   # expect: TEXT       a line containing TEXT must appear in the output
+#   # reject: REGEX      no line may match the extended regex
+# Every "RESULT <name> PASS|FAIL|SKIP" line the guests print is passed on;
+# each directive adds one RESULT line of its own. Output: build/tests/<name>/.
+set -u
+cfg=$1
+name=$(basename "$cfg" .cfg)
+directive() { sed -n "s/^# $1: //p" "$cfg"; }
+cpus=${2:-$(directive cpus | head -1)}
+cpus=${cpus:-2}
+timeout=$(directive timeout | head -1)
+timeout=${timeout:-240}
+[ -n "${2:-}" ] && name="$name-${cpus}cpu"
+out=build/tests/$name
+rm -rf "$out" && mkdir -p "$out"
+
+# The test image: the built disk with this bolt.cfg in place of the demo's.
+cp build/bolt.img "$out/disk.img"
+mcopy -o -i "$out/disk.img@@1M" "$cfg" ::bolt.cfg
+tools/bochsrc.sh "$out/disk.img" "$cpus" "$out" >/dev/null
+
+start=$(date +%s)
+bochs -q -unlock -f "$out/bochsrc" -rc "$out/bochs.rc" >"$out/bochs.out" 2>&1 &
+pid=$!
+# The run is over once Bolt says it is powering off, halting or giving up;
+# Bochs itself exits on the power-off (with status 1: see docs/testing.md).
+finished=""
+while kill -0 $pid 2>/dev/null; do
+	if grep -aqE 'bolt: (powering off|halting|not starting|PANIC)' "$out/com1.txt" 2>/dev/null; then
+		finished=yes
+		sleep 1
+		break
+	fi
+	if [ $(( $(date +%s) - start )) -ge "$timeout" ]; then
+		break
+	fi
+	sleep 0.5
+done
+kill $pid 2>/dev/null
+wait $pid 2>/dev/null
+grep -aqE 'bolt: (powering off|halting|not starting|PANIC)' "$out/com1.txt" 2>/dev/null && finished=yes
+# A clean log: no carriage returns or terminal escapes from the firmware.
+tr -d '\r' <"$out/com1.txt" | sed 's/\x1b\[[0-9;=?]*[a-zA-Z]//g' >"$out/log.txt"
+secs=$(( $(date +%s) - start ))
+
+{
+	grep -aoE 'RESULT [A-Za-z0-9_.:-]+ (PASS|FAIL|SKIP).*' "$out/log.txt" | sed "s/^RESULT /RESULT $name\//"
+	if [ -z "$finished" ]; then
+		echo "RESULT $name/run FAIL: no end of run within ${timeout}s (log: $out/log.txt)"
+	fi
+	n=0
+	while IFS= read -r text; do
+		n=$((n + 1))
+		if grep -aqF -- "$text" "$out/log.txt"; then
+			echo "RESULT $name/expect-$n PASS"
+		else
+			echo "RESULT $name/expect-$n FAIL: missing line: $text"
+		fi
+	done < <(directive expect)
+	n=0
+	while IFS= read -r re; do
+		n=$((n + 1))
+		if grep -aqE -- "$re" "$out/log.txt"; then
+			echo "RESULT $name/reject-$n FAIL: unwanted line: $(grep -aE -- "$re" "$out/log.txt" | head -1)"
+		else
+			echo "RESULT $name/reject-$n PASS"
+		fi
+	done < <(directive reject)
+} >"$out/results.txt"
+echo "# $name: ${cpus} CPUs, ${secs}s, log $out/log.txt" >>"$out/results.txt"
+cat "$out/results.txt"

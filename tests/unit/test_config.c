@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for the bolt.cfg parser (core/config.c). Good fixtures must
+ * parse to exact values; each bad fixture names the exact error it must
+ * produce in its "# expect: " line. Texts are handed to the parser in
+ * exactly-sized, unterminated buffers so ASan catches any over-read.
+ */
+#include "unit.h"
+
+#include "core/config.h"
+#include "core/errno.h"
+
+#define FIXTURES "tests/data/cfg/"
+
+static const char *const bad_fixtures[] = {
+	"bad-after-quote",
+	"bad-bolt-key",
+	"bad-bolt-repeated",
+	"bad-cmdline-long",
+	"bad-console",
+	"bad-console-empty",
+	"bad-console-twice",
+	"bad-cpu-dup",
+	"bad-cpu-hex",
+	"bad-cpu-nan",
+	"bad-cpu-range",
+	"bad-dup-guest",
+	"bad-dup-key",
+	"bad-empty",
+	"bad-empty-value",
+	"bad-guest-name-char",
+	"bad-guest-name-long",
+	"bad-guest-name-space",
+	"bad-guest-noname",
+	"bad-image-dotdot",
+	"bad-image-empty",
+	"bad-image-long",
+	"bad-key-case",
+	"bad-key-outside",
+	"bad-max-restarts",
+	"bad-mem-align",
+	"bad-mem-align-bytes",
+	"bad-mem-empty-number",
+	"bad-mem-max",
+	"bad-mem-min",
+	"bad-mem-overflow",
+	"bad-mem-shift-overflow",
+	"bad-mem-suffix",
+	"bad-mem-zero",
+	"bad-missing-cpu-eof",
+	"bad-missing-image",
+	"bad-no-equals",
+	"bad-no-guests",
+	"bad-no-key",
+	"bad-on-all-stopped",
+	"bad-on-crash",
+	"bad-section",
+	"bad-section-trailing",
+	"bad-section-unclosed",
+	"bad-too-many-guests",
+	"bad-unknown-key",
+	"bad-unterminated",
+};
+
+/* Shipped configs that must always parse (keep in sync with configs/). */
+static const char *const shipped_configs[] = {
+	"configs/demo.cfg",
+};
+
+static struct bolt_config cfg, cfg2;
+static struct cfg_error err;
+
+/* Parse @len bytes from an exactly-sized copy (no NUL after the text). */
+static int parse_exact(const char *text, size_t len, const char *name, struct bolt_config *out)
+{
+	char *copy = malloc(len ? len : 1);
+	int rc;
+
+	CHECK(copy != NULL);
+	memcpy(copy, text, len);
+	memset(out, 0xa5, sizeof(*out)); /* garbage: a failed parse must zero it */
+	rc = cfg_parse(copy, len, name, out, &err);
+	free(copy);
+	return rc;
+}
+
+static int parse_str(const char *text, struct bolt_config *out)
+{
+	return parse_exact(text, strlen(text), "t.cfg", out);
+}
+
+static int parse_file(const char *path, const char *name, struct bolt_config *out)
+{
+	size_t len;
+	char *text = unit_read_file(path, &len);
+	int rc = parse_exact(text, len, name, out);
+
+	free(text);
+	return rc;
+}
+
+static bool is_zeroed(const struct bolt_config *c)
+{
+	static const struct bolt_config zero;
+
+	return !memcmp(c, &zero, sizeof(zero));
+}
+
+static void test_good_minimal(void)
+{
+	const struct cfg_guest *g = &cfg.guests[0];
+
+	CHECK_EQ(parse_file(FIXTURES "good-minimal.cfg", "good-minimal.cfg", &cfg), 0);
+	CHECK_STR(err.msg, "");
+	CHECK_EQ(cfg.console, CFG_CONSOLE_COM1 | CFG_CONSOLE_E9);
+	CHECK_EQ(cfg.on_all_stopped, CFG_ALL_STOPPED_POWEROFF);
+	CHECK_EQ(cfg.nr_guests, 1);
+	CHECK_STR(g->name, "solo");
+	CHECK_STR(g->image, "solo.elf");
+	CHECK_EQ(g->memory, MiB(2));
+	CHECK_EQ(g->cpu, 0);
+	CHECK_STR(g->cmdline, "");
+	CHECK_EQ(g->on_crash, CFG_ON_CRASH_STOP);
+	CHECK_EQ(g->max_restarts, 3);
+	CHECK_EQ(g->line, 3);
+	CHECK_EQ(g->image_line, 4);
+	CHECK_EQ(g->memory_line, 5);
+	CHECK_EQ(g->cpu_line, 6);
+}
+
+static void test_good_full(void)
+{
+	const struct cfg_guest *g;
+
+	CHECK_EQ(parse_file(FIXTURES "good-full.cfg", "good-full.cfg", &cfg), 0);
+	CHECK_STR(err.msg, "");
+	CHECK_EQ(cfg.console, CFG_CONSOLE_COM1 | CFG_CONSOLE_E9 | CFG_CONSOLE_GOP);
+	CHECK_EQ(cfg.on_all_stopped, CFG_ALL_STOPPED_HALT);
+	CHECK_EQ(cfg.nr_guests, 3);
+
+	g = &cfg.guests[0];
+	CHECK_STR(g->name, "web-1");
+	CHECK_STR(g->image, "efi/bolt/web.elf");
+	CHECK_EQ(g->memory, GiB(1));
+	CHECK_EQ(g->cpu, 3);
+	CHECK_STR(g->cmdline, "console=hvc0 quiet # not a comment; \"quoted\" back\\slash");
+	CHECK_EQ(g->on_crash, CFG_ON_CRASH_RESTART);
+	CHECK_EQ(g->max_restarts, 1000);
+	CHECK_EQ(g->line, 8);
+	CHECK_EQ(g->cpu_line, 11);
+
+	g = &cfg.guests[1];
+	CHECK_STR(g->name, "Db_2");
+	CHECK_STR(g->image, "db.elf");
+	CHECK_EQ(g->memory, GiB(4));
+	CHECK_EQ(g->cpu, 255);
+	CHECK_STR(g->cmdline, "");
+	CHECK_EQ(g->on_crash, CFG_ON_CRASH_STOP);
+	CHECK_EQ(g->max_restarts, 0);
+
+	g = &cfg.guests[2];
+	CHECK_STR(g->name, "c");
+	CHECK_STR(g->image, "dir\\c.elf");
+	CHECK_EQ(g->memory, MiB(2));
+	CHECK_EQ(g->cpu, 7);
+	CHECK_STR(g->cmdline, "a#b;c");
+	CHECK(cfg_find_guest(&cfg, "c") == g);
+	CHECK(cfg_find_guest(&cfg, "C") == NULL);
+}
+
+/* The first "# expect: " line of a fixture is its exact expected error. */
+static void test_bad_fixtures(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(bad_fixtures); i++) {
+		char path[256], name[128], want[512];
+		size_t len;
+		char *text, *exp, *nl;
+
+		snprintf(path, sizeof(path), FIXTURES "%s.cfg", bad_fixtures[i]);
+		snprintf(name, sizeof(name), "%s.cfg", bad_fixtures[i]);
+		text = unit_read_file(path, &len);
+		exp = strstr(text, "# expect: ");
+		CHECK(exp != NULL);
+		if (!exp) {
+			fprintf(stderr, "%s: no '# expect: ' line\n", path);
+			free(text);
+			continue;
+		}
+		exp += strlen("# expect: ");
+		nl = strchr(exp, '\n');
+		snprintf(want, sizeof(want), "%.*s", (int)(nl ? nl - exp : (long)strlen(exp)), exp);
+
+		CHECK_EQ(parse_exact(text, len, name, &cfg), -XEN_EINVAL);
+		CHECK_STR(err.msg, want);
+		CHECK(is_zeroed(&cfg));
+		free(text);
+	}
+}
+
+static const char demo_lf[] =
+	"[bolt]\n"
+	"console = e9\n"
+	"\n"
+	"[guest one]\n"
+	"image = one.elf\n"
+	"memory = 4M\n"
+	"cpu = 1\n"
+	"cmdline = \"x y\"";
+
+static void check_demo_lf(const struct bolt_config *c)
+{
+	CHECK_EQ(c->console, CFG_CONSOLE_E9);
+	CHECK_EQ(c->nr_guests, 1);
+	CHECK_STR(c->guests[0].name, "one");
+	CHECK_STR(c->guests[0].image, "one.elf");
+	CHECK_EQ(c->guests[0].memory, MiB(4));
+	CHECK_EQ(c->guests[0].cpu, 1);
+	CHECK_EQ(c->guests[0].cpu_line, 7);
+	CHECK_STR(c->guests[0].cmdline, "x y");
+}
+
+/* CRLF endings, a UTF-8 BOM and no final newline, alone and combined. */
+static void test_line_endings(void)
+{
+	char buf[512];
+	size_t n = 0;
+
+	CHECK_EQ(parse_str(demo_lf, &cfg), 0); /* no trailing newline */
+	check_demo_lf(&cfg);
+
+	memcpy(buf, "\xef\xbb\xbf", 3);
+	n = 3;
+	for (const char *s = demo_lf; *s; s++) {
+		if (*s == '\n')
+			buf[n++] = '\r';
+		buf[n++] = *s;
+	}
+	CHECK_EQ(parse_exact(buf, n, "t.cfg", &cfg), 0);
+	check_demo_lf(&cfg);
+	buf[n++] = '\r';
+	buf[n++] = '\n';
+	CHECK_EQ(parse_exact(buf, n, "t.cfg", &cfg), 0);
+	check_demo_lf(&cfg);
+	CHECK_EQ(parse_exact(buf + 3, n - 3, "t.cfg", &cfg), 0);
+	check_demo_lf(&cfg);
+
+	/* Errors keep counting lines correctly with CRLF. */
+	CHECK_EQ(parse_str("\r\n[guest a]\r\nbogus = 1\r\n", &cfg), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:3: unknown key 'bogus' in [guest a]");
+	/* A lone CR inside a line is not a line ending. */
+	CHECK_EQ(parse_str("[guest a]\rimage = a\n", &cfg), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:1: invalid control character 0x0d");
+	/* A BOM anywhere but the start is junk. */
+	CHECK_EQ(parse_str("[bolt]\n\xef\xbb\xbf[guest a]\n", &cfg), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:2: expected '=' after '\xef\xbb\xbf[guest' "
+		  "(lines are 'key = value', '[section]' or comments)");
+}
+
+/* The parser must honour len, never a NUL terminator. */
+static void test_len_bound(void)
+{
+	static const char text[] = "[guest a]\nimage = a.elf\nmemory = 4M\ncpu = 12X";
+
+	CHECK_EQ(parse_exact(text, sizeof(text) - 2, "t.cfg", &cfg), 0);
+	CHECK_EQ(cfg.guests[0].cpu, 12);
+	CHECK_EQ(parse_exact(text, sizeof(text) - 1, "t.cfg", &cfg), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:4: cpu: '12X' is not a number");
+	CHECK_EQ(cfg_parse(NULL, 0, NULL, &cfg, &err), -XEN_EINVAL);
+	CHECK_STR(err.msg, "bolt.cfg: no guests defined (add a [guest NAME] section)");
+}
+
+static void test_binary_junk(void)
+{
+	static const char nul[] = "[guest a]\nimage = a.elf\nmem\0ory = 4M\ncpu = 0\n";
+
+	CHECK_EQ(parse_exact(nul, sizeof(nul) - 1, "t.cfg", &cfg), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:3: NUL byte in file (is this a text file?)");
+	CHECK(is_zeroed(&cfg));
+	CHECK_EQ(parse_str("# ok\n\x01\n", &cfg), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:2: invalid control character 0x01");
+	CHECK_EQ(parse_str("[guest a\x7f]\n", &cfg), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:1: invalid control character 0x7f");
+	CHECK_EQ(parse_str("[guest \xc3\xa9]\n", &cfg), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:1: guest name '\xc3\xa9' contains invalid byte 0xc3 "
+		  "(use A-Z, a-z, 0-9, '_' and '-')");
+}
+
+static void test_long_lines(void)
+{
+	static char text[4096];
+	size_t n;
+
+	/* 1023 characters (the limit) in a comment, then a valid guest. */
+	memset(text, 'x', sizeof(text));
+	text[0] = '#';
+	n = CFG_LINE_MAX - 1;
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+			      "\r\n[guest a]\nimage = a\nmemory = 2M\ncpu = 0\n");
+	CHECK_EQ(parse_exact(text, n, "t.cfg", &cfg), 0);
+	CHECK_EQ(cfg.guests[0].line, 2);
+
+	memset(text, 'x', sizeof(text));
+	text[0] = '#';
+	n = CFG_LINE_MAX;
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "\n");
+	CHECK_EQ(parse_exact(text, n, "t.cfg", &cfg), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:1: line too long (1024 characters, at most 1023)");
+	memset(text, 'x', sizeof(text));
+	CHECK_EQ(parse_exact(text, sizeof(text), "t.cfg", &cfg), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:1: line too long (4096 characters, at most 1023)");
+}
+
+static void test_limits(void)
+{
+	static char text[4096];
+	size_t n = 0;
+
+	for (unsigned i = 0; i < CFG_MAX_GUESTS; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "[guest g%u]\nimage=g.elf\nmemory=4G\ncpu=%u\n", i, 240 + i);
+	CHECK_EQ(parse_exact(text, n, "t.cfg", &cfg), 0);
+	CHECK_EQ(cfg.nr_guests, CFG_MAX_GUESTS);
+	CHECK_STR(cfg.guests[15].name, "g15");
+	CHECK_EQ(cfg.guests[15].cpu, 255);
+	CHECK_EQ(cfg.guests[15].memory, GiB(4));
+
+	/* Name of exactly 31 characters, cmdline of exactly 255, quoted escapes. */
+	n = (size_t)snprintf(text, sizeof(text), "[guest %031d]\nimage=a\nmemory=2M\ncpu=0\n"
+			     "cmdline=\"%0255d\"\n", 7, 9);
+	CHECK_EQ(parse_exact(text, n, "t.cfg", &cfg), 0);
+	CHECK_EQ(strlen(cfg.guests[0].name), 31);
+	CHECK_EQ(strlen(cfg.guests[0].cmdline), 255);
+
+	CHECK_EQ(parse_str("[guest a]\nimage=\"a b\\x\\\\\\\"\"\nmemory=2m\ncpu=0\n", &cfg), 0);
+	CHECK_STR(cfg.guests[0].image, "a b\\x\\\"");
+	CHECK_EQ(parse_str("[guest a]\nimage=a..b.elf\nmemory=1g\ncpu=0\n", &cfg), 0);
+	CHECK_STR(cfg.guests[0].image, "a..b.elf");
+	CHECK_EQ(cfg.guests[0].memory, GiB(1));
+	CHECK_EQ(parse_str("[guest a]\nimage=..\\x\n", &cfg), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:2: image: '..\\x' must not contain '..'");
+}
+
+static void test_check_cpus(void)
+{
+	CHECK_EQ(parse_file("configs/demo.cfg", "demo.cfg", &cfg), 0);
+	CHECK_EQ(cfg_check_cpus(&cfg, "demo.cfg", 2, &err), 0);
+	CHECK_EQ(cfg_check_cpus(&cfg, "demo.cfg", 64, &err), 0);
+	CHECK_EQ(cfg_check_cpus(&cfg, "demo.cfg", 1, &err), -XEN_EINVAL);
+	CHECK_STR(err.msg, "demo.cfg:17: guest 'spin': cpu 1 does not exist "
+		  "(this machine has 1 CPU)");
+	CHECK_EQ(cfg_check_cpus(&cfg, NULL, 0, &err), -XEN_EINVAL);
+	CHECK_STR(err.msg, "bolt.cfg:11: guest 'hello': cpu 0 does not exist "
+		  "(this machine has 0 CPUs)");
+	CHECK_EQ(parse_file(FIXTURES "good-full.cfg", "full.cfg", &cfg), 0);
+	CHECK_EQ(cfg_check_cpus(&cfg, "full.cfg", 5, &err), -XEN_EINVAL);
+	CHECK_STR(err.msg, "full.cfg:19: guest 'Db_2': cpu 255 does not exist "
+		  "(this machine has 5 CPUs)");
+	CHECK_EQ(cfg_check_cpus(&cfg, "full.cfg", 256, &err), 0);
+}
+
+static void test_shipped_configs(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(shipped_configs); i++) {
+		CHECK_EQ(parse_file(shipped_configs[i], shipped_configs[i], &cfg), 0);
+		CHECK_STR(err.msg, "");
+		CHECK(cfg.nr_guests >= 1);
+	}
+	CHECK_EQ(parse_file("configs/demo.cfg", "demo.cfg", &cfg), 0);
+	CHECK_EQ(cfg.console, CFG_CONSOLE_COM1 | CFG_CONSOLE_E9);
+	CHECK_EQ(cfg.on_all_stopped, CFG_ALL_STOPPED_POWEROFF);
+	CHECK_EQ(cfg.nr_guests, 2);
+	CHECK_STR(cfg.guests[0].name, "hello");
+	CHECK_STR(cfg.guests[0].image, "hello.elf");
+	CHECK_EQ(cfg.guests[0].memory, MiB(4));
+	CHECK_EQ(cfg.guests[0].cpu, 0);
+	CHECK_STR(cfg.guests[0].cmdline, "demo hello");
+	CHECK_STR(cfg.guests[1].name, "spin");
+	CHECK_STR(cfg.guests[1].image, "spin.elf");
+	CHECK_EQ(cfg.guests[1].memory, MiB(4));
+	CHECK_EQ(cfg.guests[1].cpu, 1);
+	CHECK_STR(cfg.guests[1].cmdline, "");
+}
+
+static void check_same_config(const struct bolt_config *a, const struct bolt_config *b)
+{
+	CHECK_EQ(a->console, b->console);
+	CHECK_EQ(a->on_all_stopped, b->on_all_stopped);
+	CHECK_EQ(a->nr_guests, b->nr_guests);
+	for (unsigned i = 0; i < a->nr_guests && i < b->nr_guests; i++) {
+		const struct cfg_guest *x = &a->guests[i], *y = &b->guests[i];
+
+		CHECK_STR(x->name, y->name);
+		CHECK_STR(x->image, y->image);
+		CHECK_EQ(x->memory, y->memory);
+		CHECK_EQ(x->cpu, y->cpu);
+		CHECK_STR(x->cmdline, y->cmdline);
+		CHECK_EQ(x->on_crash, y->on_crash);
+		CHECK_EQ(x->max_restarts, y->max_restarts);
+	}
+}
+
+static void test_dump(void)
+{
+	static char buf[16384];
+	char small[16];
+	int n;
+
+	CHECK_EQ(parse_file("configs/demo.cfg", "demo.cfg", &cfg), 0);
+	n = cfg_dump(&cfg, buf, sizeof(buf));
+	CHECK_STR(buf, "[bolt]\nconsole = com1, e9\non_all_stopped = poweroff\n"
+		  "\n[guest hello]\nimage = \"hello.elf\"\nmemory = 4M\ncpu = 0\n"
+		  "cmdline = \"demo hello\"\non_crash = stop\nmax_restarts = 3\n"
+		  "\n[guest spin]\nimage = \"spin.elf\"\nmemory = 4M\ncpu = 1\n"
+		  "cmdline = \"\"\non_crash = stop\nmax_restarts = 3\n");
+	CHECK_EQ(n, strlen(buf));
+	CHECK_EQ(cfg_dump(&cfg, small, sizeof(small)), n);
+	CHECK_STR(small, "[bolt]\nconsole ");
+	CHECK_EQ(cfg_dump(&cfg, NULL, 0), n);
+
+	/* Round trip: the dump of a tricky config parses back identically. */
+	CHECK_EQ(parse_file(FIXTURES "good-full.cfg", "good-full.cfg", &cfg), 0);
+	n = cfg_dump(&cfg, buf, sizeof(buf));
+	CHECK(n > 0 && (size_t)n < sizeof(buf));
+	CHECK_EQ(parse_str(buf, &cfg2), 0);
+	CHECK_STR(err.msg, "");
+	check_same_config(&cfg, &cfg2);
+
+	/* Worst case for quoting: a 255-char cmdline of quotes still round-trips. */
+	CHECK_EQ(parse_file("configs/demo.cfg", "demo.cfg", &cfg), 0);
+	memset(cfg.guests[0].cmdline, '"', CFG_CMDLINE_MAX - 1);
+	cfg.guests[0].cmdline[CFG_CMDLINE_MAX - 1] = '\0';
+	cfg_dump(&cfg, buf, sizeof(buf));
+	CHECK_EQ(parse_str(buf, &cfg2), 0);
+	check_same_config(&cfg, &cfg2);
+}
+
+static void test_names(void)
+{
+	char buf[32];
+
+	CHECK_STR(cfg_console_name(CFG_CONSOLE_COM1), "com1");
+	CHECK_STR(cfg_console_name(CFG_CONSOLE_E9), "e9");
+	CHECK_STR(cfg_console_name(CFG_CONSOLE_GOP), "gop");
+	CHECK(cfg_console_name(0) == NULL);
+	CHECK(cfg_console_name(CFG_CONSOLE_COM1 | CFG_CONSOLE_E9) == NULL);
+	CHECK(cfg_console_name(1u << 3) == NULL);
+	CHECK_STR(cfg_on_crash_name(CFG_ON_CRASH_RESTART), "restart");
+	CHECK_STR(cfg_on_crash_name(CFG_ON_CRASH_STOP), "stop");
+	CHECK_STR(cfg_on_all_stopped_name(CFG_ALL_STOPPED_HALT), "halt");
+	CHECK_STR(cfg_on_all_stopped_name(CFG_ALL_STOPPED_POWEROFF), "poweroff");
+
+	cfg_format_size(buf, sizeof(buf), GiB(4));
+	CHECK_STR(buf, "4G");
+	cfg_format_size(buf, sizeof(buf), MiB(1536));
+	CHECK_STR(buf, "1536M");
+	cfg_format_size(buf, sizeof(buf), KiB(3));
+	CHECK_STR(buf, "3K");
+	cfg_format_size(buf, sizeof(buf), 1000);
+	CHECK_STR(buf, "1000");
+	cfg_format_size(buf, sizeof(buf), 0);
+	CHECK_STR(buf, "0");
+	CHECK_EQ(cfg_format_size(buf, 2, GiB(16)), 3);
+	CHECK_STR(buf, "1");
+}
+
+/* err may be NULL; a long filename is truncated, never overflowed. */
+static void test_error_buffer(void)
+{
+	char name[400];
+
+	CHECK_EQ(cfg_parse("x", 1, "t.cfg", &cfg, NULL), -XEN_EINVAL);
+	CHECK(is_zeroed(&cfg));
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	CHECK_EQ(cfg_parse("x", 1, name, &cfg, &err), -XEN_EINVAL);
+	CHECK_EQ(strlen(err.msg), sizeof(err.msg) - 1);
+	CHECK_EQ(cfg_parse("[guest a]\n", 10, "t.cfg", &cfg, &err), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:1: guest 'a': missing required key 'image'");
+}
+
+void unit_main(void)
+{
+	TEST(test_good_minimal);
+	TEST(test_good_full);
+	TEST(test_bad_fixtures);
+	TEST(test_line_endings);
+	TEST(test_len_bound);
+	TEST(test_binary_junk);
+	TEST(test_long_lines);
+	TEST(test_limits);
+	TEST(test_check_cpus);
+	TEST(test_shipped_configs);
+	TEST(test_dump);
+	TEST(test_names);
+	TEST(test_error_buffer);
+}

@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for the hypervisor page allocator (core/mem.c). */
+#include "unit.h"
+#include "core/mem.h"
+#include "core/errno.h"
+#include "core/lib.h"
+
+/* A host block standing in for the UEFI allocation; 2 MiB aligned. */
+static void *test_block(size_t bytes)
+{
+	void *b = aligned_alloc(MiB(2), ALIGN_UP(bytes, MiB(2)));
+
+	CHECK(b != NULL);
+	if (!b)
+		exit(2);
+	memset(b, 0xa5, bytes);
+	return b;
+}
+
+static void test_init(void)
+{
+	struct mem_pool p;
+	uint8_t *b = test_block(MiB(2));
+	uint64_t a = (uint64_t)(uintptr_t)b;
+
+	CHECK_EQ(mem_pool_init(&p, a, 0), -XEN_EINVAL);
+	CHECK_EQ(mem_pool_init(&p, a, PAGE_SIZE), -XEN_EINVAL); /* only the bitmap */
+	CHECK_EQ(mem_pool_init(&p, a + 1, 2 * PAGE_SIZE), -XEN_EINVAL); /* aligns to 1 page */
+	CHECK_EQ(mem_pool_init(&p, UINT64_MAX - PAGE_SIZE, 4 * PAGE_SIZE), -XEN_EINVAL);
+
+	CHECK_EQ(mem_pool_init(&p, a, 2 * PAGE_SIZE), 0);
+	CHECK_EQ(mem_free_count(&p), 1);
+	CHECK_EQ(p.base, a + PAGE_SIZE);
+
+	/* Unaligned base and size: aligned inward. */
+	CHECK_EQ(mem_pool_init(&p, a + 100, 11 * PAGE_SIZE), 0);
+	CHECK_EQ(p.base, a + 2 * PAGE_SIZE);
+	CHECK_EQ(mem_free_count(&p), 9);
+
+	CHECK_EQ(mem_pool_init(&p, a, MiB(2)), 0);
+	CHECK_EQ(p.bitmap_pages, 1);
+	CHECK_EQ(mem_free_count(&p), 511);
+	free(b);
+}
+
+/* One bitmap page covers 32768 pages; one more page needs a second one. */
+static void test_bitmap_pages(void)
+{
+	struct mem_pool p;
+	uint8_t *b = test_block(MiB(129));
+	uint64_t a = (uint64_t)(uintptr_t)b;
+	uint8_t *q;
+
+	CHECK_EQ(mem_pool_init(&p, a, 32768 * PAGE_SIZE), 0);
+	CHECK_EQ(p.bitmap_pages, 1);
+	CHECK_EQ(mem_free_count(&p), 32767);
+	CHECK_EQ(mem_pool_init(&p, a, 32769 * PAGE_SIZE), 0);
+	CHECK_EQ(p.bitmap_pages, 2);
+	CHECK_EQ(mem_free_count(&p), 32767);
+	q = mem_alloc_pages(&p, 32767, 1);
+	CHECK(q == b + 2 * PAGE_SIZE);
+	CHECK(mem_alloc_pages(&p, 1, 1) == NULL);
+	CHECK_EQ(mem_free_pages(&p, q + 32766 * PAGE_SIZE, 1), 0);
+	CHECK(mem_alloc_pages(&p, 1, 1) == q + 32766 * PAGE_SIZE);
+	free(b);
+}
+
+static void test_alloc_free(void)
+{
+	struct mem_pool p;
+	uint8_t *b = test_block(MiB(1));
+	uint8_t *x, *y, *z;
+	size_t total, i;
+
+	CHECK_EQ(mem_pool_init(&p, (uint64_t)(uintptr_t)b, MiB(1)), 0);
+	total = mem_free_count(&p);
+	CHECK_EQ(total, 255);
+
+	x = mem_alloc_pages(&p, 1, 1);
+	y = mem_alloc_pages(&p, 3, 0);
+	z = mem_alloc_pages(&p, 1, 1);
+	CHECK(x && y && z);
+	CHECK_EQ((uint64_t)(uintptr_t)x, p.base);
+	CHECK(y == x + PAGE_SIZE);
+	CHECK(z == y + 3 * PAGE_SIZE);
+	CHECK_EQ(mem_free_count(&p), total - 5);
+	/* Zeroed despite the 0xa5 fill. */
+	for (i = 0; i < 3 * PAGE_SIZE; i++)
+		if (y[i])
+			break;
+	CHECK_EQ(i, 3 * PAGE_SIZE);
+
+	/* A freed hole is reused first-fit, and only when it is big enough. */
+	CHECK_EQ(mem_free_pages(&p, y, 3), 0);
+	CHECK(mem_alloc_pages(&p, 4, 1) == z + PAGE_SIZE);
+	memset(y, 0xff, PAGE_SIZE);
+	CHECK(mem_alloc_pages(&p, 2, 1) == y);
+	CHECK_EQ(y[0], 0);
+	CHECK(mem_alloc_pages(&p, 1, 1) == y + 2 * PAGE_SIZE);
+
+	CHECK(mem_alloc_pages(&p, 0, 1) == NULL);
+	CHECK(mem_alloc_pages(&p, 1, 3) == NULL); /* not a power of two */
+	CHECK(mem_zalloc(&p, 0) == NULL);
+	free(b);
+}
+
+static void test_alignment(void)
+{
+	struct mem_pool p;
+	uint8_t *b = test_block(MiB(8));
+	void *big, *small, *big2;
+
+	CHECK_EQ(mem_pool_init(&p, (uint64_t)(uintptr_t)b, MiB(8)), 0);
+	small = mem_alloc_pages(&p, 1, 1);
+	CHECK(small != NULL);
+	big = mem_alloc_pages(&p, 512, 512);
+	CHECK(big != NULL);
+	CHECK(IS_ALIGNED((uint64_t)(uintptr_t)big, MiB(2)));
+	CHECK((uint8_t *)big == b + MiB(2)); /* the first 2 MiB hold the bitmap + small */
+	/* The pages skipped for alignment stay free and are used next. */
+	CHECK(mem_alloc_pages(&p, 1, 1) == (uint8_t *)small + PAGE_SIZE);
+	CHECK_EQ(mem_free_count(&p), 2047 - 514);
+	big2 = mem_alloc_pages(&p, 512, 512);
+	CHECK((uint8_t *)big2 == b + MiB(4));
+	CHECK(mem_alloc_pages(&p, 512, 512) == b + MiB(6));
+	/* No 2 MiB-aligned run is left even though >= 512 pages are free. */
+	CHECK(mem_free_count(&p) >= 500);
+	CHECK(mem_alloc_pages(&p, 512, 512) == NULL);
+	CHECK(mem_alloc_pages(&p, 16, 16) != NULL);
+	CHECK_EQ(mem_free_pages(&p, big2, 512), 0);
+	CHECK(mem_alloc_pages(&p, 512, 512) == big2);
+	free(b);
+}
+
+static void test_exhaustion(void)
+{
+	struct mem_pool p;
+	uint8_t *b = test_block(MiB(2));
+	size_t n = 0;
+
+	/* 61 pages: not a multiple of 8 or 64. */
+	CHECK_EQ(mem_pool_init(&p, (uint64_t)(uintptr_t)b, 61 * PAGE_SIZE), 0);
+	CHECK_EQ(mem_free_count(&p), 60);
+	while (mem_alloc_pages(&p, 1, 1))
+		n++;
+	CHECK_EQ(n, 60);
+	CHECK_EQ(mem_free_count(&p), 0);
+	CHECK(mem_zalloc(&p, 1) == NULL);
+	CHECK_EQ(mem_free_pages(&p, b + 60 * PAGE_SIZE, 1), 0); /* the last page */
+	CHECK(mem_alloc_pages(&p, 2, 1) == NULL);
+	CHECK(mem_zalloc(&p, 1) == b + 60 * PAGE_SIZE);
+	/* Run too long for the pool. */
+	CHECK_EQ(mem_pool_init(&p, (uint64_t)(uintptr_t)b, 61 * PAGE_SIZE), 0);
+	CHECK(mem_alloc_pages(&p, 61, 1) == NULL);
+	CHECK(mem_alloc_pages(&p, 60, 1) == b + PAGE_SIZE);
+	/* mem_zalloc rounds up. */
+	CHECK_EQ(mem_pool_init(&p, (uint64_t)(uintptr_t)b, 61 * PAGE_SIZE), 0);
+	CHECK(mem_zalloc(&p, PAGE_SIZE + 1) == b + PAGE_SIZE);
+	CHECK(mem_zalloc(&p, PAGE_SIZE) == b + 3 * PAGE_SIZE);
+	CHECK_EQ(mem_free_count(&p), 57);
+	CHECK(mem_zalloc(&p, SIZE_MAX) == NULL);
+	free(b);
+}
+
+static void test_bad_free(void)
+{
+	struct mem_pool p;
+	uint8_t *b = test_block(MiB(1));
+	uint8_t *x;
+	size_t before;
+
+	CHECK_EQ(mem_pool_init(&p, (uint64_t)(uintptr_t)b, MiB(1)), 0);
+	x = mem_alloc_pages(&p, 4, 1);
+	before = mem_free_count(&p);
+	CHECK_EQ(mem_free_pages(&p, x + 1, 1), -XEN_EINVAL);         /* unaligned */
+	CHECK_EQ(mem_free_pages(&p, b, 1), -XEN_EINVAL);             /* the bitmap */
+	CHECK_EQ(mem_free_pages(&p, b + MiB(1), 1), -XEN_EINVAL);    /* past the end */
+	CHECK_EQ(mem_free_pages(&p, b + MiB(1) - PAGE_SIZE, 2), -XEN_EINVAL);
+	CHECK_EQ(mem_free_pages(&p, NULL, 1), -XEN_EINVAL);
+	CHECK_EQ(mem_free_pages(&p, x, 0), -XEN_EINVAL);
+	CHECK_EQ(mem_free_pages(&p, x, 5), -XEN_EINVAL);             /* 5th page is free */
+	CHECK_EQ(mem_free_count(&p), before);                          /* nothing changed */
+	CHECK_EQ(mem_free_pages(&p, x + PAGE_SIZE, 2), 0);
+	CHECK_EQ(mem_free_pages(&p, x, 4), -XEN_EINVAL);             /* partial double */
+	CHECK_EQ(mem_free_pages(&p, x + PAGE_SIZE, 1), -XEN_EINVAL); /* double free */
+	CHECK_EQ(mem_free_count(&p), before + 2);
+	CHECK_EQ(mem_free_pages(&p, x, 1), 0);
+	CHECK_EQ(mem_free_pages(&p, x + 3 * PAGE_SIZE, 1), 0);
+	CHECK_EQ(mem_free_count(&p), before + 4);
+	free(b);
+}
+
+/* xorshift64: deterministic, seeded. */
+static uint64_t rnd_state;
+static uint64_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+#define STRESS_PAGES 1000
+struct stress_alloc {
+	uint8_t *ptr;
+	size_t n;
+};
+
+/* Random alloc/free against a shadow map of page ownership. */
+static void test_stress(void)
+{
+	static int owner[STRESS_PAGES];
+	static struct stress_alloc live[400];
+	struct mem_pool p;
+	size_t bytes = (STRESS_PAGES + 1) * PAGE_SIZE;
+	uint8_t *b = test_block(bytes);
+	size_t nlive = 0, shadow_free = STRESS_PAGES, iter, i, bad = 0;
+
+	rnd_state = 0x9e3779b97f4a7c15ULL;
+	CHECK_EQ(mem_pool_init(&p, (uint64_t)(uintptr_t)b, bytes), 0);
+	CHECK_EQ(mem_free_count(&p), STRESS_PAGES);
+	memset(owner, 0, sizeof(owner));
+	for (iter = 0; iter < 20000; iter++) {
+		if (nlive < ARRAY_SIZE(live) && (rnd() % 3 || nlive == 0)) {
+			size_t n = 1 + rnd() % 24;
+			size_t align = (size_t)1 << (rnd() % 5);
+			uint8_t *q = mem_alloc_pages(&p, n, align);
+			size_t idx;
+
+			if (!q)
+				continue;
+			idx = (size_t)(q - b) / PAGE_SIZE - 1;
+			if ((uint64_t)(uintptr_t)q % (align * PAGE_SIZE) || idx + n > STRESS_PAGES)
+				bad++;
+			for (i = idx; i < idx + n && i < STRESS_PAGES; i++) {
+				if (owner[i] || q[(i - idx) * PAGE_SIZE] ||
+				    q[(i - idx) * PAGE_SIZE + PAGE_SIZE - 1])
+					bad++;
+				owner[i] = 1;
+			}
+			memset(q, 0x5a, n * PAGE_SIZE); /* dirty it: next alloc must re-zero */
+			live[nlive].ptr = q;
+			live[nlive].n = n;
+			nlive++;
+			shadow_free -= n;
+		} else {
+			size_t k = rnd() % nlive;
+			size_t idx = (size_t)(live[k].ptr - b) / PAGE_SIZE - 1;
+
+			if (mem_free_pages(&p, live[k].ptr, live[k].n))
+				bad++;
+			if (mem_free_pages(&p, live[k].ptr, 1) != -XEN_EINVAL)
+				bad++;
+			for (i = idx; i < idx + live[k].n; i++)
+				owner[i] = 0;
+			shadow_free += live[k].n;
+			live[k] = live[--nlive];
+		}
+		if (mem_free_count(&p) != shadow_free)
+			bad++;
+	}
+	CHECK_EQ(bad, 0);
+	/* First fit: with everything freed a whole-pool allocation succeeds. */
+	while (nlive) {
+		nlive--;
+		CHECK_EQ(mem_free_pages(&p, live[nlive].ptr, live[nlive].n), 0);
+	}
+	CHECK_EQ(mem_free_count(&p), STRESS_PAGES);
+	CHECK(mem_alloc_pages(&p, STRESS_PAGES, 1) == b + PAGE_SIZE);
+	free(b);
+}
+
+void unit_main(void)
+{
+	TEST(test_init);
+	TEST(test_bitmap_pages);
+	TEST(test_alloc_free);
+	TEST(test_alignment);
+	TEST(test_exhaustion);
+	TEST(test_bad_free);
+	TEST(test_stress);
+}
