@@ -25,7 +25,7 @@ extern struct boot_info boot_info;
 /* boot/efi_console.c: console sinks before and after ExitBootServices. */
 void efi_console_early(void *system_table);
 void efi_console_exit_boot_services(unsigned console_mask);
-int efi_console_setup_gop(void *system_table);
+int efi_console_setup_gop(void *image_handle);
 
 /* boot/efi_file.c: read a whole file from the volume Bolt was loaded from. */
 int efi_read_file(void *image_handle, const char *path, void **data, size_t *len);

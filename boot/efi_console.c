@@ -3,7 +3,10 @@
  * Console sinks around ExitBootServices. Before it, Bolt writes through the
  * firmware console (which OVMF also mirrors to COM1) and port 0xE9; after
  * it, the firmware console is gone and Bolt drives the sinks bolt.cfg asks
- * for itself: COM1, port 0xE9 and the GOP framebuffer.
+ * for itself: COM1, port 0xE9 and the GOP framebuffer. The framebuffer's
+ * glyphs come from font8x16.bin on the boot volume (GPL-2+ Unifont data
+ * kept out of the MIT bolt.efi), read here while the firmware can still
+ * read files.
  */
 #include <efi.h>
 #include <efilib.h>
@@ -12,6 +15,7 @@
 #include "boot/boot.h"
 #include "core/config.h"
 #include "core/console.h"
+#include "core/errno.h"
 #include "core/fbcon.h"
 
 static EFI_SIMPLE_TEXT_OUT_PROTOCOL *conout;
@@ -41,25 +45,66 @@ void efi_console_early(void *system_table)
 	console_add_sink(e9_sink);
 }
 
-int efi_console_setup_gop(void *system_table)
+#define FONT_PATH "font8x16.bin"
+
+/*
+ * Read and check the console font. Its pages are EfiLoaderData, which stay
+ * Bolt's after ExitBootServices, so fbcon may keep pointing into them.
+ */
+static int load_font(void *image_handle, const uint8_t (**glyphs)[FBCON_FONT_H])
+{
+	void *data;
+	size_t len;
+	int rc = efi_read_file(image_handle, FONT_PATH, &data, &len);
+
+	if (rc)
+		return rc;
+	rc = fbcon_font_parse(data, len, glyphs);
+	if (rc) /* same page count efi_read_file allocated (it adds a NUL) */
+		BS->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)data, EFI_SIZE_TO_PAGES(len + 1));
+	return rc;
+}
+
+int efi_console_setup_gop(void *image_handle)
 {
 	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop;
-	(void)system_table;
-
-	if (BS->LocateProtocol(&GraphicsOutputProtocol, NULL, (void **)&gop) != EFI_SUCCESS)
-		return -1;
-	EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *info = gop->Mode->Info;
+	const uint8_t (*font)[FBCON_FONT_H];
 	enum fbcon_format fmt;
-	if (info->PixelFormat == PixelRedGreenBlueReserved8BitPerColor)
+	int rc;
+
+	if (BS->LocateProtocol(&GraphicsOutputProtocol, NULL, (void **)&gop) != EFI_SUCCESS) {
+		log_printf("console: the firmware offers no GOP framebuffer; 'gop' sink disabled");
+		return -XEN_ENODEV;
+	}
+	EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *info = gop->Mode->Info;
+	if (info->PixelFormat == PixelRedGreenBlueReserved8BitPerColor) {
 		fmt = FBCON_RGBX;
-	else if (info->PixelFormat == PixelBlueGreenRedReserved8BitPerColor)
+	} else if (info->PixelFormat == PixelBlueGreenRedReserved8BitPerColor) {
 		fmt = FBCON_BGRX;
-	else
-		return -1; /* bitmask or blt-only modes: no linear 32 bpp framebuffer */
-	if (fbcon_init(&fb, (void *)(uintptr_t)gop->Mode->FrameBufferBase, info->HorizontalResolution,
-		       info->VerticalResolution, info->PixelsPerScanLine, fmt))
-		return -1;
+	} else {
+		/* bitmask or blt-only modes: no linear 32 bpp framebuffer */
+		log_printf("console: GOP pixel format %u is not linear 32 bpp RGB/BGR; "
+			   "'gop' sink disabled", (unsigned)info->PixelFormat);
+		return -XEN_EOPNOTSUPP;
+	}
+	rc = load_font(image_handle, &font);
+	if (rc) {
+		log_printf("console: " FONT_PATH " missing or invalid on the boot volume; "
+			   "'gop' sink disabled");
+		return rc;
+	}
+	rc = fbcon_init(&fb, (void *)(uintptr_t)gop->Mode->FrameBufferBase,
+			info->HorizontalResolution, info->VerticalResolution,
+			info->PixelsPerScanLine, fmt, font);
+	if (rc) {
+		log_printf("console: GOP mode %ux%u (stride %u) is unusable (error %d); "
+			   "'gop' sink disabled", (unsigned)info->HorizontalResolution,
+			   (unsigned)info->VerticalResolution, (unsigned)info->PixelsPerScanLine, rc);
+		return rc;
+	}
 	have_gop = true;
+	log_printf("console: GOP %ux%u framebuffer, font from " FONT_PATH,
+		   (unsigned)info->HorizontalResolution, (unsigned)info->VerticalResolution);
 	return 0;
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Framebuffer text console: draws 8x16 glyphs from the generated Unifont
- * table onto a 32 bpp linear framebuffer, with line wrap and scrolling.
+ * Framebuffer text console: draws 8x16 glyphs from a font file the boot
+ * code read from the ESP (see core/fbcon.h for why it is not compiled in)
+ * onto a 32 bpp linear framebuffer, with line wrap and scrolling.
  * It keeps no shadow copy of the text (no allocator here), so scrolling
  * moves the pixels themselves; that reads video memory, which is slow on
  * real hardware but only happens once per line of log.
@@ -48,10 +49,31 @@ void fbcon_clear(struct fbcon *c)
 	c->y = 0;
 }
 
-int fbcon_init(struct fbcon *c, void *fb, uint32_t width, uint32_t height, uint32_t stride,
-	       enum fbcon_format fmt)
+int fbcon_font_parse(const void *file, size_t len, const uint8_t (**glyphs)[FBCON_FONT_H])
 {
-	if (!c || !fb)
+	const uint8_t *p = file;
+
+	if (!p || !glyphs)
+		return -XEN_EINVAL;
+	/* Exact size: the header fixes the geometry, so anything else is damage. */
+	if (len != FBCON_FONT_FILE_SIZE)
+		return -XEN_EINVAL;
+	if (memcmp(p, FBCON_FONT_MAGIC, FBCON_FONT_MAGIC_LEN))
+		return -XEN_EINVAL;
+	if (p[8] != FBCON_FONT_W || p[9] != FBCON_FONT_H ||
+	    (p[10] | (uint32_t)p[11] << 8) != FBCON_FONT_GLYPHS)
+		return -XEN_EINVAL;
+	/* Reserved must be zero so a later format can use it without misreads. */
+	if (p[12] | p[13] | p[14] | p[15])
+		return -XEN_EINVAL;
+	*glyphs = (const uint8_t (*)[FBCON_FONT_H])(p + FBCON_FONT_HDR_SIZE);
+	return 0;
+}
+
+int fbcon_init(struct fbcon *c, void *fb, uint32_t width, uint32_t height, uint32_t stride,
+	       enum fbcon_format fmt, const uint8_t (*font)[FBCON_FONT_H])
+{
+	if (!c || !fb || !font)
 		return -XEN_EINVAL;
 	if (fmt != FBCON_RGBX && fmt != FBCON_BGRX)
 		return -XEN_EINVAL;
@@ -68,6 +90,7 @@ int fbcon_init(struct fbcon *c, void *fb, uint32_t width, uint32_t height, uint3
 	c->height = height;
 	c->stride = stride;
 	c->fmt = fmt;
+	c->font = font;
 	c->cols = width / FBCON_FONT_W;
 	c->rows = height / FBCON_FONT_H;
 	fbcon_set_color(c, FBCON_DEFAULT_FG, FBCON_DEFAULT_BG);
@@ -77,7 +100,7 @@ int fbcon_init(struct fbcon *c, void *fb, uint32_t width, uint32_t height, uint3
 
 static void draw_glyph(struct fbcon *c, uint32_t col, uint32_t row, uint8_t code)
 {
-	const uint8_t *bits = fbcon_font8x16[code];
+	const uint8_t *bits = c->font[code];
 	uint32_t *p = c->fb + (size_t)row * FBCON_FONT_H * c->stride + (size_t)col * FBCON_FONT_W;
 
 	for (uint32_t gy = 0; gy < FBCON_FONT_H; gy++, p += c->stride) {

@@ -28,18 +28,42 @@ struct fbcon {
 	uint32_t cols, rows;     /* text cells that fit */
 	uint32_t x, y;           /* cursor cell; x == cols means "wrap before next glyph" */
 	uint32_t fg, bg;         /* colours already encoded for fmt */
+	const uint8_t (*font)[FBCON_FONT_H]; /* FBCON_FONT_GLYPHS glyphs, not owned */
 };
 
 /*
- * 8x16 glyphs indexed by Latin-1 code point, MSB = leftmost pixel. Generated
- * at build time from Debian's psf-unifont by tools/psf2c into
- * build/gen/font8x16.c (never committed).
+ * The glyphs come from a file on the boot volume (font8x16.bin, written by
+ * tools/psf2bin from Debian's psf-unifont), never from a table compiled in:
+ * that font is GPL-2+, and keeping it a separate file keeps bolt.efi MIT.
+ * Layout, all little-endian:
+ *   0  8  FBCON_FONT_MAGIC
+ *   8  1  glyph width in pixels  (FBCON_FONT_W)
+ *   9  1  glyph height in pixels (FBCON_FONT_H)
+ *  10  2  glyph count            (FBCON_FONT_GLYPHS)
+ *  12  4  reserved, zero
+ *  16     FBCON_FONT_GLYPHS x FBCON_FONT_H bytes: glyphs indexed by Latin-1
+ *         code point, one byte per scanline, MSB = leftmost pixel.
  */
-extern const uint8_t fbcon_font8x16[256][16];
+#define FBCON_FONT_MAGIC "BOLTFNT1"
+#define FBCON_FONT_MAGIC_LEN 8
+#define FBCON_FONT_HDR_SIZE 16
+#define FBCON_FONT_GLYPHS 256
+#define FBCON_FONT_FILE_SIZE (FBCON_FONT_HDR_SIZE + FBCON_FONT_GLYPHS * FBCON_FONT_H)
 
-/* Validate the mode, set grey-on-black, clear the screen, cursor at 0,0. */
+/*
+ * Check a font file's header and size; on success point *glyphs at its
+ * FBCON_FONT_GLYPHS glyphs (inside `file`, which must outlive the console).
+ * Returns 0, or -XEN_EINVAL for a NULL argument, a wrong magic, geometry,
+ * glyph count, non-zero reserved bytes or a length other than
+ * FBCON_FONT_FILE_SIZE (a truncated or padded file is not trusted).
+ */
+int fbcon_font_parse(const void *file, size_t len, const uint8_t (**glyphs)[FBCON_FONT_H]);
+
+/* Validate the mode and font, set grey-on-black, clear the screen, cursor at
+ * 0,0. `font` is FBCON_FONT_GLYPHS glyphs (from fbcon_font_parse()); it is
+ * not copied, so it must stay mapped for as long as the console is used. */
 int fbcon_init(struct fbcon *c, void *fb, uint32_t width, uint32_t height, uint32_t stride,
-	       enum fbcon_format fmt);
+	       enum fbcon_format fmt, const uint8_t (*font)[FBCON_FONT_H]);
 /* Colours as 0xRRGGBB; applies to glyphs drawn from now on. */
 void fbcon_set_color(struct fbcon *c, uint32_t fg_rgb, uint32_t bg_rgb);
 /* Encode 0xRRGGBB as the pixel value stored for fmt. */

@@ -8,7 +8,7 @@
 #   gcc make binutils        the hypervisor and host tools
 #   gnu-efi                  crt0, linker script and libefi for bolt.efi
 #   libxen-dev               Xen public headers (PVH guest ABI)
-#   psf-unifont              8x16 console font, converted by tools/psf2c
+#   psf-unifont              8x16 console font, converted by tools/psf2bin into font8x16.bin on the ESP
 #   gzip                     unpacks that font at build time
 #   mtools dosfstools fdisk  build/bolt.img (FAT ESP in a GPT/MBR image)
 #   ovmf                     UEFI firmware for Bochs and QEMU

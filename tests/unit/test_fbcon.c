@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests for core/fbcon.c: glyph placement (expected pixels come from
- * the generated font table, not drawn by eye), pixel formats, control
- * characters, wrapping and scrolling. The framebuffer has a padded stride
- * with a guard pattern so stray writes past the visible width show up.
+ * Unit tests for core/fbcon.c: the font file check, glyph placement
+ * (expected pixels come from the font's bits, not drawn by eye), pixel
+ * formats, control characters, wrapping and scrolling. Rendering uses a
+ * synthetic font file built here, so the tests do not depend on the build;
+ * the real build/gen/font8x16.bin is checked too when it exists. The
+ * framebuffer has a padded stride with a guard pattern so stray writes past
+ * the visible width show up.
  */
 #include "unit.h"
 
@@ -13,6 +16,31 @@
 #define GUARD 0xdeadbeefu
 #define FG 0x123456u
 #define BG 0x0a0b0cu
+#define REAL_FONT "build/gen/font8x16.bin"
+
+/* A valid font file whose glyphs are all distinct, ' ' blank, others not. */
+static uint8_t font_file[FBCON_FONT_FILE_SIZE];
+static const uint8_t (*font)[FBCON_FONT_H];
+
+static void make_font_file(uint8_t *f)
+{
+	memset(f, 0, FBCON_FONT_FILE_SIZE);
+	memcpy(f, "BOLTFNT1", 8);
+	f[8] = 8;
+	f[9] = 16;
+	f[10] = 0x00; /* 256 glyphs, little-endian */
+	f[11] = 0x01;
+	for (int code = 0; code < 256; code++) {
+		uint8_t *g = f + 16 + code * 16;
+
+		if (code == ' ')
+			continue;
+		g[0] = (uint8_t)code; /* row 0 alone makes every glyph distinct */
+		for (int r = 1; r < 15; r++)
+			g[r] = (uint8_t)((code * (r + 1)) ^ 0x5a);
+		g[15] = (uint8_t)~code;
+	}
+}
 
 static uint32_t *fb_alloc(uint32_t stride, uint32_t height)
 {
@@ -31,7 +59,7 @@ static int cell_is(const struct fbcon *c, uint32_t col, uint32_t row, uint8_t co
 	for (uint32_t gy = 0; gy < FBCON_FONT_H; gy++) {
 		for (uint32_t gx = 0; gx < FBCON_FONT_W; gx++) {
 			size_t off = (size_t)(row * FBCON_FONT_H + gy) * c->stride + col * FBCON_FONT_W + gx;
-			int on = (fbcon_font8x16[code][gy] >> (7 - gx)) & 1;
+			int on = (font[code][gy] >> (7 - gx)) & 1;
 
 			if (c->fb[off] != (on ? c->fg : c->bg))
 				return 0;
@@ -50,34 +78,131 @@ static int guard_intact(const struct fbcon *c)
 	return 1;
 }
 
-static void test_font_sane(void)
+static void test_font_parse_ok(void)
 {
-	int blank = 1, a_bits = 0;
+	const uint8_t (*g)[FBCON_FONT_H] = NULL;
 
+	CHECK_EQ(fbcon_font_parse(font_file, sizeof(font_file), &g), 0);
+	/* Points into the file (no copy), just past the 16-byte header. */
+	CHECK((const uint8_t *)g == font_file + 16);
+	CHECK_EQ(g['A'][0], 'A');
+	CHECK_EQ(g['A'][15], (uint8_t)~'A');
+	CHECK_EQ(g[255][0], 255);
+	CHECK_EQ(FBCON_FONT_FILE_SIZE, 4112);
+}
+
+/* Parse a copy of the good file with byte `off` set to `val`. */
+static int parse_patched(size_t off, uint8_t val)
+{
+	static uint8_t f[FBCON_FONT_FILE_SIZE];
+	const uint8_t (*g)[FBCON_FONT_H] = (const void *)f; /* must stay untouched */
+
+	memcpy(f, font_file, sizeof(f));
+	f[off] = val;
+	int rc = fbcon_font_parse(f, sizeof(f), &g);
+	if (rc)
+		CHECK((const void *)g == (const void *)f);
+	return rc;
+}
+
+static void test_font_parse_rejects(void)
+{
+	const uint8_t (*g)[FBCON_FONT_H] = NULL;
+
+	CHECK_EQ(fbcon_font_parse(NULL, sizeof(font_file), &g), -XEN_EINVAL);
+	CHECK_EQ(fbcon_font_parse(font_file, sizeof(font_file), NULL), -XEN_EINVAL);
+	CHECK_EQ(fbcon_font_parse(font_file, 0, &g), -XEN_EINVAL);
+	CHECK_EQ(fbcon_font_parse(font_file, 16, &g), -XEN_EINVAL);
+	CHECK_EQ(fbcon_font_parse(font_file, sizeof(font_file) - 1, &g), -XEN_EINVAL);
+	CHECK(g == NULL);
+
+	/* A padded file (e.g. a different glyph count) is refused too. */
+	uint8_t *big = calloc(1, sizeof(font_file) + 16);
+	if (!big)
+		abort();
+	memcpy(big, font_file, sizeof(font_file));
+	CHECK_EQ(fbcon_font_parse(big, sizeof(font_file) + 16, &g), -XEN_EINVAL);
+	CHECK_EQ(fbcon_font_parse(big, sizeof(font_file), &g), 0);
+	free(big);
+
+	/* Every magic byte counts. */
+	for (size_t i = 0; i < 8; i++)
+		CHECK_EQ(parse_patched(i, font_file[i] ^ 0x20), -XEN_EINVAL);
+	CHECK_EQ(parse_patched(8, 16), -XEN_EINVAL);  /* width */
+	CHECK_EQ(parse_patched(8, 0), -XEN_EINVAL);
+	CHECK_EQ(parse_patched(9, 8), -XEN_EINVAL);   /* height */
+	CHECK_EQ(parse_patched(10, 0xff), -XEN_EINVAL); /* 511 glyphs */
+	CHECK_EQ(parse_patched(11, 0x00), -XEN_EINVAL); /* 0 glyphs */
+	CHECK_EQ(parse_patched(11, 0x02), -XEN_EINVAL); /* 512 glyphs */
+	for (size_t i = 12; i < 16; i++)
+		CHECK_EQ(parse_patched(i, 1), -XEN_EINVAL); /* reserved */
+	/* Glyph bytes are data: any value is fine. */
+	CHECK_EQ(parse_patched(16, 0xff), 0);
+	CHECK_EQ(parse_patched(sizeof(font_file) - 1, 0xa5), 0);
+}
+
+/* The file the build ships on the ESP, converted from psf-unifont. */
+static void test_real_font(void)
+{
+	FILE *probe = fopen(REAL_FONT, "rb");
+	const uint8_t (*g)[FBCON_FONT_H] = NULL;
+	int blank = 1, a_bits = 0;
+	size_t len;
+
+	if (!probe) {
+		fprintf(stderr, "test_fbcon: %s not built; skipping the real-font checks\n",
+			REAL_FONT);
+		return;
+	}
+	fclose(probe);
+	char *file = unit_read_file(REAL_FONT, &len);
+	CHECK_EQ(len, FBCON_FONT_FILE_SIZE);
+	CHECK_EQ(fbcon_font_parse(file, len, &g), 0);
+	if (!g) {
+		free(file);
+		return;
+	}
 	for (int i = 0; i < 16; i++) {
-		blank &= fbcon_font8x16[' '][i] == 0;
-		a_bits += __builtin_popcount(fbcon_font8x16['A'][i]);
+		blank &= g[' '][i] == 0;
+		a_bits += __builtin_popcount(g['A'][i]);
 	}
 	CHECK(blank);
 	CHECK(a_bits > 10);
-	CHECK(memcmp(fbcon_font8x16['A'], fbcon_font8x16['B'], 16) != 0);
-	CHECK(memcmp(fbcon_font8x16['l'], fbcon_font8x16['1'], 16) != 0);
+	CHECK(memcmp(g['A'], g['B'], 16) != 0);
+	CHECK(memcmp(g['l'], g['1'], 16) != 0);
 	/* Control codes hold the replacement glyph, which is not blank. */
-	CHECK(memcmp(fbcon_font8x16[0x01], fbcon_font8x16[0x7f], 16) == 0);
-	CHECK(memcmp(fbcon_font8x16[0x01], fbcon_font8x16[' '], 16) != 0);
+	CHECK(memcmp(g[0x01], g[0x7f], 16) == 0);
+	CHECK(memcmp(g[0x01], g[' '], 16) != 0);
+	/* Latin-1 letters exist and differ from their ASCII base. */
+	CHECK(memcmp(g[0xe9], g['e'], 16) != 0);
+	CHECK(memcmp(g[0xe9], g[0x01], 16) != 0);
+
+	/* And the console draws with it. */
+	struct fbcon c;
+	uint32_t px[16 * 16];
+	CHECK_EQ(fbcon_init(&c, px, 16, 16, 16, FBCON_BGRX, g), 0);
+	fbcon_set_color(&c, FG, BG);
+	fbcon_putc(&c, 'A');
+	for (uint32_t gy = 0; gy < 16; gy++)
+		for (uint32_t gx = 0; gx < 8; gx++)
+			CHECK_EQ(px[gy * 16 + gx], ((g['A'][gy] >> (7 - gx)) & 1) ? c.fg : c.bg);
+	free(file);
 }
 
 static void test_init_rejects(void)
 {
 	struct fbcon c;
-	uint32_t px[64];
+	uint32_t px[8 * 16];
 
-	CHECK_EQ(fbcon_init(&c, NULL, 640, 480, 640, FBCON_BGRX), -XEN_EINVAL);
-	CHECK_EQ(fbcon_init(NULL, px, 8, 16, 8, FBCON_BGRX), -XEN_EINVAL);
-	CHECK_EQ(fbcon_init(&c, px, 7, 16, 8, FBCON_BGRX), -XEN_EINVAL);
-	CHECK_EQ(fbcon_init(&c, px, 8, 15, 8, FBCON_BGRX), -XEN_EINVAL);
-	CHECK_EQ(fbcon_init(&c, px, 16, 16, 8, FBCON_BGRX), -XEN_EINVAL);
-	CHECK_EQ(fbcon_init(&c, px, 8, 16, 8, (enum fbcon_format)7), -XEN_EINVAL);
+	CHECK_EQ(fbcon_init(&c, NULL, 640, 480, 640, FBCON_BGRX, font), -XEN_EINVAL);
+	CHECK_EQ(fbcon_init(NULL, px, 8, 16, 8, FBCON_BGRX, font), -XEN_EINVAL);
+	CHECK_EQ(fbcon_init(&c, px, 7, 16, 8, FBCON_BGRX, font), -XEN_EINVAL);
+	CHECK_EQ(fbcon_init(&c, px, 8, 15, 8, FBCON_BGRX, font), -XEN_EINVAL);
+	CHECK_EQ(fbcon_init(&c, px, 16, 16, 8, FBCON_BGRX, font), -XEN_EINVAL);
+	CHECK_EQ(fbcon_init(&c, px, 8, 16, 8, (enum fbcon_format)7, font), -XEN_EINVAL);
+	CHECK_EQ(fbcon_init(&c, px, 8, 16, 8, FBCON_BGRX, NULL), -XEN_EINVAL);
+	CHECK_EQ(fbcon_init(&c, px, 8, 16, 8, FBCON_BGRX, font), 0);
+	CHECK(c.font == font);
 }
 
 static void test_init_geometry_and_clear(void)
@@ -85,7 +210,7 @@ static void test_init_geometry_and_clear(void)
 	struct fbcon c;
 	uint32_t *fb = fb_alloc(1032, 771);
 
-	CHECK_EQ(fbcon_init(&c, fb, 1027, 771, 1032, FBCON_BGRX), 0);
+	CHECK_EQ(fbcon_init(&c, fb, 1027, 771, 1032, FBCON_BGRX, font), 0);
 	CHECK_EQ(c.cols, 128);
 	CHECK_EQ(c.rows, 48);
 	CHECK_EQ(c.x, 0);
@@ -119,7 +244,7 @@ static void test_pixel_formats(void)
 		struct fbcon c;
 		uint32_t *fb = fb_alloc(40, 32);
 
-		CHECK_EQ(fbcon_init(&c, fb, 32, 32, 40, (enum fbcon_format)fmt), 0);
+		CHECK_EQ(fbcon_init(&c, fb, 32, 32, 40, (enum fbcon_format)fmt, font), 0);
 		fbcon_set_color(&c, FG, BG);
 		CHECK_EQ(c.fg, fbcon_pixel((enum fbcon_format)fmt, FG));
 		fbcon_putc(&c, 'A');
@@ -134,7 +259,7 @@ static void test_glyph_placement(void)
 	struct fbcon c;
 	uint32_t *fb = fb_alloc(100, 64);
 
-	CHECK_EQ(fbcon_init(&c, fb, 80, 64, 100, FBCON_BGRX), 0);
+	CHECK_EQ(fbcon_init(&c, fb, 80, 64, 100, FBCON_BGRX, font), 0);
 	fbcon_set_color(&c, FG, BG);
 	fbcon_write(&c, "Hi\nxyz", 6);
 	CHECK(cell_is(&c, 0, 0, 'H'));
@@ -146,7 +271,7 @@ static void test_glyph_placement(void)
 	CHECK_EQ(c.y, 1);
 
 	/* One explicit pixel from the font bits: leftmost set pixel of 'H' row 8. */
-	uint8_t row8 = fbcon_font8x16['H'][8];
+	uint8_t row8 = font['H'][8];
 	CHECK(row8 != 0);
 	int first = __builtin_clz((unsigned)row8) - 24;
 	CHECK_EQ(fb[(size_t)8 * 100 + first], fbcon_pixel(FBCON_BGRX, FG));
@@ -161,7 +286,7 @@ static void test_controls(void)
 	struct fbcon c;
 	uint32_t *fb = fb_alloc(256, 32);
 
-	CHECK_EQ(fbcon_init(&c, fb, 256, 32, 256, FBCON_BGRX), 0);
+	CHECK_EQ(fbcon_init(&c, fb, 256, 32, 256, FBCON_BGRX, font), 0);
 	fbcon_set_color(&c, FG, BG);
 	fbcon_clear(&c); /* so skipped cells are in the new background */
 	CHECK_EQ(c.cols, 32);
@@ -199,7 +324,7 @@ static void test_wrap(void)
 	uint32_t *fb = fb_alloc(40, 48);
 
 	/* 5 columns, 3 rows */
-	CHECK_EQ(fbcon_init(&c, fb, 40, 48, 40, FBCON_RGBX), 0);
+	CHECK_EQ(fbcon_init(&c, fb, 40, 48, 40, FBCON_RGBX, font), 0);
 	fbcon_set_color(&c, FG, BG);
 	fbcon_write(&c, "abcde", 5);
 	/* A full line waits for the next glyph before wrapping. */
@@ -226,7 +351,7 @@ static void test_scroll(void)
 	uint32_t *fb = fb_alloc(44, 56);
 
 	/* 5 columns, 3 rows, 8 leftover scanlines below the text area. */
-	CHECK_EQ(fbcon_init(&c, fb, 40, 56, 44, FBCON_BGRX), 0);
+	CHECK_EQ(fbcon_init(&c, fb, 40, 56, 44, FBCON_BGRX, font), 0);
 	fbcon_set_color(&c, FG, BG);
 	fbcon_write(&c, "one\ntwo\nthree", 13);
 	CHECK(cell_is(&c, 0, 2, 't'));
@@ -263,7 +388,7 @@ static void test_single_row(void)
 	uint32_t *fb = fb_alloc(16, 16);
 
 	/* 2x1 cells: scrolling must only clear, never move. */
-	CHECK_EQ(fbcon_init(&c, fb, 16, 16, 16, FBCON_BGRX), 0);
+	CHECK_EQ(fbcon_init(&c, fb, 16, 16, 16, FBCON_BGRX, font), 0);
 	fbcon_set_color(&c, FG, BG);
 	fbcon_write(&c, "abc", 3);
 	CHECK_EQ(c.y, 0);
@@ -274,7 +399,12 @@ static void test_single_row(void)
 
 void unit_main(void)
 {
-	TEST(test_font_sane);
+	make_font_file(font_file);
+	if (fbcon_font_parse(font_file, sizeof(font_file), &font))
+		abort(); /* every rendering test needs the synthetic font */
+	TEST(test_font_parse_ok);
+	TEST(test_font_parse_rejects);
+	TEST(test_real_font);
 	TEST(test_init_rejects);
 	TEST(test_init_geometry_and_clear);
 	TEST(test_pixel_formats);
