@@ -33,7 +33,7 @@ HV_CFLAGS := $(WARN) $(INCS) $(XEN_DEFS) -isystem $(EFI_INC) -isystem $(EFI_INC)
 HV_SRCS := $(sort $(wildcard boot/*.c arch/x86/*.c core/*.c evtchn/*.c sched/*.c))
 HV_SRCS := $(filter-out arch/x86/asm-offsets.c,$(HV_SRCS))
 HV_ASM := $(sort $(wildcard arch/x86/*.S))
-HV_OBJS := $(HV_SRCS:%.c=$(B)/hv/%.o) $(HV_ASM:%.S=$(B)/hv/%.o) $(B)/hv/font8x16.o
+HV_OBJS := $(HV_SRCS:%.c=$(B)/hv/%.o) $(HV_ASM:%.S=$(B)/hv/%.o)
 
 all: $(B)/bolt.efi esp img tools guests
 
@@ -41,9 +41,6 @@ $(B)/hv/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(HV_CFLAGS) -c $< -o $@
-
-$(B)/hv/font8x16.o: $(B)/gen/font8x16.c
-	$(CC) $(HV_CFLAGS) -c $< -o $@
 
 # Struct offsets for the assembly, generated from C (never hand-written).
 $(B)/gen/asm-offsets.h: arch/x86/asm-offsets.c $(wildcard arch/x86/include/arch/*.h)
@@ -72,25 +69,29 @@ HOST_CFLAGS := $(WARN) $(INCS) $(XEN_DEFS) -DBOLT_HOST -D_DEFAULT_SOURCE -O1 -g
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # Generic modules that compile unchanged on the host (unit tests link them all).
-HOST_SRCS := $(wildcard core/fmt.c core/lib.c core/config.c core/mem.c \
-	boot/elf.c boot/acpi.c arch/x86/ept.c arch/x86/guest_pt.c core/fbcon.c) \
-	$(B)/gen/font8x16.c
+HOST_SRCS := $(wildcard core/fmt.c core/lib.c core/config*.c core/mem.c \
+	boot/elf.c boot/acpi.c arch/x86/ept.c arch/x86/guest_pt.c core/fbcon.c \
+	evtchn/*.c)
 
 tools: $(B)/tools/boltcfg
 
-# The GOP console font, converted at build time from Debian's psf-unifont.
+# The GOP console font, converted at build time from Debian's psf-unifont
+# (GPL-2+) into a data file on the ESP: never linked into the MIT bolt.efi.
 FONT_PSF := /usr/share/consolefonts/Unifont-APL8x16.psf.gz
-$(B)/tools/psf2c: tools/psf2c.c
+FONT_BIN := $(B)/gen/font8x16.bin
+$(B)/tools/psf2bin: tools/psf2bin.c core/fbcon.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $< -o $@
 
-$(B)/gen/font8x16.c: $(B)/tools/psf2c $(FONT_PSF)
+$(FONT_BIN): $(B)/tools/psf2bin $(FONT_PSF)
 	@mkdir -p $(dir $@)
-	gzip -dc $(FONT_PSF) | $(B)/tools/psf2c - $(notdir $(FONT_PSF)) > $@.tmp && mv $@.tmp $@
+	gzip -dc $(FONT_PSF) | $(B)/tools/psf2bin - > $@.tmp && mv $@.tmp $@
 
-$(B)/tools/boltcfg: tools/boltcfg.c core/config.c core/fmt.c core/lib.c $(wildcard core/*.h)
+CONFIG_SRCS := $(sort $(wildcard core/config*.c))
+
+$(B)/tools/boltcfg: tools/boltcfg.c $(CONFIG_SRCS) core/fmt.c core/lib.c $(wildcard core/*.h)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) tools/boltcfg.c core/config.c core/fmt.c core/lib.c -o $@
+	$(HOST_CC) $(HOST_CFLAGS) tools/boltcfg.c $(CONFIG_SRCS) core/fmt.c core/lib.c -o $@
 
 # --- Guests -------------------------------------------------------------------
 -include guests/guests.mk
@@ -99,10 +100,11 @@ $(B)/tools/boltcfg: tools/boltcfg.c core/config.c core/fmt.c core/lib.c $(wildca
 CONFIGS := $(wildcard configs/*.cfg)
 DEMO_CFG ?= configs/demo.cfg
 
-esp: $(B)/bolt.efi guests
+esp: $(B)/bolt.efi guests $(FONT_BIN)
 	@rm -rf $(B)/esp && mkdir -p $(B)/esp/EFI/BOOT
 	cp $(B)/bolt.efi $(B)/esp/EFI/BOOT/BOOTX64.EFI
 	cp $(DEMO_CFG) $(B)/esp/bolt.cfg
+	cp $(FONT_BIN) $(B)/esp/font8x16.bin
 	cp $(GUEST_ELFS) $(B)/esp/
 
 img: esp
@@ -112,11 +114,13 @@ img: esp
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%)
 
-$(B)/unit/%: tests/unit/%.c tests/unit/unit.c tests/unit/unit.h $(HOST_SRCS) $(wildcard core/*.h boot/*.h arch/x86/include/arch/*.h)
+$(B)/unit/%: tests/unit/%.c tests/unit/unit.c tests/unit/unit.h $(HOST_SRCS) $(wildcard core/*.h boot/*.h arch/x86/include/arch/*.h evtchn/*.h guests/sdk/*)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(SAN) -Itests/unit $< tests/unit/unit.c $(HOST_SRCS) -o $@
+	@echo "  HOSTCC  $@"
+	@$(HOST_CC) $(HOST_CFLAGS) $(SAN) -Itests/unit $< tests/unit/unit.c $(HOST_SRCS) -o $@
 
-unit-bins: $(UNIT_BINS)
+# test_fbcon also checks the real font file when it exists.
+unit-bins: $(UNIT_BINS) $(FONT_BIN)
 
 unit: unit-bins
 	@tests/run-unit.sh $(UNIT_BINS)

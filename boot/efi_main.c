@@ -24,6 +24,8 @@
 #include "core/lib.h"
 #include "core/pcpu.h"
 #include "core/summary.h"
+#include "core/time.h"
+#include "core/wiring.h"
 
 #define HEAP_SIZE MiB(8)
 #define CFG_PATH "bolt.cfg"
@@ -65,6 +67,12 @@ static uint8_t *alloc_guest_ram(uint64_t size)
 	if (tail)
 		BS->FreePages(start + size, EFI_SIZE_TO_PAGES(tail));
 	return (uint8_t *)(uintptr_t)start;
+}
+
+/* Shared memory regions: plain UEFI pages, kept after ExitBootServices. */
+static void *alloc_shared(uint64_t bytes)
+{
+	return alloc_pages(AllocateAnyPages, 0, bytes);
 }
 
 static void calibrate_tsc(void)
@@ -224,11 +232,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		log_printf("%s", cerr.msg);
 		return fail(EFI_LOAD_ERROR);
 	}
-	if (setup_cpus() || load_guests(image, &cfg))
-		return fail(EFI_LOAD_ERROR);
-	if ((cfg.console & CFG_CONSOLE_GOP) && efi_console_setup_gop(st))
-		log_printf("console: no usable GOP framebuffer; 'gop' sink disabled");
 	calibrate_tsc();
+	time_init(rdtsc(), tsc_per_us);
+	if (setup_cpus() || load_guests(image, &cfg) || wiring_setup(&cfg, CFG_PATH, alloc_shared))
+		return fail(EFI_LOAD_ERROR);
+	if (cfg.console & CFG_CONSOLE_GOP)
+		efi_console_setup_gop(image); /* logs why when the sink stays off */
 	boot_info.trampoline = (uint64_t)(uintptr_t)alloc_pages(AllocateMaxAddress, 0x9f000, PAGE_SIZE);
 	boot_info.cr3 = paging_build_identity(memory_top());
 	if (!boot_info.trampoline || !boot_info.cr3) {

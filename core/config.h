@@ -7,10 +7,14 @@
  * that need not be NUL-terminated and fills a fixed-size struct without
  * allocating. On any error the output struct is zeroed, so a bad file can
  * never be half-used; the error text is "FILE:LINE: message".
+ *
+ * Guests are referred to by 0-based index into guests[]; a guest's Xen
+ * domid is that index + 1.
  */
 #ifndef CORE_CONFIG_H
 #define CORE_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,11 +27,26 @@
 #define CFG_CMDLINE_MAX BOLT_CMDLINE_MAX /* incl. NUL */
 #define CFG_LINE_MAX 1024                /* incl. NUL: longest line is 1023 */
 #define CFG_MAX_CPU 255                  /* highest accepted `cpu` index */
+#define CFG_MAX_PER_CPU 8                /* guests sharing one physical CPU */
 
 #define CFG_MEMORY_MIN MiB(2)
 #define CFG_MEMORY_MAX GiB(4)
 #define CFG_MEMORY_ALIGN MiB(2) /* EPT maps guest RAM with 2 MiB pages */
 #define CFG_MAX_RESTARTS_LIMIT 1000
+#define CFG_PRIORITY_MAX 255
+#define CFG_PRIORITY_DEFAULT 100
+
+#define CFG_MAX_CHANNELS 64
+#define CFG_MAX_ALLOWS 64
+#define CFG_MAX_DOORBELLS 64
+#define CFG_MAX_SHMS 16
+#define CFG_EVTCHN_PORT_MAX 4095 /* static ports are 1..4095 */
+#define CFG_SHM_MAX_GUESTS 8
+#define CFG_SHM_SIZE_MIN KiB(4)
+#define CFG_SHM_SIZE_MAX MiB(64)
+#define CFG_SHM_ALIGN KiB(4)
+#define CFG_SHM_GPA_MIN MiB(1)              /* below: legacy/boot area */
+#define CFG_SHM_GPA_LIMIT (1ULL << 48)      /* 4-level EPT reach */
 
 /* Console sinks: a bit mask, so several can be active at once. */
 enum cfg_console {
@@ -40,6 +59,10 @@ enum cfg_console {
 enum cfg_on_all_stopped { CFG_ALL_STOPPED_POWEROFF, CFG_ALL_STOPPED_HALT };
 enum cfg_on_crash { CFG_ON_CRASH_STOP, CFG_ON_CRASH_RESTART };
 
+/* How an event reaches its receiver: kick its core now, or at its next tick. */
+enum cfg_delivery { CFG_DELIVERY_IMMEDIATE, CFG_DELIVERY_LAZY };
+#define CFG_DELIVERY_PER_GUEST (-1) /* channel: each end uses its guest's */
+
 struct cfg_guest {
 	char name[CFG_NAME_MAX];
 	char image[CFG_PATH_MAX];
@@ -48,6 +71,9 @@ struct cfg_guest {
 	char cmdline[CFG_CMDLINE_MAX];
 	enum cfg_on_crash on_crash;
 	unsigned max_restarts;
+	unsigned priority;          /* 0..255: higher runs first on a shared CPU */
+	enum cfg_delivery delivery; /* default for events this guest receives */
+	bool handover;              /* same-core senders switch straight to it */
 	/* Source lines, so later stages (loader, boot checks) can point at them. */
 	unsigned line; /* the [guest NAME] header */
 	unsigned image_line;
@@ -55,11 +81,60 @@ struct cfg_guest {
 	unsigned cpu_line;
 };
 
+/* A static event channel, bound at boot: end 0 is `a`, end 1 is `b`. */
+struct cfg_channel {
+	char name[CFG_NAME_MAX];
+	unsigned guest[2]; /* index into guests[] */
+	uint32_t port[2];  /* each end's local port, 1..CFG_EVTCHN_PORT_MAX */
+	int delivery;      /* enum cfg_delivery, or CFG_DELIVERY_PER_GUEST */
+	bool trace;
+	unsigned line;        /* the [channel NAME] header */
+	unsigned end_line[2]; /* the `a` and `b` keys */
+};
+
+/* One `allow = A, B` line: A and B may bind_interdomain dynamically. */
+struct cfg_allow {
+	unsigned a, b; /* index into guests[]; a == b is loopback */
+	unsigned line;
+};
+
+/* An I/O port that, written by @guest, sends on its local @evtchn_port. */
+struct cfg_doorbell {
+	char name[CFG_NAME_MAX];
+	unsigned guest; /* index into guests[] */
+	uint16_t ioport;
+	uint32_t evtchn_port;
+	unsigned line; /* the [doorbell NAME] header */
+	unsigned guest_line;
+	unsigned port_line;
+	unsigned channel_line;
+};
+
+/* Memory mapped at the same guest-physical address in every listed guest. */
+struct cfg_shm {
+	char name[CFG_NAME_MAX];
+	uint64_t size, gpa;
+	unsigned guests[CFG_SHM_MAX_GUESTS]; /* index into guests[] */
+	unsigned nr_guests;
+	bool writable;
+	unsigned line; /* the [shm NAME] header */
+	unsigned address_line;
+	unsigned guests_line;
+};
+
 struct bolt_config {
 	unsigned console; /* enum cfg_console bits */
 	enum cfg_on_all_stopped on_all_stopped;
 	unsigned nr_guests;
 	struct cfg_guest guests[CFG_MAX_GUESTS];
+	unsigned nr_channels;
+	struct cfg_channel channels[CFG_MAX_CHANNELS];
+	unsigned nr_allows;
+	struct cfg_allow allows[CFG_MAX_ALLOWS];
+	unsigned nr_doorbells;
+	struct cfg_doorbell doorbells[CFG_MAX_DOORBELLS];
+	unsigned nr_shms;
+	struct cfg_shm shms[CFG_MAX_SHMS];
 };
 
 struct cfg_error {
@@ -75,16 +150,25 @@ int cfg_parse(const char *text, size_t len, const char *filename,
 	      struct bolt_config *out, struct cfg_error *err);
 
 /*
- * Boot-time check against the machine: every guest's cpu must exist.
- * Returns 0 or -XEN_EINVAL with @err naming the guest's `cpu` line.
+ * Boot-time check against the machine: every guest's cpu must exist and no
+ * CPU may carry more than CFG_MAX_PER_CPU guests. Returns 0 or -XEN_EINVAL
+ * with @err naming the guest's `cpu` line.
  */
 int cfg_check_cpus(const struct bolt_config *cfg, const char *filename,
 		   unsigned nr_cpus, struct cfg_error *err);
+
+/*
+ * May guests @guest_a and @guest_b (indexes into guests[], either order,
+ * equal for loopback) bind_interdomain? True if an `allow` line or a
+ * static channel connects them.
+ */
+bool cfg_may_bind(const struct bolt_config *cfg, unsigned guest_a, unsigned guest_b);
 
 /* Name of one console bit ("com1"...), or NULL if @bit is not exactly one sink. */
 const char *cfg_console_name(unsigned bit);
 const char *cfg_on_crash_name(enum cfg_on_crash v);
 const char *cfg_on_all_stopped_name(enum cfg_on_all_stopped v);
+const char *cfg_delivery_name(enum cfg_delivery v);
 
 /* The guest called @name, or NULL. */
 const struct cfg_guest *cfg_find_guest(const struct bolt_config *cfg, const char *name);

@@ -13,7 +13,11 @@
 #include "bolt/bolt.h"
 #include "core/console.h"
 #include "core/fmt.h"
+#include "core/errno.h"
 #include "core/guest.h"
+#include "core/heap.h"
+#include "core/time.h"
+#include "evtchn/evtchn.h"
 #include "core/lib.h"
 #include "core/pcpu.h"
 #include "core/summary.h"
@@ -54,7 +58,19 @@ static void write_start_info(struct guest *g)
 	mm[n++] = (struct hvm_memmap_table_entry){ BOLT_GUEST_LOAD_MIN,
 						   g->ram_size - BOLT_GUEST_LOAD_MIN,
 						   XEN_HVM_MEMMAP_TYPE_RAM, 0 };
-	strlcpy_ok(cmdline, g->cfg->cmdline, BOLT_CMDLINE_MAX);
+	/* Shared regions: reserved in the map, named on the command line. */
+	size_t len = strlen(g->cfg->cmdline);
+	memcpy(cmdline, g->cfg->cmdline, len);
+	for (unsigned i = 0; i < g->nr_shms && n < BOLT_GUEST_MEMMAP_MAX; i++) {
+		const struct cfg_shm *shm = g->shms[i];
+		mm[n++] = (struct hvm_memmap_table_entry){ shm->gpa, shm->size,
+							   XEN_HVM_MEMMAP_TYPE_RESERVED, 0 };
+		len += (size_t)bolt_snprintf(cmdline + len, BOLT_GUEST_CMDLINE_AREA - len,
+					     "%sbolt.shm=%s:0x%lx:0x%lx:%s", len ? " " : "", shm->name,
+					     (unsigned long)shm->gpa, (unsigned long)shm->size,
+					     shm->writable ? "rw" : "ro");
+	}
+	cmdline[MIN(len, BOLT_GUEST_CMDLINE_AREA - 1)] = '\0';
 	*si = (struct hvm_start_info){
 		.magic = XEN_HVM_START_MAGIC_VALUE,
 		.version = 1,
@@ -62,6 +78,41 @@ static void write_start_info(struct guest *g)
 		.memmap_paddr = BOLT_GUEST_MEMMAP,
 		.memmap_entries = n,
 	};
+}
+
+int guest_xen_create(struct guest *g)
+{
+	g->shinfo = heap_alloc_pages(1, 1);
+	g->evtchn_ports = heap_zalloc(EVTCHN_NR_PORTS * sizeof(struct evtchn_port));
+	if (!g->shinfo || !g->evtchn_ports)
+		return -XEN_ENOMEM;
+	g->shinfo_gfn = ~0ULL;
+	evtchn_domain_init(&g->evtchn, (uint16_t)g->domid, g->shinfo, g->evtchn_ports,
+			   g->cfg->delivery == CFG_DELIVERY_LAZY ? EVTCHN_DELIVERY_LAZY
+								  : EVTCHN_DELIVERY_IMMEDIATE,
+			   g);
+	time_fill_pvclock(&g->shinfo->vcpu_info[0].time);
+	return 0;
+}
+
+/*
+ * A restarted guest starts with a clean Xen interface: its channels are
+ * closed (peers see them unbound and get VIRQ_DOM_EXC), shared_info is
+ * zeroed and no longer mapped, no upcall vector, no timer.
+ */
+static void guest_xen_reset(struct guest *g)
+{
+	if (g->boot_count == 0)
+		return;
+	evtchn_domain_close_all(&g->evtchn);
+	if (g->shinfo_gfn != ~0ULL)
+		guest_arch_restore_ram_page(g, g->shinfo_gfn << 12);
+	g->shinfo_gfn = ~0ULL;
+	memset(g->shinfo, 0, PAGE_SIZE);
+	time_fill_pvclock(&g->shinfo->vcpu_info[0].time);
+	g->upcall_vector = 0;
+	g->timer_ns = 0;
+	g->vcpu.poll_ns = 0;
 }
 
 int guest_load(struct guest *g)
@@ -79,6 +130,7 @@ int guest_load(struct guest *g)
 		return rc;
 	}
 	write_start_info(g);
+	guest_xen_reset(g);
 	g->msr_refusals = 0;
 	g->uart = (struct pio_uart){ 0 };
 	g->stop_reason = GUEST_STOP_NONE;

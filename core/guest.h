@@ -11,6 +11,7 @@
 #include "core/console.h"
 #include "core/vcpu.h"
 #include "core/uart.h"
+#include "evtchn/evtchn.h"
 
 enum guest_stop {
 	GUEST_STOP_NONE,
@@ -32,6 +33,19 @@ struct guest {
 	char stop_msg[160];
 	struct console_linebuf con;
 	unsigned msr_refusals;           /* to rate-limit their log lines */
+	/* Xen interface state (core/xen_hc.c, evtchn/). */
+	struct shared_info *shinfo;      /* hypervisor page, mapped by XENMEM_add_to_physmap */
+	uint64_t shinfo_gfn;             /* where the guest mapped it; ~0 if not mapped */
+	uint8_t upcall_vector;           /* 0: no upcall registered */
+	uint64_t timer_ns;               /* set_timer_op deadline (system time), 0 = none */
+	struct evtchn_domain evtchn;
+	struct evtchn_port *evtchn_ports;
+	/* PIO doorbells: an OUT to ioport sends on local event-channel port. */
+	struct { uint16_t ioport; uint32_t port; } doorbells[CFG_MAX_DOORBELLS];
+	unsigned nr_doorbells;
+	/* Shared memory regions mapped into this guest (told on its command line). */
+	const struct cfg_shm *shms[CFG_MAX_SHMS];
+	unsigned nr_shms;
 	struct vcpu vcpu;
 	struct guest_arch arch;
 	struct pio_uart uart;            /* the emulated COM1 */
@@ -40,6 +54,8 @@ struct guest {
 extern struct guest *guests;
 extern unsigned nr_guests;
 
+/* Allocate shared_info and the event-channel ports (at boot). */
+int guest_xen_create(struct guest *g);
 /* (Re)load the image into RAM, write the start info, reset the vCPU. */
 int guest_load(struct guest *g);
 /*

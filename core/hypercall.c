@@ -6,6 +6,9 @@
 #include <stdint.h>
 #include <xen/xen.h>
 #include <xen/sched.h>
+#include <xen/event_channel.h>
+
+#include "evtchn/evtchn.h"
 
 #include "arch/cpu.h"
 #include "core/console.h"
@@ -13,6 +16,9 @@
 #include "core/guest.h"
 #include "core/hypercall.h"
 #include "core/lib.h"
+#include "core/time.h"
+#include "core/xen_hc.h"
+#include "sched/sched.h"
 
 /* Bytes console_io writes per exit; longer writes continue on the next entry. */
 #define CONSOLE_IO_CHUNK 256
@@ -40,13 +46,68 @@ static long hc_console_io(struct vcpu *v, struct hypercall_args *a)
 	return 0;
 }
 
+#define POLL_PORTS_MAX 128
+
+/*
+ * SCHEDOP_poll: return once one of the ports is pending or the timeout
+ * (absolute system time, 0 = none) has passed. Otherwise block and leave
+ * the VMCALL to run again when woken (any event or the timeout wakes the
+ * vCPU; the retry decides whether to block again).
+ */
+static long sched_poll(struct vcpu *v, struct hypercall_args *a)
+{
+	struct sched_poll sp;
+	evtchn_port_t ports[POLL_PORTS_MAX];
+
+	if (vcpu_copy_from_guest(v, &sp, a->a[1], sizeof(sp)))
+		return -XEN_EFAULT;
+	if (sp.nr_ports > POLL_PORTS_MAX)
+		return -XEN_EINVAL;
+	if (vcpu_copy_from_guest(v, ports, (uint64_t)(uintptr_t)sp.ports.p,
+				 sp.nr_ports * sizeof(ports[0])))
+		return -XEN_EFAULT;
+	for (unsigned i = 0; i < sp.nr_ports; i++) {
+		int pending = evtchn_port_pending(&v->guest->evtchn, ports[i]);
+		if (pending < 0)
+			return pending;
+		if (pending)
+			goto done;
+	}
+	if (sp.timeout && time_now_ns() >= sp.timeout)
+		goto done;
+	v->poll_ns = sp.timeout;
+	v->polling = true;
+	sched_block(v);
+	/* An event raised while we decided to block: retry at once. */
+	for (unsigned i = 0; i < sp.nr_ports; i++)
+		if (evtchn_port_pending(&v->guest->evtchn, ports[i]) > 0)
+			sched_wake(v);
+	a->continuation = true;
+	return 0;
+done:
+	v->poll_ns = 0;
+	v->polling = false;
+	return 0;
+}
+
 static long hc_sched_op(struct vcpu *v, struct hypercall_args *a)
 {
 	struct sched_shutdown sd;
 
 	switch (a->a[0]) {
 	case SCHEDOP_yield:
-		return 0; /* one vCPU per core: nothing else to run */
+		sched_yield(v);
+		return 0;
+	case SCHEDOP_block:
+		/* Xen: block until an event is pending (returns at once if one is). */
+		if (!vcpu_upcall_pending(v)) {
+			sched_block(v);
+			if (vcpu_upcall_pending(v))
+				sched_wake(v);
+		}
+		return 0;
+	case SCHEDOP_poll:
+		return sched_poll(v, a);
 	case SCHEDOP_shutdown:
 		if (vcpu_copy_from_guest(v, &sd, a->a[1], sizeof(sd)))
 			return -XEN_EFAULT;
@@ -69,8 +130,13 @@ static long hc_sched_op(struct vcpu *v, struct hypercall_args *a)
 }
 
 static const hypercall_fn hypercalls[HYPERCALL_NR_MAX] = {
+	[__HYPERVISOR_set_timer_op] = hc_set_timer_op,
+	[__HYPERVISOR_memory_op] = hc_memory_op,
+	[__HYPERVISOR_xen_version] = hc_xen_version,
 	[__HYPERVISOR_console_io] = hc_console_io,
 	[__HYPERVISOR_sched_op] = hc_sched_op,
+	[__HYPERVISOR_event_channel_op] = hc_event_channel_op,
+	[__HYPERVISOR_hvm_op] = hc_hvm_op,
 };
 
 long hypercall_dispatch(struct vcpu *v, unsigned nr, struct hypercall_args *args)

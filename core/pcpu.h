@@ -9,6 +9,8 @@
 #include "arch/cpu.h"
 #include "sched/sched.h"
 
+#define MAX_VCPUS_PER_CPU 8
+
 struct pcpu {
 	struct pcpu *self;        /* first field: this_pcpu() reads %gs:0 */
 	unsigned index;
@@ -16,6 +18,11 @@ struct pcpu {
 	struct vcpu *current;     /* vCPU running (or last run) on this CPU */
 	struct runqueue rq;
 	volatile bool online;
+	/* The vCPUs pinned here, for time events (sched/timer.c). */
+	struct vcpu *vcpus[MAX_VCPUS_PER_CPU];
+	unsigned nr_vcpus;
+	bool lazy;                /* a guest here uses lazy delivery: run the tick */
+	uint64_t next_tick_ns;
 	struct pcpu_arch arch;
 };
 

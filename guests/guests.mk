@@ -4,6 +4,9 @@
 #   make -f guests/guests.mk            builds every guest ELF
 #   make -f guests/guests.mk build/guests/hello.elf
 #
+# The SDK is every guests/sdk/*.c plus entry.S, core/fmt.c and core/lib.c;
+# a new SDK file is picked up by the wildcard below.
+#
 # Every directory in GUEST_DIRS is one guest: all its *.c (and *.S) files
 # are linked with $(B)/guests/sdk.a into $(B)/guests/<dir name>.elf.
 
@@ -24,7 +27,7 @@ GUEST_SDK_SRCS := $(sort $(wildcard guests/sdk/*.c)) core/fmt.c core/lib.c guest
 GUEST_SDK_OBJS := $(patsubst %,$(GUEST_OBJDIR)/%.o,$(basename $(GUEST_SDK_SRCS)))
 GUEST_SDK := $(B)/guests/sdk.a
 
-GUEST_DIRS := guests/hello guests/spin tests/guests/attack
+GUEST_DIRS := guests/hello guests/spin guests/ping guests/pong tests/guests/attack
 GUEST_ELFS := $(foreach d,$(GUEST_DIRS),$(B)/guests/$(notdir $(d)).elf)
 
 guests: $(GUEST_ELFS)

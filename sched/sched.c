@@ -5,29 +5,37 @@
  * kicks it. The resched bit and the queue are checked in sched_next(),
  * right before VM entry. vCPUs are pinned, so a queue only ever holds
  * vCPUs of its own CPU and needs no load balancing.
+ *
+ * Policy: strict priority (bolt.cfg `priority`, higher first); vCPUs of
+ * equal priority share the CPU round robin in SCHED_SLICE_NS slices, cut
+ * by the VMX-preemption timer. A woken vCPU of higher priority than the
+ * running one preempts it at once.
  */
 #include "arch/cpu.h"
 #include "core/pcpu.h"
+#include "core/time.h"
 #include "core/vcpu.h"
 #include "sched/sched.h"
+#include "sched/timer.h"
 
 void sched_init_cpu(struct pcpu *p)
 {
-	p->rq.head = p->rq.tail = NULL;
+	p->rq.head = NULL;
 	p->rq.kick = 0;
 	p->rq.idle = false;
 	p->rq.resched = false;
+	p->rq.slice_end_ns = 0;
 }
 
-/* Caller holds rq->lock. */
-static void rq_append(struct runqueue *rq, struct vcpu *v)
+/* Caller holds rq->lock. Behind every vCPU of the same or higher priority. */
+static void rq_insert(struct runqueue *rq, struct vcpu *v)
 {
-	v->rq_next = NULL;
-	if (rq->tail)
-		rq->tail->rq_next = v;
-	else
-		rq->head = v;
-	rq->tail = v;
+	struct vcpu **pp = &rq->head;
+
+	while (*pp && (*pp)->priority >= v->priority)
+		pp = &(*pp)->rq_next;
+	v->rq_next = *pp;
+	*pp = v;
 }
 
 /* Caller holds rq->lock. */
@@ -37,27 +45,22 @@ static struct vcpu *rq_pop(struct runqueue *rq)
 
 	if (v) {
 		rq->head = v->rq_next;
-		if (!rq->head)
-			rq->tail = NULL;
 		v->rq_next = NULL;
 	}
 	return v;
 }
 
-/* Caller holds rq->lock. */
-static void rq_remove(struct runqueue *rq, struct vcpu *v)
+/* Caller holds rq->lock. Returns true if v was queued. */
+static bool rq_remove(struct runqueue *rq, struct vcpu *v)
 {
-	struct vcpu **pp = &rq->head, *prev = NULL;
-
-	for (; *pp; prev = *pp, pp = &(*pp)->rq_next) {
+	for (struct vcpu **pp = &rq->head; *pp; pp = &(*pp)->rq_next) {
 		if (*pp == v) {
 			*pp = v->rq_next;
-			if (rq->tail == v)
-				rq->tail = prev;
 			v->rq_next = NULL;
-			return;
+			return true;
 		}
 	}
+	return false;
 }
 
 static void kick(struct pcpu *target)
@@ -69,6 +72,8 @@ static void kick(struct pcpu *target)
 	/*
 	 * Release ordering: the enqueue above (made under the queue lock) is
 	 * visible before the kick word changes, so the woken CPU finds the vCPU.
+	 * An idle CPU only needs the write to its MWAIT line; a CPU running a
+	 * guest needs the IPI to leave it.
 	 */
 	__atomic_fetch_add(&target->rq.kick, 1, __ATOMIC_RELEASE);
 	if (!__atomic_load_n(&target->rq.idle, __ATOMIC_ACQUIRE))
@@ -82,7 +87,8 @@ void sched_start(struct vcpu *v)
 	spin_lock(&rq->lock);
 	v->state = VCPU_RUNNABLE;
 	if (v->pcpu->current != v)
-		rq_append(rq, v);
+		rq_insert(rq, v);
+	rq->resched = true;
 	spin_unlock(&rq->lock);
 	kick(v->pcpu);
 }
@@ -107,13 +113,42 @@ bool sched_wake(struct vcpu *v)
 	if (v->state == VCPU_BLOCKED) {
 		v->state = VCPU_RUNNABLE;
 		if (v->pcpu->current != v)
-			rq_append(rq, v);
+			rq_insert(rq, v);
+		rq->resched = true; /* the target re-evaluates before its next entry */
 		woke = true;
 	}
 	spin_unlock(&rq->lock);
 	if (woke)
 		kick(v->pcpu);
 	return woke;
+}
+
+bool sched_handover(struct vcpu *v)
+{
+	struct pcpu *p = v->pcpu;
+	struct runqueue *rq = &p->rq;
+	bool moved = false;
+
+	if (p != this_pcpu())
+		return false;
+	spin_lock(&rq->lock);
+	/* Same core: put the receiver first and switch to it before the next entry. */
+	if (v->state == VCPU_RUNNABLE && p->current != v && rq_remove(rq, v)) {
+		v->rq_next = rq->head;
+		rq->head = v;
+		rq->handover = true;
+		rq->resched = true;
+		moved = true;
+	}
+	spin_unlock(&rq->lock);
+	return moved;
+}
+
+void sched_yield(struct vcpu *v)
+{
+	/* Re-evaluated before entry: another runnable vCPU of equal priority goes first. */
+	v->pcpu->rq.yield = true;
+	v->pcpu->rq.resched = true;
 }
 
 void sched_stop(struct vcpu *v)
@@ -125,6 +160,13 @@ void sched_stop(struct vcpu *v)
 	rq_remove(rq, v);
 	rq->resched = true;
 	spin_unlock(&rq->lock);
+}
+
+void sched_slice_expired(struct pcpu *p)
+{
+	p->rq.slice_end_ns = 0;
+	p->rq.yield = true;
+	p->rq.resched = true;
 }
 
 /*
@@ -145,8 +187,23 @@ static struct vcpu *idle_wait(struct pcpu *p)
 		spin_unlock(&rq->lock);
 		if (v)
 			return v;
-		arch_idle_wait(&rq->kick, (void *volatile const *)&rq->head);
+		uint64_t deadline = timer_next_deadline(p);
+		arch_idle_wait(&rq->kick, (void *volatile const *)&rq->head,
+			       deadline ? time_ns_to_tsc(deadline) : 0);
+		timer_run(p);
 	}
+}
+
+/* Caller holds rq->lock: should the running vCPU give way to the queue's head? */
+static bool should_switch(struct runqueue *rq, struct vcpu *cur)
+{
+	struct vcpu *head = rq->head;
+
+	if (!head)
+		return false;
+	if (rq->handover || head->priority > cur->priority)
+		return true;
+	return head->priority == cur->priority && rq->yield;
 }
 
 struct vcpu *sched_next(struct pcpu *p)
@@ -155,17 +212,25 @@ struct vcpu *sched_next(struct pcpu *p)
 	struct vcpu *cur = p->current, *next;
 
 	/* Fast path: nothing changed since the exit. */
-	if (!rq->resched && cur && cur->state == VCPU_RUNNABLE && !rq->head)
+	if (!rq->resched && cur && cur->state == VCPU_RUNNABLE)
 		return cur;
 
 	spin_lock(&rq->lock);
 	rq->resched = false;
-	next = rq_pop(rq);
-	if (cur && cur->state == VCPU_RUNNABLE && cur != next) {
-		if (next)
-			rq_append(rq, cur);   /* round robin among runnable vCPUs */
-		else
-			next = cur;
+	if (cur && cur->state == VCPU_RUNNABLE && !should_switch(rq, cur)) {
+		next = cur;
+	} else {
+		next = rq_pop(rq);
+		if (cur && cur->state == VCPU_RUNNABLE && cur != next)
+			rq_insert(rq, cur); /* behind its equals: round robin */
+	}
+	rq->yield = rq->handover = false;
+	/* Equal-priority vCPUs waiting: bound this one's turn with a slice. */
+	if (next && rq->head && rq->head->priority == next->priority) {
+		if (!rq->slice_end_ns || next != cur)
+			rq->slice_end_ns = time_now_ns() + SCHED_SLICE_NS;
+	} else {
+		rq->slice_end_ns = 0;
 	}
 	/*
 	 * From here a remote sched_wake() of the old vCPU must enqueue it:

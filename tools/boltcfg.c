@@ -80,6 +80,53 @@ static int parse_cpus(const char *s, unsigned *out)
 	return 0;
 }
 
+static const char *gname(const struct bolt_config *cfg, unsigned idx)
+{
+	return idx < cfg->nr_guests ? cfg->guests[idx].name : "?";
+}
+
+/* Counts of the optional sections, e.g. ", 2 channels, 1 doorbell". */
+static void print_count(unsigned n, const char *what)
+{
+	if (n)
+		printf(", %u %s%s", n, what, n == 1 ? "" : "s");
+}
+
+static void print_events(const struct bolt_config *cfg)
+{
+	for (unsigned i = 0; i < cfg->nr_channels; i++) {
+		const struct cfg_channel *c = &cfg->channels[i];
+
+		printf("  channel %s: %s:%u <-> %s:%u", c->name, gname(cfg, c->guest[0]),
+		       (unsigned)c->port[0], gname(cfg, c->guest[1]), (unsigned)c->port[1]);
+		if (c->delivery != CFG_DELIVERY_PER_GUEST)
+			printf("  delivery=%s", cfg_delivery_name((enum cfg_delivery)c->delivery));
+		if (c->trace)
+			printf("  trace");
+		printf("\n");
+	}
+	for (unsigned i = 0; i < cfg->nr_allows; i++)
+		printf("  allow %s <-> %s\n", gname(cfg, cfg->allows[i].a),
+		       gname(cfg, cfg->allows[i].b));
+	for (unsigned i = 0; i < cfg->nr_doorbells; i++) {
+		const struct cfg_doorbell *d = &cfg->doorbells[i];
+
+		printf("  doorbell %s: guest %s, I/O port 0x%x -> port %u\n", d->name,
+		       gname(cfg, d->guest), (unsigned)d->ioport, (unsigned)d->evtchn_port);
+	}
+	for (unsigned i = 0; i < cfg->nr_shms; i++) {
+		const struct cfg_shm *m = &cfg->shms[i];
+		char size[24];
+
+		cfg_format_size(size, sizeof(size), m->size);
+		printf("  shm %s: %s at 0x%llx %s:", m->name, size, (unsigned long long)m->gpa,
+		       m->writable ? "rw" : "ro");
+		for (unsigned j = 0; j < m->nr_guests; j++)
+			printf("%s %s", j ? "," : "", gname(cfg, m->guests[j]));
+		printf("\n");
+	}
+}
+
 static void print_summary(const char *path, const struct bolt_config *cfg)
 {
 	int w = 0;
@@ -87,20 +134,28 @@ static void print_summary(const char *path, const struct bolt_config *cfg)
 	for (unsigned i = 0; i < cfg->nr_guests; i++)
 		if ((int)strlen(cfg->guests[i].name) > w)
 			w = (int)strlen(cfg->guests[i].name);
-	printf("%s: ok (%u guest%s)\n", path, cfg->nr_guests, cfg->nr_guests == 1 ? "" : "s");
+	printf("%s: ok (%u guest%s", path, cfg->nr_guests, cfg->nr_guests == 1 ? "" : "s");
+	print_count(cfg->nr_channels, "channel");
+	print_count(cfg->nr_doorbells, "doorbell");
+	print_count(cfg->nr_shms, "shm region");
+	printf(")\n");
 	for (unsigned i = 0; i < cfg->nr_guests; i++) {
 		const struct cfg_guest *g = &cfg->guests[i];
 		char mem[24];
 
 		cfg_format_size(mem, sizeof(mem), g->memory);
-		printf("  %-*s  cpu %-3u %5s  %s  on_crash=%s", w, g->name,
+		printf("  %-*s  domid %-2u cpu %-3u %5s  %s  on_crash=%s", w, g->name, i + 1,
 		       g->cpu, mem, g->image, cfg_on_crash_name(g->on_crash));
 		if (g->on_crash == CFG_ON_CRASH_RESTART)
 			printf(" max_restarts=%u", g->max_restarts);
+		printf("  priority=%u delivery=%s", g->priority, cfg_delivery_name(g->delivery));
+		if (g->handover)
+			printf(" handover");
 		if (g->cmdline[0])
 			printf("  cmdline=\"%s\"", g->cmdline);
 		printf("\n");
 	}
+	print_events(cfg);
 }
 
 int main(int argc, char **argv)

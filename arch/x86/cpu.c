@@ -50,8 +50,19 @@ void arch_panic_stop(void)
 	cpu_halt_forever();
 }
 
-void arch_idle_wait(volatile uint64_t *line, void *volatile const *cond)
+void arch_idle_wait(volatile uint64_t *line, void *volatile const *cond, uint64_t deadline_tsc)
 {
+	if (deadline_tsc) {
+		/*
+		 * A timed wait spins: MWAIT has no portable timeout and the host
+		 * takes no timer interrupts. The line is still watched, so a
+		 * wake-up ends the wait at once.
+		 */
+		uint64_t seen = *line;
+		while (*line == seen && !*cond && rdtsc() < deadline_tsc)
+			cpu_relax();
+		return;
+	}
 	cpu_monitor(line);
 	if (*cond)
 		return;

@@ -13,6 +13,7 @@
 #include "core/console.h"
 #include "core/guest.h"
 #include "core/hypercall.h"
+#include "sched/timer.h"
 
 static const char *const exit_names[EXIT_REASON_MAX] = {
 	[EXIT_REASON_EXCEPTION_NMI] = "exception/NMI",
@@ -119,6 +120,9 @@ static void exit_hlt(struct vcpu *v, struct guest_regs *regs, uint32_t reason)
 	(void)regs;
 	(void)reason;
 	vmx_advance_rip();
+	/* An event already waits: the upcall is injected on the way back in. */
+	if (vcpu_upcall_pending(v))
+		return;
 	/* With IF = 0 and no NMI source nothing can ever wake it: it is done. */
 	if (!(vmcs_readnat(GUEST_RFLAGS) & X86_RFLAGS_IF)) {
 		guest_stop(v->guest, GUEST_STOP_HALT, "HLT with interrupts disabled at RIP 0x%lx",
@@ -126,6 +130,9 @@ static void exit_hlt(struct vcpu *v, struct guest_regs *regs, uint32_t reason)
 		return;
 	}
 	sched_block(v);
+	/* A sender that saw us runnable did not wake us: look again now that we are blocked. */
+	if (vcpu_upcall_pending(v))
+		sched_wake(v);
 }
 
 /* VMX, SMX and other instructions a guest must not use: #UD, as on a CPU without VMX. */
@@ -182,12 +189,29 @@ static void exit_nop_advance(struct vcpu *v, struct guest_regs *regs, uint32_t r
 	vmx_advance_rip(); /* INVD, WBINVD: caches are coherent; nothing to emulate */
 }
 
+static void exit_interrupt_window(struct vcpu *v, struct guest_regs *regs, uint32_t reason)
+{
+	(void)v;
+	(void)regs;
+	(void)reason;
+	/* The guest can take the pending upcall now: vmx_deliver_upcall() injects it. */
+}
+
+static void exit_preemption_timer(struct vcpu *v, struct guest_regs *regs, uint32_t reason)
+{
+	(void)regs;
+	(void)reason;
+	timer_run(v->pcpu);
+}
+
 typedef void (*exit_handler_fn)(struct vcpu *v, struct guest_regs *regs, uint32_t reason);
 
 static const exit_handler_fn exit_handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_EXCEPTION_NMI] = exit_nmi_or_exception,
 	[EXIT_REASON_EXTERNAL_INTERRUPT] = exit_external_interrupt,
 	[EXIT_REASON_TRIPLE_FAULT] = exit_triple_fault,
+	[EXIT_REASON_INTERRUPT_WINDOW] = exit_interrupt_window,
+	[EXIT_REASON_PREEMPTION_TIMER] = exit_preemption_timer,
 	[EXIT_REASON_INIT_SIGNAL] = exit_init_sipi,
 	[EXIT_REASON_SIPI] = exit_init_sipi,
 	[EXIT_REASON_CPUID] = exit_cpuid,

@@ -48,7 +48,17 @@ static uint32_t sig(const char *s)
 static void bolt_leaves(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
 {
 	memset(r, 0, sizeof(*r));
-	if (leaf == BOLT_CPUID_BASE) {
+	if (leaf == BOLT_XEN_CPUID_BASE) {
+		r->eax = BOLT_XEN_CPUID_BASE + 2;
+		r->ebx = sig(BOLT_XEN_CPUID_SIGNATURE);
+		r->ecx = sig(BOLT_XEN_CPUID_SIGNATURE + 4);
+		r->edx = sig(BOLT_XEN_CPUID_SIGNATURE + 8);
+	} else if (leaf == BOLT_XEN_CPUID_BASE + 1) {
+		r->eax = BOLT_XEN_VERSION;
+	} else if (leaf == BOLT_XEN_CPUID_BASE + 2) {
+		r->eax = 1; /* hypercall pages */
+		r->ebx = BOLT_XEN_HYPERCALL_MSR;
+	} else if (leaf == BOLT_CPUID_BASE) {
 		r->eax = BOLT_CPUID_MAX;
 		r->ebx = sig(BOLT_CPUID_SIGNATURE);
 		r->ecx = sig(BOLT_CPUID_SIGNATURE + 4);

@@ -12,6 +12,7 @@
 #include "arch/x86.h"
 #include "core/guest.h"
 #include "core/lib.h"
+#include "core/wiring.h"
 
 #define COM1_BASE 0x3f8
 #define DEBUG_PORT 0xe9
@@ -29,6 +30,8 @@ static uint32_t port_read(struct guest *g, uint16_t port, unsigned size)
 
 static void port_write(struct guest *g, uint16_t port, unsigned size, uint32_t val)
 {
+	if (g->nr_doorbells && guest_doorbell(g, port))
+		return;
 	if (size == 1 && port >= COM1_BASE && port < COM1_BASE + 8)
 		uart_write(&g->uart, port - COM1_BASE, (uint8_t)val, &g->con);
 	else if (size == 1 && port == DEBUG_PORT)

@@ -12,7 +12,9 @@
 #include "arch/vmx_setup.h"
 #include "arch/x86.h"
 #include "core/console.h"
+#include "bolt/bolt.h"
 #include "core/guest.h"
+#include "core/lib.h"
 
 #define MISC_ENABLE_FAST_STRINGS (1ULL << 0)
 #define MISC_ENABLE_BTS_UNAVAIL (1ULL << 11)
@@ -58,6 +60,32 @@ static bool write_efer(uint64_t val)
 	if ((val & X86_EFER_LME) && (cr0 & X86_CR0_PG))
 		val |= X86_EFER_LMA;
 	vmcs_write64(GUEST_IA32_EFER, val);
+	return true;
+}
+
+/*
+ * The Xen hypercall page: 32-byte stubs "mov $nr, %eax; vmcall; ret" at
+ * nr * 32. Bits 11:0 of the value select the page (only page 0 exists).
+ */
+static bool write_hypercall_page(struct guest *g, uint64_t val)
+{
+	uint64_t gpa = val & ~(PAGE_SIZE - 1);
+	uint8_t stub[32];
+
+	if (val & (PAGE_SIZE - 1))
+		return false;
+	memset(stub, 0xcc, sizeof(stub)); /* int3 padding between stubs */
+	stub[0] = 0xb8;                   /* mov $nr, %eax */
+	stub[5] = 0x0f;                   /* vmcall */
+	stub[6] = 0x01;
+	stub[7] = 0xc1;
+	stub[8] = 0xc3;                   /* ret */
+	for (unsigned nr = 0; nr < PAGE_SIZE / sizeof(stub); nr++) {
+		stub[1] = (uint8_t)nr;
+		stub[2] = stub[3] = stub[4] = 0;
+		if (guest_arch_write_gpa(g, gpa + nr * sizeof(stub), stub, sizeof(stub)))
+			return false;
+	}
 	return true;
 }
 
@@ -134,6 +162,9 @@ EXIT_HANDLER(exit_wrmsr)
 	case MSR_IA32_MISC_ENABLE:
 	case MSR_IA32_BIOS_SIGN_ID:
 		break; /* accepted and ignored: nothing behind them for a guest */
+	case BOLT_XEN_HYPERCALL_MSR:
+		ok = write_hypercall_page(v->guest, val);
+		break;
 	default:
 		ok = false;
 		break;

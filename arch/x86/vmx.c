@@ -18,6 +18,8 @@
 #include "core/lib.h"
 #include "core/panic.h"
 #include "core/pcpu.h"
+#include "core/time.h"
+#include "sched/timer.h"
 
 #define SEL_CODE64 0x08
 #define SEL_DATA 0x10
@@ -26,6 +28,8 @@
 static uint32_t vmcs_revision;
 static uint32_t ctl_pin, ctl_proc, ctl_proc2, ctl_exit, ctl_entry;
 static bool have_vpid;
+static bool have_preemption_timer;
+static unsigned preemption_timer_shift; /* the timer counts TSC >> this (VMX_MISC[4:0]) */
 static void *msr_bitmap;
 unsigned vmx_maxphyaddr = 36;
 uint64_t vmx_cr0_must1, vmx_cr0_must0, vmx_cr4_must1, vmx_cr4_must0;
@@ -118,14 +122,23 @@ int vmx_check_support(char *why, size_t len)
 		append(why, len, "VT-x (VMX) is not supported by this CPU");
 		return -1;
 	}
+	uint64_t fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
+	if ((fc & FEATURE_CONTROL_LOCK) && !(fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX)) {
+		append(why, len, "VT-x, which the firmware disabled and locked (enable it in the firmware setup)");
+		return -1;
+	}
 	basic = rdmsr(MSR_IA32_VMX_BASIC);
 	/* Bochs sets bit 55; the non-TRUE MSRs would force CR3 exiting. */
 	bool true_msrs = basic & (1ULL << 55);
 	vmcs_revision = (uint32_t)basic & 0x7fffffff;
 
 	if (!adjust_controls(true_msrs ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS,
-			     PIN_EXTINT_EXITING | PIN_NMI_EXITING, 0, &ctl_pin))
+			     PIN_EXTINT_EXITING | PIN_NMI_EXITING, PIN_PREEMPTION_TIMER, &ctl_pin))
 		append(why, len, "external-interrupt/NMI exiting");
+	/* Armed per entry only when a time event is due (sched/timer.c). */
+	have_preemption_timer = ctl_pin & PIN_PREEMPTION_TIMER;
+	ctl_pin &= ~PIN_PREEMPTION_TIMER;
+	preemption_timer_shift = rdmsr(MSR_IA32_VMX_MISC) & 0x1f;
 	if (!adjust_controls(true_msrs ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS,
 			     CPU_HLT_EXITING | CPU_UNCOND_IO_EXITING | CPU_USE_MSR_BITMAPS |
 				     CPU_SECONDARY_CONTROLS | CPU_MWAIT_EXITING | CPU_MONITOR_EXITING,
@@ -398,6 +411,28 @@ void vcpu_arch_reset(struct vcpu *v, uint32_t entry, uint32_t start_info)
 }
 
 /*
+ * The VMX-preemption timer (SDM 26.5.1) brings the CPU back for the
+ * earliest time event on it; it counts down at the TSC rate >> shift.
+ */
+static void arm_preemption_timer(struct pcpu *p, struct vcpu *v)
+{
+	uint64_t deadline = have_preemption_timer ? timer_next_deadline(p) : 0;
+	bool on = deadline != 0;
+
+	if (on != v->arch.preemption_timer_on) {
+		uint32_t pin = vmcs_read32(PIN_BASED_VM_EXEC_CONTROL);
+		vmcs_write32(PIN_BASED_VM_EXEC_CONTROL,
+			     on ? pin | PIN_PREEMPTION_TIMER : pin & ~PIN_PREEMPTION_TIMER);
+		v->arch.preemption_timer_on = on;
+	}
+	if (on) {
+		uint64_t when = time_ns_to_tsc(deadline), now = rdtsc();
+		uint64_t ticks = when > now ? (when - now) >> preemption_timer_shift : 0;
+		vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, ticks > 0xffffffffULL ? 0xffffffffu : (uint32_t)ticks);
+	}
+}
+
+/*
  * Pick the vCPU to enter and make the register frame and the current VMCS
  * its own. Returns 1 when it must be VMLAUNCHed, 0 for VMRESUME.
  */
@@ -416,6 +451,8 @@ static int prepare_entry(struct pcpu *p, struct guest_regs *regs)
 	}
 	next->arch.reload_regs = false;
 	vmcs_load(next);
+	vmx_deliver_upcall(next);
+	arm_preemption_timer(p, next);
 	if (next->arch.xcr0 != p->arch.xcr0) {
 		xsetbv(0, next->arch.xcr0);
 		p->arch.xcr0 = next->arch.xcr0;

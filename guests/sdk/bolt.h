@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Guest SDK v0: the whole API a Bolt guest sees. A guest provides
- * `int main(const struct hvm_start_info *si)`; entry.S and sdk.c bring it up
- * in 64-bit long mode with an identity map of the first 4 GiB, SSE on and
- * an IDT that reports exceptions. Everything runs on one vCPU with
- * interrupts off, so nothing here is reentrant or locked.
+ * Guest SDK v1: the whole API a Bolt guest sees. A guest provides
+ * `int main(const struct hvm_start_info *si)`; entry.S and start.c bring it
+ * up in 64-bit long mode with an identity map of the first 4 GiB, SSE on,
+ * an IDT that reports exceptions and, when Bolt offers the Xen CPUID
+ * leaves, a hypercall page, shared_info and the event-channel upcall
+ * (evtchn.h). Everything runs on one vCPU with interrupts off except while
+ * waiting for an event, so nothing here is locked; what the upcall handler
+ * shares with main-line code is updated atomically.
  */
 #ifndef BOLT_GUEST_SDK_H
 #define BOLT_GUEST_SDK_H
@@ -36,9 +39,21 @@ _Static_assert(__HYPERVISOR_sched_op == 29, "Xen headers give the compat sched_o
 /* --- Hypercalls ---------------------------------------------------------- */
 
 /*
- * The one place a hypercall is issued (Xen HVM 64-bit convention), so that
- * switching to a Xen hypercall page later touches only this function.
+ * Guest-physical address of the Xen hypercall page once sdk_start has set
+ * it up (xen.c), 0 before that or off Xen. Bolt fills it with 32-byte
+ * stubs `mov $nr, %eax; vmcall; ret`, one per hypercall number.
+ */
+extern uintptr_t bolt_hypercall_page;
+#define BOLT_HYPERCALL_STUB_SIZE 32u
+#define BOLT_HYPERCALL_STUBS (4096u / BOLT_HYPERCALL_STUB_SIZE)
+
+/*
+ * The one place a hypercall is issued (Xen HVM 64-bit convention): through
+ * the hypercall page when there is one, as Xen guests do, else a plain
+ * VMCALL (which Bolt also accepts, e.g. during setup or off the Xen leaves).
  * All argument registers are treated as clobbered: Xen may scribble on them.
+ * The `call` pushes a return address below RSP: safe because every guest
+ * is built with -mno-red-zone.
  */
 static inline long bolt_hypercall5(unsigned long nr, unsigned long a1, unsigned long a2,
 				   unsigned long a3, unsigned long a4, unsigned long a5)
@@ -46,11 +61,21 @@ static inline long bolt_hypercall5(unsigned long nr, unsigned long a1, unsigned 
 	register unsigned long r10 __asm__("r10") = a4;
 	register unsigned long r8 __asm__("r8") = a5;
 	unsigned long ret = nr;
+	uintptr_t page = bolt_hypercall_page;
 
-	__asm__ volatile("vmcall"
-			 : "+a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
-			 :
-			 : "memory");
+	if (page && nr < BOLT_HYPERCALL_STUBS) {
+		uintptr_t stub = page + nr * BOLT_HYPERCALL_STUB_SIZE;
+
+		__asm__ volatile("call *%[stub]"
+				 : "+a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
+				 : [stub] "r"(stub)
+				 : "memory");
+	} else {
+		__asm__ volatile("vmcall"
+				 : "+a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
+				 :
+				 : "memory");
+	}
 	return (long)ret;
 }
 
@@ -153,7 +178,44 @@ int bolt_set_exception_hook(unsigned int vector, bolt_exception_hook_t fn);
 /* "UD" for 6 and so on; "??" for reserved vectors. */
 const char *bolt_exception_name(unsigned int vector);
 
-/* Provided by the guest. A nonzero return shuts down with SHUTDOWN_crash. */
+/* --- Shared memory regions ------------------------------------------------ */
+
+/* One region Bolt maps into several guests at the same guest-physical address. */
+struct bolt_shm {
+	uint64_t gpa;
+	uint64_t size;
+	bool writable;
+};
+
+/*
+ * Find region `name` among the ` bolt.shm=NAME:0xGPA:0xSIZE:rw|ro` words
+ * Bolt appends to the command line. Returns 0, -XEN_ENOENT if there is no
+ * such region, or -XEN_EINVAL if its word is malformed (out untouched).
+ */
+int bolt_shm_find(const struct hvm_start_info *si, const char *name, struct bolt_shm *out);
+/* The same on a command-line string (NULL counts as ""). */
+int bolt_shm_parse(const char *cmdline, const char *name, struct bolt_shm *out);
+
+/* --- Statistics for benchmarks --------------------------------------------- */
+
+/* Sort ascending, in place, O(n log n), no allocation (heapsort). */
+void bolt_sort_u64(uint64_t *a, size_t n);
+/*
+ * Nearest-rank percentile of an ascending array: the smallest value with at
+ * least pct% of the samples at or below it. pct 0 gives the minimum, pct
+ * >= 100 the maximum, n == 0 gives 0.
+ */
+uint64_t bolt_percentile(const uint64_t *sorted, size_t n, unsigned pct);
+
+/*
+ * Provided by the guest. A nonzero return shuts down with SHUTDOWN_crash.
+ * (Not declared for the host unit tests of the pure SDK parts: their main
+ * is the libc one.)
+ */
+#ifndef BOLT_HOST
 int main(const struct hvm_start_info *si);
+#endif
+
+#include "guests/sdk/evtchn.h"
 
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * PVH entry of every Bolt guest, and its exception stubs.
+ * PVH entry of every Bolt guest, its exception stubs and the upcall entry.
  *
  * Bolt (like Xen) enters at the XEN_ELFNOTE_PHYS32_ENTRY address in 32-bit
  * protected mode, paging off, flat segments, interrupts off, with EBX =
@@ -181,6 +181,48 @@ sdk_exception_common:
 	popq	%rax
 	addq	$16, %rsp		/* vector, error code */
 	iretq
+
+/*
+ * Event-channel upcall (BOLT_UPCALL_VECTOR, an interrupt gate: IF = 0 here).
+ * The interrupted code may be anywhere (usually the `sti; hlt` of a wait),
+ * so save every register the C ABI lets sdk_upcall clobber, plus the
+ * FPU/SSE state because guest handlers may use SSE. No EOI: Bolt injects
+ * the vector without an emulated APIC, so returning is the acknowledgement.
+ */
+	.balign 16
+	.globl sdk_upcall_entry
+	.type sdk_upcall_entry, @function
+sdk_upcall_entry:
+	pushq	%rax
+	pushq	%rbx
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	movq	%rsp, %rbx		/* callee-saved: restores the unaligned rsp */
+	subq	$512, %rsp
+	andq	$~15, %rsp
+	fxsave64 (%rsp)
+	cld
+	call	sdk_upcall
+	fxrstor64 (%rsp)
+	movq	%rbx, %rsp
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rbx
+	popq	%rax
+	iretq
+	.size sdk_upcall_entry, . - sdk_upcall_entry
 
 	.section .rodata
 	.balign 8

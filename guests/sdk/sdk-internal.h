@@ -6,6 +6,7 @@
 #include "guests/sdk/bolt.h"
 
 #define SDK_NR_EXCEPTIONS 32
+#define SDK_NR_VECTORS 256
 #define SDK_GDT_CODE64 0x08 /* must match sdk_gdt in entry.S */
 
 /* entry.S: the 32 stub addresses, indexed by vector. */
@@ -19,8 +20,23 @@ void sdk_console_init(void);
 /* Terminate a half-printed line so the next output starts on its own. */
 void sdk_console_end_line(void);
 
+/* entry.S: the upcall stub for BOLT_UPCALL_VECTOR (saves everything, calls sdk_upcall). */
+void sdk_upcall_entry(void);
+
 /* exception.c */
 void sdk_idt_install(void);
 void sdk_exception(struct bolt_exception_frame *frame);
+/* Point IDT gate `vector` at handler (an interrupt gate: IF stays 0 inside). */
+void sdk_idt_set_gate(unsigned int vector, uint64_t handler);
+
+/* xen.c: the pages Bolt fills (hypercall stubs) and replaces (shared_info). */
+extern uint8_t sdk_hcall_page[PAGE_SIZE];
+extern uint8_t sdk_shinfo_page[PAGE_SIZE];
+/* xen.c: find the Xen leaves and set up hypercall page, shared_info, upcall. */
+void sdk_xen_init(void);
+
+/* upcall.c: the C side of the upcall, and the per-port event counter. */
+void sdk_upcall(void);
+void sdk_evtchn_counted(evtchn_port_t port);
 
 #endif

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * First C code of a guest: install the IDT, run main(), and turn its
- * return value into a shutdown so a guest never falls off the end.
+ * First C code of a guest: install the IDT, set up the Xen interface
+ * (hypercall page, shared_info, event-channel upcall) when Bolt offers it,
+ * run main(), and turn its return value into a shutdown so a guest never
+ * falls off the end.
  */
 #include "guests/sdk/sdk-internal.h"
 
@@ -11,6 +13,7 @@ void sdk_start(struct hvm_start_info *si)
 
 	sdk_console_init();
 	sdk_idt_install();
+	sdk_xen_init();
 	ret = main(si);
 	if (ret != 0) {
 		bolt_printf("main returned %d: shutting down with SHUTDOWN_crash\n", ret);

@@ -23,6 +23,17 @@
 #define BOLT_CPUID_INFO 0x40000001u
 #define BOLT_CPUID_MAX BOLT_CPUID_INFO
 
+/*
+ * Xen-compatible discovery (what Xen HVM guests probe): CPUID leaves at
+ * 0x40000100 carry "XenVMMXenVMM"; leaf +1 the Xen version, leaf +2 the
+ * hypercall-page MSR. Writing a page's guest-physical address to that MSR
+ * fills the page with 32-byte "mov $nr, %eax; vmcall; ret" stubs.
+ */
+#define BOLT_XEN_CPUID_BASE 0x40000100u
+#define BOLT_XEN_CPUID_SIGNATURE "XenVMMXenVMM"
+#define BOLT_XEN_HYPERCALL_MSR 0x40000000u
+#define BOLT_XEN_VERSION (4u << 16 | 14u)
+
 #define BOLT_VERSION_MAJOR 0
 #define BOLT_VERSION_MINOR 1
 
@@ -34,8 +45,10 @@
 #define BOLT_GUEST_START_INFO 0x1000u /* struct hvm_start_info */
 #define BOLT_GUEST_MEMMAP 0x1100u     /* struct hvm_memmap_table_entry[] */
 #define BOLT_GUEST_MEMMAP_MAX 16u
-#define BOLT_GUEST_CMDLINE 0x1800u    /* NUL-terminated, BOLT_CMDLINE_MAX bytes */
-#define BOLT_GUEST_RESERVED_END 0x2000u
+#define BOLT_GUEST_CMDLINE 0x1800u    /* NUL-terminated command line */
+#define BOLT_GUEST_CMDLINE_AREA 0x800u /* bolt.cfg's cmdline plus " bolt.shm=..." words */
+#define BOLT_GUEST_STORE_PAGE 0x2000u  /* HVM_PARAM_STORE_PFN: zeroed, no xenstore */
+#define BOLT_GUEST_RESERVED_END 0x3000u
 #define BOLT_GUEST_LOAD_MIN 0x100000u
 
 #define BOLT_CMDLINE_MAX 256u

@@ -5,6 +5,8 @@
  * produce in its "# expect: " line. Texts are handed to the parser in
  * exactly-sized, unterminated buffers so ASan catches any over-read.
  */
+#include <dirent.h>
+
 #include "unit.h"
 
 #include "core/config.h"
@@ -14,16 +16,47 @@
 
 static const char *const bad_fixtures[] = {
 	"bad-after-quote",
+	"bad-allow-dup",
+	"bad-allow-format",
+	"bad-allow-section",
+	"bad-allow-three",
+	"bad-allow-unknown",
 	"bad-bolt-key",
 	"bad-bolt-repeated",
+	"bad-channel-delivery",
+	"bad-channel-dup-name",
+	"bad-channel-guest-name",
+	"bad-channel-key",
+	"bad-channel-missing-b",
+	"bad-channel-no-colon",
+	"bad-channel-no-guest",
+	"bad-channel-noname",
+	"bad-channel-port-nan",
+	"bad-channel-port-range",
+	"bad-channel-port-reused",
+	"bad-channel-port-zero",
+	"bad-channel-same",
+	"bad-channel-trace",
+	"bad-channel-unknown-guest",
 	"bad-cmdline-long",
 	"bad-console",
 	"bad-console-empty",
 	"bad-console-twice",
-	"bad-cpu-dup",
+	"bad-cpu-full",
 	"bad-cpu-hex",
 	"bad-cpu-nan",
 	"bad-cpu-range",
+	"bad-delivery",
+	"bad-doorbell-com1",
+	"bad-doorbell-dup-channel",
+	"bad-doorbell-dup-ioport",
+	"bad-doorbell-e9",
+	"bad-doorbell-missing",
+	"bad-doorbell-other-guest",
+	"bad-doorbell-port-hex",
+	"bad-doorbell-port-junk",
+	"bad-doorbell-port-range",
+	"bad-doorbell-unknown-guest",
 	"bad-dup-guest",
 	"bad-dup-key",
 	"bad-empty",
@@ -32,6 +65,7 @@ static const char *const bad_fixtures[] = {
 	"bad-guest-name-long",
 	"bad-guest-name-space",
 	"bad-guest-noname",
+	"bad-handover",
 	"bad-image-dotdot",
 	"bad-image-empty",
 	"bad-image-long",
@@ -54,17 +88,29 @@ static const char *const bad_fixtures[] = {
 	"bad-no-key",
 	"bad-on-all-stopped",
 	"bad-on-crash",
+	"bad-priority",
 	"bad-section",
 	"bad-section-trailing",
 	"bad-section-unclosed",
+	"bad-shm-access",
+	"bad-shm-address-align",
+	"bad-shm-address-limit",
+	"bad-shm-address-low",
+	"bad-shm-address-overflow",
+	"bad-shm-guests-empty",
+	"bad-shm-guests-many",
+	"bad-shm-guests-twice",
+	"bad-shm-missing-size",
+	"bad-shm-name",
+	"bad-shm-overlap",
+	"bad-shm-ram",
+	"bad-shm-size-align",
+	"bad-shm-size-max",
+	"bad-shm-size-min",
+	"bad-shm-unknown-guest",
 	"bad-too-many-guests",
 	"bad-unknown-key",
 	"bad-unterminated",
-};
-
-/* Shipped configs that must always parse (keep in sync with configs/). */
-static const char *const shipped_configs[] = {
-	"configs/demo.cfg",
 };
 
 static struct bolt_config cfg, cfg2;
@@ -122,6 +168,15 @@ static void test_good_minimal(void)
 	CHECK_STR(g->cmdline, "");
 	CHECK_EQ(g->on_crash, CFG_ON_CRASH_STOP);
 	CHECK_EQ(g->max_restarts, 3);
+	CHECK_EQ(g->priority, CFG_PRIORITY_DEFAULT);
+	CHECK_EQ(g->priority, 100);
+	CHECK_EQ(g->delivery, CFG_DELIVERY_IMMEDIATE);
+	CHECK(!g->handover);
+	CHECK_EQ(cfg.nr_channels, 0);
+	CHECK_EQ(cfg.nr_allows, 0);
+	CHECK_EQ(cfg.nr_doorbells, 0);
+	CHECK_EQ(cfg.nr_shms, 0);
+	CHECK(!cfg_may_bind(&cfg, 0, 0));
 	CHECK_EQ(g->line, 3);
 	CHECK_EQ(g->image_line, 4);
 	CHECK_EQ(g->memory_line, 5);
@@ -166,6 +221,276 @@ static void test_good_full(void)
 	CHECK_STR(g->cmdline, "a#b;c");
 	CHECK(cfg_find_guest(&cfg, "c") == g);
 	CHECK(cfg_find_guest(&cfg, "C") == NULL);
+}
+
+static void test_good_events(void)
+{
+	const struct cfg_channel *c;
+	const struct cfg_doorbell *d;
+	const struct cfg_shm *m;
+	const struct cfg_guest *g;
+
+	CHECK_EQ(parse_file(FIXTURES "good-events.cfg", "good-events.cfg", &cfg), 0);
+	CHECK_STR(err.msg, "");
+	CHECK_EQ(cfg.console, CFG_CONSOLE_COM1);
+	CHECK_EQ(cfg.nr_guests, 3);
+	/* Guest indexes follow [guest] order, whatever came before them. */
+	CHECK_STR(cfg.guests[0].name, "front");
+	CHECK_STR(cfg.guests[1].name, "back");
+	CHECK_STR(cfg.guests[2].name, "solo");
+
+	g = &cfg.guests[0];
+	CHECK_EQ(g->cpu, 1);
+	CHECK_EQ(g->priority, 255);
+	CHECK_EQ(g->delivery, CFG_DELIVERY_LAZY);
+	CHECK(g->handover);
+	g = &cfg.guests[1];
+	CHECK_EQ(g->cpu, 1);
+	CHECK_EQ(g->priority, 0);
+	CHECK_EQ(g->delivery, CFG_DELIVERY_IMMEDIATE);
+	CHECK(!g->handover);
+	CHECK_EQ(cfg.guests[2].priority, 100);
+
+	CHECK_EQ(cfg.nr_channels, 2);
+	c = &cfg.channels[0];
+	CHECK_STR(c->name, "net");
+	CHECK_EQ(c->guest[0], 0);
+	CHECK_EQ(c->port[0], 1);
+	CHECK_EQ(c->guest[1], 1);
+	CHECK_EQ(c->port[1], 2);
+	CHECK_EQ(c->delivery, CFG_DELIVERY_LAZY);
+	CHECK(c->trace);
+	CHECK_EQ(c->line, 5);
+	CHECK_EQ(c->end_line[0], 6);
+	CHECK_EQ(c->end_line[1], 7);
+	c = &cfg.channels[1];
+	CHECK_STR(c->name, "loop");
+	CHECK_EQ(c->guest[0], 2);
+	CHECK_EQ(c->port[0], 7);
+	CHECK_EQ(c->guest[1], 2);
+	CHECK_EQ(c->port[1], CFG_EVTCHN_PORT_MAX);
+	CHECK_EQ(c->delivery, CFG_DELIVERY_PER_GUEST);
+	CHECK(!c->trace);
+	CHECK_EQ(c->line, 61);
+
+	CHECK_EQ(cfg.nr_allows, 2);
+	CHECK_EQ(cfg.allows[0].a, 0);
+	CHECK_EQ(cfg.allows[0].b, 1);
+	CHECK_EQ(cfg.allows[0].line, 13);
+	CHECK_EQ(cfg.allows[1].a, 2);
+	CHECK_EQ(cfg.allows[1].b, 2);
+	CHECK_EQ(cfg.allows[1].line, 14);
+
+	CHECK_EQ(cfg.nr_doorbells, 2);
+	d = &cfg.doorbells[0];
+	CHECK_STR(d->name, "kick");
+	CHECK_EQ(d->guest, 0);
+	CHECK_EQ(d->ioport, 0x500);
+	CHECK_EQ(d->evtchn_port, 1);
+	CHECK_EQ(d->line, 30);
+	CHECK_EQ(d->guest_line, 31);
+	CHECK_EQ(d->port_line, 32);
+	CHECK_EQ(d->channel_line, 33);
+	d = &cfg.doorbells[1];
+	CHECK_STR(d->name, "kick-back");
+	CHECK_EQ(d->guest, 1);
+	CHECK_EQ(d->ioport, 0x500);
+	CHECK_EQ(d->evtchn_port, 2);
+
+	CHECK_EQ(cfg.nr_shms, 4);
+	m = &cfg.shms[0];
+	CHECK_STR(m->name, "ring");
+	CHECK_EQ(m->size, KiB(64));
+	CHECK_EQ(m->gpa, 0x10000000);
+	CHECK_EQ(m->nr_guests, 2);
+	CHECK_EQ(m->guests[0], 0);
+	CHECK_EQ(m->guests[1], 1);
+	CHECK(!m->writable);
+	m = &cfg.shms[1];
+	CHECK_EQ(m->gpa, 0x10010000);
+	CHECK_EQ(m->size, KiB(4));
+	CHECK_EQ(m->nr_guests, 1);
+	CHECK(m->writable);
+	m = &cfg.shms[2];
+	CHECK_STR(m->name, "solo-top");
+	CHECK_EQ(m->gpa, 0xfffffc000000ULL);
+	CHECK_EQ(m->gpa + m->size, CFG_SHM_GPA_LIMIT);
+	CHECK_EQ(m->guests[0], 2);
+	CHECK_EQ(cfg.shms[3].gpa, 0x10000000);
+	CHECK_EQ(cfg.shms[3].guests[0], 2);
+
+	CHECK_EQ(cfg_check_cpus(&cfg, "e.cfg", 2, &err), 0);
+}
+
+/* Guests may share a CPU, up to CFG_MAX_PER_CPU of them. */
+static void test_cpu_sharing(void)
+{
+	static char text[4096];
+	size_t n = 0;
+
+	for (unsigned i = 0; i < CFG_MAX_PER_CPU; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "[guest g%u]\nimage=g.elf\nmemory=2M\ncpu=5\n", i);
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+			      "[guest other]\nimage=g.elf\nmemory=2M\ncpu=4\n");
+	CHECK_EQ(parse_exact(text, n, "t.cfg", &cfg), 0);
+	CHECK_EQ(cfg.nr_guests, CFG_MAX_PER_CPU + 1);
+	CHECK_EQ(cfg_check_cpus(&cfg, "t.cfg", 6, &err), 0);
+	CHECK_EQ(cfg_check_cpus(&cfg, "t.cfg", 5, &err), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:4: guest 'g0': cpu 5 does not exist "
+		  "(this machine has 5 CPUs)");
+
+	/* A hand-built config is held to the same per-CPU limit at boot. */
+	cfg.guests[CFG_MAX_PER_CPU].cpu = 5;
+	CHECK_EQ(cfg_check_cpus(&cfg, "t.cfg", 6, &err), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:36: guest 'other': cpu 5 already runs 8 guests (at most 8 "
+		  "per CPU): 'g0', 'g1', 'g2', 'g3', 'g4', 'g5', 'g6', 'g7'");
+
+	/* The old one-guest-per-CPU rule is gone. */
+	CHECK_EQ(parse_str("[guest a]\nimage=a\nmemory=2M\ncpu=1\n"
+			   "[guest b]\nimage=b\nmemory=2M\ncpu=1\n", &cfg), 0);
+	CHECK_EQ(cfg.guests[0].cpu, cfg.guests[1].cpu);
+}
+
+static void test_may_bind(void)
+{
+	CHECK_EQ(parse_file(FIXTURES "good-events.cfg", "good-events.cfg", &cfg), 0);
+	CHECK(cfg_may_bind(&cfg, 0, 1)); /* allow and channel 'net' */
+	CHECK(cfg_may_bind(&cfg, 1, 0));
+	CHECK(cfg_may_bind(&cfg, 2, 2)); /* loopback: allow and channel 'loop' */
+	CHECK(!cfg_may_bind(&cfg, 0, 2));
+	CHECK(!cfg_may_bind(&cfg, 2, 1));
+	CHECK(!cfg_may_bind(&cfg, 0, 0));
+	CHECK(!cfg_may_bind(&cfg, 1, 1));
+	CHECK(!cfg_may_bind(&cfg, 0, 3)); /* no such guest */
+	CHECK(!cfg_may_bind(&cfg, 3, 3));
+	CHECK(!cfg_may_bind(&cfg, 0, ~0u));
+
+	/* A static channel alone allows its pair; an allow line alone too. */
+	CHECK_EQ(parse_str("[guest a]\nimage=a\nmemory=2M\ncpu=0\n"
+			   "[guest b]\nimage=b\nmemory=2M\ncpu=0\n"
+			   "[guest c]\nimage=c\nmemory=2M\ncpu=0\n"
+			   "[channel x]\na=b:1\nb=c:1\n[bolt]\nallow=c,a\n", &cfg), 0);
+	CHECK(cfg_may_bind(&cfg, 1, 2));
+	CHECK(cfg_may_bind(&cfg, 2, 1));
+	CHECK(cfg_may_bind(&cfg, 0, 2));
+	CHECK(cfg_may_bind(&cfg, 2, 0));
+	CHECK(!cfg_may_bind(&cfg, 0, 1));
+	CHECK(!cfg_may_bind(&cfg, 2, 2));
+}
+
+/* Counts of the new sections and lines: exactly the maximum, then one more. */
+static void test_section_limits(void)
+{
+	static char text[16384];
+	const char *guests = "[guest a]\nimage=a\nmemory=2M\ncpu=0\n"
+			     "[guest b]\nimage=b\nmemory=2M\ncpu=1\n";
+	size_t n;
+
+	n = (size_t)snprintf(text, sizeof(text), "%s", guests);
+	for (unsigned i = 1; i <= CFG_MAX_CHANNELS; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "[channel c%u]\na = a:%u\nb = b:%u\n", i, i, 4096 - i);
+	CHECK_EQ(parse_exact(text, n, "t.cfg", &cfg), 0);
+	CHECK_EQ(cfg.nr_channels, CFG_MAX_CHANNELS);
+	CHECK_EQ(cfg.channels[63].port[1], 4032);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "[channel more]\n");
+	CHECK_EQ(parse_exact(text, n, "t.cfg", &cfg), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:201: too many channels (at most 64)");
+
+	/* 64 distinct pairs need 11 guests (66 pairs with loopback). */
+	n = 0;
+	for (unsigned i = 0; i < 11; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "[guest g%u]\nimage=g\nmemory=2M\ncpu=%u\n", i, i);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "[bolt]\n");
+	for (unsigned i = 0, pairs = 0; i < 11 && pairs < CFG_MAX_ALLOWS; i++)
+		for (unsigned j = i; j < 11 && pairs < CFG_MAX_ALLOWS; j++, pairs++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "allow = g%u, g%u\n",
+					      j, i);
+	CHECK_EQ(parse_exact(text, n, "t.cfg", &cfg), 0);
+	CHECK_EQ(cfg.nr_allows, CFG_MAX_ALLOWS);
+	CHECK_EQ(cfg.allows[63].a, 9);
+	CHECK_EQ(cfg.allows[63].b, 9);
+	CHECK_EQ(cfg.allows[63].line, 109);
+	CHECK(cfg_may_bind(&cfg, 8, 10));
+	CHECK(!cfg_may_bind(&cfg, 9, 10));
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "allow = g9, g10\n");
+	CHECK_EQ(parse_exact(text, n, "t.cfg", &cfg), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:110: allow: too many allow lines (at most 64)");
+
+	n = (size_t)snprintf(text, sizeof(text), "%s", guests);
+	for (unsigned i = 0; i < CFG_MAX_DOORBELLS; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "[doorbell d%u]\nguest = b\nport = 0x%x\nchannel = b:%u\n",
+				      i, 0xc000 + i, i + 1);
+	CHECK_EQ(parse_exact(text, n, "t.cfg", &cfg), 0);
+	CHECK_EQ(cfg.nr_doorbells, CFG_MAX_DOORBELLS);
+	CHECK_EQ(cfg.doorbells[63].ioport, 0xc03f);
+	CHECK_EQ(cfg.doorbells[63].guest, 1);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "[doorbell more]\n");
+	CHECK_EQ(parse_exact(text, n, "t.cfg", &cfg), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:265: too many doorbells (at most 64)");
+
+	n = (size_t)snprintf(text, sizeof(text), "%s", guests);
+	for (unsigned i = 0; i < CFG_MAX_SHMS; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "[shm s%u]\nsize = 1M\naddress = 0x%x\nguests = a b\n",
+				      i, 0x40000000 + i * 0x100000);
+	CHECK_EQ(parse_exact(text, n, "t.cfg", &cfg), 0);
+	CHECK_EQ(cfg.nr_shms, CFG_MAX_SHMS);
+	CHECK_EQ(cfg.shms[15].gpa, 0x40f00000);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "[shm more]\n");
+	CHECK_EQ(parse_exact(text, n, "t.cfg", &cfg), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:73: too many shm regions (at most 16)");
+
+	/* Eight guests in one region is fine. */
+	n = 0;
+	for (unsigned i = 0; i < 8; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "[guest g%u]\nimage=g\nmemory=2M\ncpu=0\n", i);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "[shm s]\nsize=4K\naddress=0x200000\n"
+			      "guests=g7 g6 g5 g4 g3 g2 g1 g0\n");
+	CHECK_EQ(parse_exact(text, n, "t.cfg", &cfg), 0);
+	CHECK_EQ(cfg.shms[0].nr_guests, 8);
+	CHECK_EQ(cfg.shms[0].guests[0], 7);
+	CHECK_EQ(cfg.shms[0].guests[7], 0);
+}
+
+/*
+ * More distinct guest names than guests can exist: the first unknown one
+ * is still the one reported, wherever it is.
+ */
+static void test_many_names(void)
+{
+	static char text[8192];
+	size_t n = 0;
+
+	for (unsigned i = 0; i < CFG_MAX_GUESTS; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "[guest g%u]\nimage=g\nmemory=2M\ncpu=%u\n", i, i);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "[bolt]\n");
+	for (unsigned i = 0; i < CFG_MAX_GUESTS; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "allow = g%u, g%u\n", i,
+				      (i + 1) % CFG_MAX_GUESTS);
+	CHECK_EQ(parse_exact(text, n, "t.cfg", &cfg), 0);
+	CHECK_EQ(cfg.nr_allows, CFG_MAX_GUESTS);
+	CHECK(cfg_may_bind(&cfg, 15, 0));
+	CHECK(!cfg_may_bind(&cfg, 0, 2));
+	/* line 66: the 17th name fits the pool, the 18th and 19th overflow it. */
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "allow = g0, x17\n"
+			      "allow = x18, x19\n");
+	CHECK_EQ(parse_exact(text, n, "t.cfg", &cfg), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:82: allow: unknown guest 'x17' (no [guest x17] section)");
+
+	/* Unknown names first, then all real ones: still the first unknown. */
+	n = (size_t)snprintf(text, sizeof(text), "[bolt]\n");
+	for (unsigned i = 0; i < 20; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "allow = u%u, u%u\n", i, i);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "[guest u5]\nimage=g\nmemory=2M\ncpu=0\n");
+	CHECK_EQ(parse_exact(text, n, "t.cfg", &cfg), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:2: allow: unknown guest 'u0' (no [guest u0] section)");
+	CHECK(is_zeroed(&cfg));
 }
 
 /* The first "# expect: " line of a fixture is its exact expected error. */
@@ -342,7 +667,7 @@ static void test_limits(void)
 
 static void test_check_cpus(void)
 {
-	CHECK_EQ(parse_file("configs/demo.cfg", "demo.cfg", &cfg), 0);
+	CHECK_EQ(parse_file(FIXTURES "good-demo.cfg", "demo.cfg", &cfg), 0);
 	CHECK_EQ(cfg_check_cpus(&cfg, "demo.cfg", 2, &err), 0);
 	CHECK_EQ(cfg_check_cpus(&cfg, "demo.cfg", 64, &err), 0);
 	CHECK_EQ(cfg_check_cpus(&cfg, "demo.cfg", 1, &err), -XEN_EINVAL);
@@ -356,29 +681,6 @@ static void test_check_cpus(void)
 	CHECK_STR(err.msg, "full.cfg:19: guest 'Db_2': cpu 255 does not exist "
 		  "(this machine has 5 CPUs)");
 	CHECK_EQ(cfg_check_cpus(&cfg, "full.cfg", 256, &err), 0);
-}
-
-static void test_shipped_configs(void)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(shipped_configs); i++) {
-		CHECK_EQ(parse_file(shipped_configs[i], shipped_configs[i], &cfg), 0);
-		CHECK_STR(err.msg, "");
-		CHECK(cfg.nr_guests >= 1);
-	}
-	CHECK_EQ(parse_file("configs/demo.cfg", "demo.cfg", &cfg), 0);
-	CHECK_EQ(cfg.console, CFG_CONSOLE_COM1 | CFG_CONSOLE_E9);
-	CHECK_EQ(cfg.on_all_stopped, CFG_ALL_STOPPED_POWEROFF);
-	CHECK_EQ(cfg.nr_guests, 2);
-	CHECK_STR(cfg.guests[0].name, "hello");
-	CHECK_STR(cfg.guests[0].image, "hello.elf");
-	CHECK_EQ(cfg.guests[0].memory, MiB(4));
-	CHECK_EQ(cfg.guests[0].cpu, 0);
-	CHECK_STR(cfg.guests[0].cmdline, "demo hello");
-	CHECK_STR(cfg.guests[1].name, "spin");
-	CHECK_STR(cfg.guests[1].image, "spin.elf");
-	CHECK_EQ(cfg.guests[1].memory, MiB(4));
-	CHECK_EQ(cfg.guests[1].cpu, 1);
-	CHECK_STR(cfg.guests[1].cmdline, "");
 }
 
 static void check_same_config(const struct bolt_config *a, const struct bolt_config *b)
@@ -396,7 +698,97 @@ static void check_same_config(const struct bolt_config *a, const struct bolt_con
 		CHECK_STR(x->cmdline, y->cmdline);
 		CHECK_EQ(x->on_crash, y->on_crash);
 		CHECK_EQ(x->max_restarts, y->max_restarts);
+		CHECK_EQ(x->priority, y->priority);
+		CHECK_EQ(x->delivery, y->delivery);
+		CHECK_EQ(x->handover, y->handover);
 	}
+	CHECK_EQ(a->nr_channels, b->nr_channels);
+	for (unsigned i = 0; i < a->nr_channels && i < b->nr_channels; i++) {
+		const struct cfg_channel *x = &a->channels[i], *y = &b->channels[i];
+
+		CHECK_STR(x->name, y->name);
+		for (unsigned e = 0; e < 2; e++) {
+			CHECK_EQ(x->guest[e], y->guest[e]);
+			CHECK_EQ(x->port[e], y->port[e]);
+		}
+		CHECK_EQ(x->delivery, y->delivery);
+		CHECK_EQ(x->trace, y->trace);
+	}
+	CHECK_EQ(a->nr_allows, b->nr_allows);
+	for (unsigned i = 0; i < a->nr_allows && i < b->nr_allows; i++) {
+		CHECK_EQ(a->allows[i].a, b->allows[i].a);
+		CHECK_EQ(a->allows[i].b, b->allows[i].b);
+	}
+	CHECK_EQ(a->nr_doorbells, b->nr_doorbells);
+	for (unsigned i = 0; i < a->nr_doorbells && i < b->nr_doorbells; i++) {
+		const struct cfg_doorbell *x = &a->doorbells[i], *y = &b->doorbells[i];
+
+		CHECK_STR(x->name, y->name);
+		CHECK_EQ(x->guest, y->guest);
+		CHECK_EQ(x->ioport, y->ioport);
+		CHECK_EQ(x->evtchn_port, y->evtchn_port);
+	}
+	CHECK_EQ(a->nr_shms, b->nr_shms);
+	for (unsigned i = 0; i < a->nr_shms && i < b->nr_shms; i++) {
+		const struct cfg_shm *x = &a->shms[i], *y = &b->shms[i];
+
+		CHECK_STR(x->name, y->name);
+		CHECK_EQ(x->size, y->size);
+		CHECK_EQ(x->gpa, y->gpa);
+		CHECK_EQ(x->nr_guests, y->nr_guests);
+		for (unsigned j = 0; j < x->nr_guests && j < CFG_SHM_MAX_GUESTS; j++)
+			CHECK_EQ(x->guests[j], y->guests[j]);
+		CHECK_EQ(x->writable, y->writable);
+	}
+}
+
+/*
+ * Every shipped .cfg file in configs/ must parse and survive a dump round trip
+ * (others edit them, so only that is checked; exact values use the
+ * frozen copy good-demo.cfg).
+ */
+static void test_shipped_configs(void)
+{
+	static char buf[32768];
+	DIR *dir = opendir("configs");
+	struct dirent *de;
+	unsigned seen = 0;
+
+	CHECK(dir != NULL);
+	while (dir && (de = readdir(dir))) {
+		char path[300];
+		size_t len = strlen(de->d_name);
+
+		if (len < 5 || strcmp(de->d_name + len - 4, ".cfg"))
+			continue;
+		snprintf(path, sizeof(path), "configs/%s", de->d_name);
+		CHECK_EQ(parse_file(path, path, &cfg), 0);
+		if (err.msg[0])
+			fprintf(stderr, "%s\n", err.msg);
+		CHECK(cfg.nr_guests >= 1);
+		CHECK(cfg_dump(&cfg, buf, sizeof(buf)) < (int)sizeof(buf));
+		CHECK_EQ(parse_str(buf, &cfg2), 0);
+		check_same_config(&cfg, &cfg2);
+		seen++;
+	}
+	if (dir)
+		closedir(dir);
+	CHECK(seen >= 1);
+
+	CHECK_EQ(parse_file(FIXTURES "good-demo.cfg", "demo.cfg", &cfg), 0);
+	CHECK_EQ(cfg.console, CFG_CONSOLE_COM1 | CFG_CONSOLE_E9);
+	CHECK_EQ(cfg.on_all_stopped, CFG_ALL_STOPPED_POWEROFF);
+	CHECK_EQ(cfg.nr_guests, 2);
+	CHECK_STR(cfg.guests[0].name, "hello");
+	CHECK_STR(cfg.guests[0].image, "hello.elf");
+	CHECK_EQ(cfg.guests[0].memory, MiB(4));
+	CHECK_EQ(cfg.guests[0].cpu, 0);
+	CHECK_STR(cfg.guests[0].cmdline, "demo hello");
+	CHECK_STR(cfg.guests[1].name, "spin");
+	CHECK_STR(cfg.guests[1].image, "spin.elf");
+	CHECK_EQ(cfg.guests[1].memory, MiB(4));
+	CHECK_EQ(cfg.guests[1].cpu, 1);
+	CHECK_STR(cfg.guests[1].cmdline, "");
 }
 
 static void test_dump(void)
@@ -405,13 +797,15 @@ static void test_dump(void)
 	char small[16];
 	int n;
 
-	CHECK_EQ(parse_file("configs/demo.cfg", "demo.cfg", &cfg), 0);
+	CHECK_EQ(parse_file(FIXTURES "good-demo.cfg", "demo.cfg", &cfg), 0);
 	n = cfg_dump(&cfg, buf, sizeof(buf));
 	CHECK_STR(buf, "[bolt]\nconsole = com1, e9\non_all_stopped = poweroff\n"
 		  "\n[guest hello]\nimage = \"hello.elf\"\nmemory = 4M\ncpu = 0\n"
 		  "cmdline = \"demo hello\"\non_crash = stop\nmax_restarts = 3\n"
+		  "priority = 100\ndelivery = immediate\nhandover = no\n"
 		  "\n[guest spin]\nimage = \"spin.elf\"\nmemory = 4M\ncpu = 1\n"
-		  "cmdline = \"\"\non_crash = stop\nmax_restarts = 3\n");
+		  "cmdline = \"\"\non_crash = stop\nmax_restarts = 3\n"
+		  "priority = 100\ndelivery = immediate\nhandover = no\n");
 	CHECK_EQ(n, strlen(buf));
 	CHECK_EQ(cfg_dump(&cfg, small, sizeof(small)), n);
 	CHECK_STR(small, "[bolt]\nconsole ");
@@ -425,8 +819,28 @@ static void test_dump(void)
 	CHECK_STR(err.msg, "");
 	check_same_config(&cfg, &cfg2);
 
+	/* Every new section, in normalized form, and back. */
+	CHECK_EQ(parse_file(FIXTURES "good-events.cfg", "good-events.cfg", &cfg), 0);
+	n = cfg_dump(&cfg, buf, sizeof(buf));
+	CHECK(n > 0 && (size_t)n < sizeof(buf));
+	CHECK_EQ(cfg_dump(&cfg, NULL, 0), n);
+	CHECK_CONTAINS(buf, "[bolt]\nconsole = com1\non_all_stopped = poweroff\n"
+		       "allow = front, back\nallow = solo, solo\n\n[guest front]\n");
+	CHECK_CONTAINS(buf, "priority = 255\ndelivery = lazy\nhandover = yes\n");
+	CHECK_CONTAINS(buf, "\n[channel net]\na = front:1\nb = back:2\ndelivery = lazy\n"
+		       "trace = on\n\n[channel loop]\na = solo:7\nb = solo:4095\n"
+		       "trace = off\n\n[doorbell kick]\nguest = front\nport = 0x500\n"
+		       "channel = front:1\n\n[doorbell kick-back]\nguest = back\n"
+		       "port = 0x500\nchannel = back:2\n\n[shm ring]\nsize = 64K\n"
+		       "address = 0x10000000\nguests = front, back\naccess = ro\n");
+	CHECK_CONTAINS(buf, "[shm solo-top]\nsize = 64M\naddress = 0xfffffc000000\n"
+		       "guests = solo\naccess = rw\n");
+	CHECK_EQ(parse_str(buf, &cfg2), 0);
+	CHECK_STR(err.msg, "");
+	check_same_config(&cfg, &cfg2);
+
 	/* Worst case for quoting: a 255-char cmdline of quotes still round-trips. */
-	CHECK_EQ(parse_file("configs/demo.cfg", "demo.cfg", &cfg), 0);
+	CHECK_EQ(parse_file(FIXTURES "good-demo.cfg", "demo.cfg", &cfg), 0);
 	memset(cfg.guests[0].cmdline, '"', CFG_CMDLINE_MAX - 1);
 	cfg.guests[0].cmdline[CFG_CMDLINE_MAX - 1] = '\0';
 	cfg_dump(&cfg, buf, sizeof(buf));
@@ -448,6 +862,9 @@ static void test_names(void)
 	CHECK_STR(cfg_on_crash_name(CFG_ON_CRASH_STOP), "stop");
 	CHECK_STR(cfg_on_all_stopped_name(CFG_ALL_STOPPED_HALT), "halt");
 	CHECK_STR(cfg_on_all_stopped_name(CFG_ALL_STOPPED_POWEROFF), "poweroff");
+	CHECK_STR(cfg_delivery_name(CFG_DELIVERY_IMMEDIATE), "immediate");
+	CHECK_STR(cfg_delivery_name(CFG_DELIVERY_LAZY), "lazy");
+	CHECK_STR(cfg_delivery_name((enum cfg_delivery)CFG_DELIVERY_PER_GUEST), "?");
 
 	cfg_format_size(buf, sizeof(buf), GiB(4));
 	CHECK_STR(buf, "4G");
@@ -482,7 +899,12 @@ void unit_main(void)
 {
 	TEST(test_good_minimal);
 	TEST(test_good_full);
+	TEST(test_good_events);
 	TEST(test_bad_fixtures);
+	TEST(test_cpu_sharing);
+	TEST(test_may_bind);
+	TEST(test_section_limits);
+	TEST(test_many_names);
 	TEST(test_line_endings);
 	TEST(test_len_bound);
 	TEST(test_binary_junk);

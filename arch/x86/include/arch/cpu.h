@@ -46,6 +46,7 @@ struct vcpu_arch {
 	bool launched;            /* VMLAUNCH done since the last VMCLEAR */
 	struct guest_regs regs;   /* saved while another vCPU owns the CPU */
 	bool reload_regs;         /* regs were reset: load them at the next entry */
+	bool preemption_timer_on;
 	uint64_t xcr0;
 };
 
@@ -73,6 +74,15 @@ int vcpu_arch_create(struct vcpu *v);
 void vcpu_arch_reset(struct vcpu *v, uint32_t entry, uint32_t start_info);
 int guest_arch_create(struct guest *g);
 
+/* Guest pages owned by the hypervisor (shared_info) and writes by guest-physical address. */
+int guest_arch_map_page(struct guest *g, uint64_t gpa, void *page);
+void guest_arch_restore_ram_page(struct guest *g, uint64_t gpa);
+/* Map hypervisor memory (a shared region) into the guest at gpa, read-only or read-write. */
+int guest_arch_map_region(struct guest *g, uint64_t gpa, void *mem, uint64_t size, bool writable);
+int guest_arch_write_gpa(struct guest *g, uint64_t gpa, const void *src, size_t len);
+/* True if an event-channel upcall is pending for the vCPU (and a vector is set). */
+bool vcpu_upcall_pending(const struct vcpu *v);
+
 /* Copy to/from guest-virtual memory of the current vCPU, checking permissions. */
 int vcpu_copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len);
 int vcpu_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len);
@@ -81,9 +91,10 @@ void vcpu_inject_access_fault(struct vcpu *v, uint64_t gva, bool write);
 
 /*
  * Idle until *line is written (MONITOR/MWAIT), returning early if *cond is
- * already non-NULL once the line is armed.
+ * already non-NULL once the line is armed, or once the TSC reaches
+ * deadline_tsc (0: no deadline).
  */
-void arch_idle_wait(volatile uint64_t *line, void *volatile const *cond);
+void arch_idle_wait(volatile uint64_t *line, void *volatile const *cond, uint64_t deadline_tsc);
 
 /* Wake an idle or running CPU so it re-runs its scheduler. */
 void arch_kick_cpu(struct pcpu *p);

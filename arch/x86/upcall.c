@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Event-channel upcalls and guest pages owned by the hypervisor.
+ *
+ * The upcall is Xen's "callback vector": while vcpu_info->evtchn_upcall_pending
+ * is set, the vector is injected as an external interrupt whenever the guest
+ * can take one (RFLAGS.IF = 1, no STI/MOV-SS blocking, no other event being
+ * injected); otherwise interrupt-window exiting brings the vCPU back the
+ * moment it can (SDM 25.6.2, 27.7).
+ */
+#include <stdint.h>
+#include <xen/xen.h>
+
+#include "arch/cpu.h"
+#include "arch/vmcs.h"
+#include "arch/vmx.h"
+#include "arch/vmx_setup.h"
+#include "arch/x86.h"
+#include "core/errno.h"
+#include "core/guest.h"
+#include "core/lib.h"
+
+static void set_window_exiting(bool on)
+{
+	uint32_t ctl = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
+	uint32_t want = on ? ctl | CPU_INTR_WINDOW_EXITING : ctl & ~CPU_INTR_WINDOW_EXITING;
+
+	if (want != ctl)
+		vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, want);
+}
+
+bool vcpu_upcall_pending(const struct vcpu *v)
+{
+	const struct guest *g = v->guest;
+
+	/* Acquire: pairs with the release store of upcall_pending in evtchn/abi_2l.c. */
+	return g->upcall_vector &&
+	       __atomic_load_n(&g->shinfo->vcpu_info[0].evtchn_upcall_pending, __ATOMIC_ACQUIRE);
+}
+
+void vmx_deliver_upcall(struct vcpu *v)
+{
+	if (!vcpu_upcall_pending(v)) {
+		set_window_exiting(false);
+		return;
+	}
+	bool can_inject = (vmcs_readnat(GUEST_RFLAGS) & X86_RFLAGS_IF) &&
+			  !(vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) & 3) &&
+			  !(vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID);
+	if (!can_inject) {
+		set_window_exiting(true);
+		return;
+	}
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD,
+		     INTR_INFO_VALID | INTR_TYPE_EXT_INTR | v->guest->upcall_vector);
+	set_window_exiting(false);
+	v->nr_upcalls++;
+}
+
+/* Replace one 4 KiB guest page by a hypervisor page (shared_info). */
+int guest_arch_map_page(struct guest *g, uint64_t gpa, void *page)
+{
+	int rc = ept_unmap(&g->arch.ept, gpa, PAGE_SIZE);
+
+	if (rc)
+		return rc;
+	rc = ept_map(&g->arch.ept, gpa, (uint64_t)(uintptr_t)page, PAGE_SIZE, EPT_R | EPT_W,
+		     EPT_MT_WB);
+	/* The guest runs on this CPU only: a single-context flush here is enough. */
+	invept(INVEPT_SINGLE_CONTEXT, ept_eptp(&g->arch.ept));
+	return rc;
+}
+
+void guest_arch_restore_ram_page(struct guest *g, uint64_t gpa)
+{
+	ept_unmap(&g->arch.ept, gpa, PAGE_SIZE);
+	ept_map(&g->arch.ept, gpa, (uint64_t)(uintptr_t)g->ram + gpa, PAGE_SIZE, EPT_RWX, EPT_MT_WB);
+	invept(INVEPT_SINGLE_CONTEXT, ept_eptp(&g->arch.ept));
+}
+
+int guest_arch_map_region(struct guest *g, uint64_t gpa, void *mem, uint64_t size, bool writable)
+{
+	/* Data only: never executable, so a region cannot carry code between guests. */
+	return ept_map(&g->arch.ept, gpa, (uint64_t)(uintptr_t)mem, size,
+		       writable ? EPT_R | EPT_W : EPT_R, EPT_MT_WB);
+}
+
+int guest_arch_write_gpa(struct guest *g, uint64_t gpa, const void *src, size_t len)
+{
+	while (len) {
+		uint64_t hpa, chunk = PAGE_SIZE - (gpa & (PAGE_SIZE - 1));
+		unsigned prot;
+
+		if (chunk > len)
+			chunk = len;
+		if (ept_translate(&g->arch.ept, gpa, &hpa, &prot, NULL) || !(prot & EPT_W))
+			return -XEN_EFAULT;
+		memcpy((void *)(uintptr_t)hpa, src, chunk);
+		gpa += chunk;
+		src = (const uint8_t *)src + chunk;
+		len -= chunk;
+	}
+	return 0;
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * event_channel_op and the hooks evtchn/ needs from the rest of Bolt:
+ * finding a guest by domid, the bolt.cfg access control, and the wake hook
+ * that runs the receiver now.
+ */
+#include <stdint.h>
+#include <xen/xen.h>
+#include <xen/event_channel.h>
+
+#include "arch/cpu.h"
+#include "boot/boot.h"
+#include "core/errno.h"
+#include "core/guest.h"
+#include "core/lib.h"
+#include "core/pcpu.h"
+#include "core/xen_hc.h"
+#include "evtchn/evtchn.h"
+#include "sched/sched.h"
+
+long hc_event_channel_op(struct vcpu *v, struct hypercall_args *a)
+{
+	int cmd = (int)a->a[0];
+	size_t size = evtchn_op_arg_size(cmd);
+	uint64_t buf[8];
+	int rc;
+
+	if (size == 0 || size > sizeof(buf))
+		return -XEN_ENOSYS;
+	if (vcpu_copy_from_guest(v, buf, a->a[1], size))
+		return -XEN_EFAULT;
+	rc = evtchn_op(&v->guest->evtchn, cmd, buf);
+	if (rc == 0 && evtchn_op_has_output(cmd) && vcpu_copy_to_guest(v, a->a[1], buf, size))
+		return -XEN_EFAULT;
+	return rc;
+}
+
+struct evtchn_domain *evtchn_hook_lookup(uint16_t domid)
+{
+	if (domid == 0 || domid > nr_guests)
+		return NULL;
+	return &guests[domid - 1].evtchn;
+}
+
+bool evtchn_hook_may_bind(uint16_t domid_a, uint16_t domid_b)
+{
+	if (domid_a == 0 || domid_a > nr_guests || domid_b == 0 || domid_b > nr_guests)
+		return false;
+	return cfg_may_bind(boot_info.cfg, domid_a - 1u, domid_b - 1u);
+}
+
+void evtchn_hook_poll_wake(struct evtchn_domain *d, enum evtchn_delivery how)
+{
+	struct guest *g = d->owner;
+
+	/* Only a vCPU in SCHEDOP_poll waits for ports; HLT and block wait for upcalls. */
+	if (how == EVTCHN_DELIVERY_IMMEDIATE && g->vcpu.polling)
+		sched_wake(&g->vcpu);
+}
+
+/*
+ * The wake hook. Called after the receiver's upcall became pending (the
+ * release store in evtchn/abi_2l.c). A blocked receiver is woken on its
+ * own CPU at once (sched_wake kicks that CPU: a write to the line its idle
+ * loop MWAITs on, or an IPI); a receiver running on another CPU gets an
+ * IPI, whose VM exit injects the upcall on the way back in. Lazy delivery
+ * leaves it to the receiving CPU's next tick.
+ */
+void evtchn_hook_notify(struct evtchn_domain *d, enum evtchn_delivery how)
+{
+	struct guest *g = d->owner;
+	struct vcpu *v = &g->vcpu;
+
+	if (how == EVTCHN_DELIVERY_LAZY)
+		return;
+	if (sched_wake(v)) {
+		if (g->cfg->handover)
+			sched_handover(v);
+		return;
+	}
+	if (g->cfg->handover && sched_handover(v))
+		return;
+	struct pcpu *target = v->pcpu;
+	if (target != this_pcpu() && __atomic_load_n(&target->current, __ATOMIC_ACQUIRE) == v &&
+	    v->state == VCPU_RUNNABLE)
+		arch_kick_cpu(target);
+}

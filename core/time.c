@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/* System time from the TSC, and the matching Xen pvclock parameters. */
+#include <stdint.h>
+#include <xen/xen.h>
+
+#include "arch/cpu.h"
+#include "core/time.h"
+
+static uint64_t boot_tsc;
+static uint64_t ticks_per_us = 1;
+
+void time_init(uint64_t tsc0, uint64_t tsc_per_us)
+{
+	boot_tsc = tsc0;
+	ticks_per_us = tsc_per_us ? tsc_per_us : 1;
+}
+
+uint64_t time_tsc_per_us(void)
+{
+	return ticks_per_us;
+}
+
+uint64_t time_now_ns(void)
+{
+	uint64_t t = arch_timestamp() - boot_tsc;
+
+	/* Split to avoid overflow of t * 1000 after ~6 years at 100 GHz. */
+	return t / ticks_per_us * 1000 + t % ticks_per_us * 1000 / ticks_per_us;
+}
+
+uint64_t time_ns_to_tsc(uint64_t ns)
+{
+	return boot_tsc + ns / 1000 * ticks_per_us + ns % 1000 * ticks_per_us / 1000;
+}
+
+/*
+ * pvclock: ns = system_time + ((tsc - tsc_timestamp) << shift) * mul >> 32
+ * (a negative shift shifts right). Pick the shift so that mul < 2^32.
+ */
+void time_fill_pvclock(struct vcpu_time_info *t)
+{
+	uint64_t ns_per_tick_q32 = (1000ULL << 32) / ticks_per_us; /* 32.32 fixed point */
+	int8_t shift = 0;
+
+	while (ns_per_tick_q32 >= (1ULL << 32)) {
+		ns_per_tick_q32 >>= 1;
+		shift++;
+	}
+	t->version++;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	t->tsc_timestamp = boot_tsc;
+	t->system_time = 0;
+	t->tsc_to_system_mul = (uint32_t)ns_per_tick_q32;
+	t->tsc_shift = shift;
+	t->flags = XEN_PVCLOCK_TSC_STABLE_BIT;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	t->version++;
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Connecting the guests as bolt.cfg describes, once every guest exists and
+ * before any runs: per-CPU vCPU lists, static event channels, PIO
+ * doorbells and shared memory regions.
+ */
+#include <stdint.h>
+
+#include "core/config.h"
+#include "core/console.h"
+#include "core/errno.h"
+#include "core/guest.h"
+#include "core/lib.h"
+#include "core/pcpu.h"
+#include "core/wiring.h"
+#include "evtchn/evtchn.h"
+
+static enum evtchn_delivery delivery_of(const struct cfg_channel *c, const struct guest *receiver)
+{
+	int d = c->delivery == CFG_DELIVERY_PER_GUEST ? (int)receiver->cfg->delivery : c->delivery;
+
+	return d == CFG_DELIVERY_LAZY ? EVTCHN_DELIVERY_LAZY : EVTCHN_DELIVERY_IMMEDIATE;
+}
+
+static int bind_channels(const struct bolt_config *cfg, const char *file)
+{
+	for (unsigned i = 0; i < cfg->nr_channels; i++) {
+		const struct cfg_channel *c = &cfg->channels[i];
+		struct guest *a = &guests[c->guest[0]], *b = &guests[c->guest[1]];
+		int rc = evtchn_bind_static(&a->evtchn, c->port[0], &b->evtchn, c->port[1],
+					    delivery_of(c, b), c->trace);
+
+		if (rc) {
+			log_printf("%s:%u: channel '%s': cannot bind %s:%u <-> %s:%u (error %d)", file,
+				   c->line, c->name, a->cfg->name, c->port[0], b->cfg->name, c->port[1], rc);
+			return rc;
+		}
+		/* Each end's delivery is chosen by its receiver (docs/config.md). */
+		evtchn_port_set_delivery(&a->evtchn, c->port[0], delivery_of(c, a));
+		evtchn_port_set_delivery(&b->evtchn, c->port[1], delivery_of(c, b));
+	}
+	return 0;
+}
+
+static void add_doorbells(const struct bolt_config *cfg)
+{
+	for (unsigned i = 0; i < cfg->nr_doorbells; i++) {
+		const struct cfg_doorbell *d = &cfg->doorbells[i];
+		struct guest *g = &guests[d->guest];
+
+		g->doorbells[g->nr_doorbells].ioport = d->ioport;
+		g->doorbells[g->nr_doorbells].port = d->evtchn_port;
+		g->nr_doorbells++;
+	}
+}
+
+static int map_shared_memory(const struct bolt_config *cfg, const char *file,
+			     void *(*alloc)(uint64_t bytes))
+{
+	for (unsigned i = 0; i < cfg->nr_shms; i++) {
+		const struct cfg_shm *s = &cfg->shms[i];
+		void *mem = alloc(s->size);
+
+		if (!mem) {
+			log_printf("%s:%u: shm '%s': cannot allocate %lu KiB", file, s->line, s->name,
+				   (unsigned long)(s->size >> 10));
+			return -XEN_ENOMEM;
+		}
+		memset(mem, 0, s->size);
+		for (unsigned j = 0; j < s->nr_guests; j++) {
+			struct guest *g = &guests[s->guests[j]];
+			int rc = guest_arch_map_region(g, s->gpa, mem, s->size, s->writable);
+
+			if (rc) {
+				log_printf("%s:%u: shm '%s': cannot map into guest '%s' (error %d)", file,
+					   s->line, s->name, g->cfg->name, rc);
+				return rc;
+			}
+			g->shms[g->nr_shms++] = s;
+		}
+	}
+	return 0;
+}
+
+int wiring_setup(const struct bolt_config *cfg, const char *file, void *(*alloc)(uint64_t bytes))
+{
+	int rc;
+
+	for (unsigned i = 0; i < nr_guests; i++) {
+		struct guest *g = &guests[i];
+		struct pcpu *p = g->vcpu.pcpu;
+
+		rc = guest_xen_create(g);
+		if (rc) {
+			log_printf("guest '%s': out of memory for its event channels", g->cfg->name);
+			return rc;
+		}
+		p->vcpus[p->nr_vcpus++] = &g->vcpu;
+		g->vcpu.priority = g->cfg->priority;
+		if (g->cfg->delivery == CFG_DELIVERY_LAZY)
+			p->lazy = true;
+	}
+	for (unsigned i = 0; i < cfg->nr_channels; i++)
+		if (cfg->channels[i].delivery == CFG_DELIVERY_LAZY)
+			for (int e = 0; e < 2; e++)
+				guests[cfg->channels[i].guest[e]].vcpu.pcpu->lazy = true;
+	rc = bind_channels(cfg, file);
+	if (rc)
+		return rc;
+	add_doorbells(cfg);
+	return map_shared_memory(cfg, file, alloc);
+}
+
+bool guest_doorbell(struct guest *g, uint16_t ioport)
+{
+	for (unsigned i = 0; i < g->nr_doorbells; i++) {
+		if (g->doorbells[i].ioport == ioport) {
+			/* The send itself, inside the hypervisor: KVM's ioeventfd, delivered to the peer. */
+			evtchn_op_send(&g->evtchn, g->doorbells[i].port);
+			return true;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* Static wiring of guests from bolt.cfg (core/wiring.c). */
+#ifndef CORE_WIRING_H
+#define CORE_WIRING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/config.h"
+
+struct guest;
+
+/* @alloc returns zeroable memory for shared regions (at boot: UEFI pages). */
+int wiring_setup(const struct bolt_config *cfg, const char *file, void *(*alloc)(uint64_t bytes));
+/* An OUT to @ioport by @g: true if it was a doorbell (and the event was sent). */
+bool guest_doorbell(struct guest *g, uint16_t ioport);
+
+#endif

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Helpers shared by the evtchn/ files only (port.c owns port state and
+ * locking, ops.c implements the EVTCHNOP_* commands on top of them).
+ */
+#ifndef EVTCHN_INTERNAL_H
+#define EVTCHN_INTERNAL_H
+
+#include "evtchn/evtchn.h"
+
+/* Port 0 is valid to name (status says closed) but is never allocated. */
+static inline bool evtchn_port_in_range(uint32_t port)
+{
+	return port < EVTCHN_NR_PORTS;
+}
+
+/* Lock two domains in domid order (lower first); a == b locks once. */
+void evtchn_lock_pair(struct evtchn_domain *a, struct evtchn_domain *b);
+void evtchn_unlock_pair(struct evtchn_domain *a, struct evtchn_domain *b);
+
+/* Lowest free port >= 1, initialised to state; -XEN_ENOSPC if none. Lock held. */
+int evtchn_port_alloc_locked(struct evtchn_domain *d, enum evtchn_state state);
+
+/* Mark a port pending; says what it raised (see enum evtchn_raise). Lock held. */
+enum evtchn_raise evtchn_port_set_pending_locked(struct evtchn_domain *d, uint32_t port,
+						 enum evtchn_delivery *how);
+
+/*
+ * Forward what a raise did, with no lock held: an upcall 0 -> 1 transition
+ * is counted and notified; a quiet one only wakes a poller.
+ */
+void evtchn_notify(struct evtchn_domain *d, enum evtchn_delivery how, enum evtchn_raise r);
+
+/*
+ * Close one port (takes the locks itself). For an interdomain channel to
+ * another domain *peer is set to that domain, whose end is now UNBOUND.
+ */
+int evtchn_close_port(struct evtchn_domain *d, uint32_t port, struct evtchn_domain **peer);
+
+#endif

@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * EVTCHNOP_* commands as a guest issues them: argument checks in Xen's
+ * order and with Xen's error codes, and the dispatch table the hypercall
+ * handler calls after copying the argument struct in.
+ */
+#include <stdint.h>
+#include <xen/xen.h>
+#include <xen/event_channel.h>
+
+#include "core/errno.h"
+#include "core/lib.h"
+#include "evtchn/evtchn.h"
+#include "evtchn/internal.h"
+
+/* An unprivileged guest may only name itself. */
+static bool dom_is_self(const struct evtchn_domain *d, domid_t dom)
+{
+	return dom == DOMID_SELF || dom == d->domid;
+}
+
+int evtchn_op_alloc_unbound(struct evtchn_domain *d, struct evtchn_alloc_unbound *op)
+{
+	domid_t remote = op->remote_dom == DOMID_SELF ? d->domid : op->remote_dom;
+	int port;
+
+	if (!dom_is_self(d, op->dom))
+		return -XEN_EPERM;
+	/* Loopback needs no permission; any other peer must be allowed by bolt.cfg. */
+	if (remote != d->domid && !evtchn_hook_may_bind(d->domid, remote))
+		return -XEN_EPERM;
+	spin_lock(&d->lock);
+	port = evtchn_port_alloc_locked(d, ECS_UNBOUND);
+	if (port > 0) {
+		d->ports[port].remote_domid = remote;
+		op->port = (evtchn_port_t)port;
+	}
+	spin_unlock(&d->lock);
+	return port < 0 ? port : 0;
+}
+
+int evtchn_op_bind_interdomain(struct evtchn_domain *d, struct evtchn_bind_interdomain *op)
+{
+	domid_t remote = op->remote_dom == DOMID_SELF ? d->domid : op->remote_dom;
+	enum evtchn_delivery how = EVTCHN_DELIVERY_IMMEDIATE;
+	struct evtchn_domain *rd;
+	struct evtchn_port *rp;
+	enum evtchn_raise raised = EVTCHN_RAISED_NONE;
+	int lport;
+
+	rd = remote == d->domid ? d : evtchn_hook_lookup(remote);
+	if (!rd)
+		return -XEN_ESRCH;
+	if (rd != d && !evtchn_hook_may_bind(d->domid, remote))
+		return -XEN_EPERM;
+	evtchn_lock_pair(d, rd);
+	if (!evtchn_port_in_range(op->remote_port)) {
+		lport = -XEN_EINVAL;
+		goto out;
+	}
+	rp = &rd->ports[op->remote_port];
+	if (rp->state != ECS_UNBOUND || rp->remote_domid != d->domid) {
+		lport = -XEN_EINVAL;
+		goto out;
+	}
+	lport = evtchn_port_alloc_locked(d, ECS_INTERDOMAIN);
+	if (lport < 0)
+		goto out;
+	d->ports[lport].remote_domid = rd->domid;
+	d->ports[lport].remote_port = op->remote_port;
+	rp->state = ECS_INTERDOMAIN;
+	rp->remote_port = (uint32_t)lport;
+	op->local_port = (evtchn_port_t)lport;
+	/* As Xen: the peer may have sent before we bound, so start pending. */
+	raised = evtchn_port_set_pending_locked(d, (uint32_t)lport, &how);
+out:
+	evtchn_unlock_pair(d, rd);
+	evtchn_notify(d, how, raised);
+	return lport < 0 ? lport : 0;
+}
+
+/* VIRQs Bolt knows: Bolt raises TIMER and DOM_EXC; DEBUG is accepted (Linux binds it). */
+static bool virq_known(uint32_t virq, bool *global)
+{
+	switch (virq) {
+	case VIRQ_TIMER:
+	case VIRQ_DEBUG:
+		*global = false;
+		return true;
+	case VIRQ_DOM_EXC:
+		*global = true;
+		return true;
+	default:
+		return false;
+	}
+}
+
+int evtchn_op_bind_virq(struct evtchn_domain *d, struct evtchn_bind_virq *op)
+{
+	bool global;
+	int port;
+
+	if (op->virq >= NR_VIRQS || !virq_known(op->virq, &global))
+		return -XEN_EINVAL;
+	if (global && op->vcpu != 0)
+		return -XEN_EINVAL;
+	if (op->vcpu != 0)
+		return -XEN_ENOENT; /* Bolt guests have one vCPU */
+	spin_lock(&d->lock);
+	if (d->virq_port[op->virq]) {
+		port = -XEN_EEXIST;
+		goto out;
+	}
+	port = evtchn_port_alloc_locked(d, ECS_VIRQ);
+	if (port < 0)
+		goto out;
+	d->ports[port].virq = (uint16_t)op->virq;
+	d->virq_port[op->virq] = (uint32_t)port;
+	op->port = (evtchn_port_t)port;
+out:
+	spin_unlock(&d->lock);
+	return port < 0 ? port : 0;
+}
+
+int evtchn_op_bind_ipi(struct evtchn_domain *d, struct evtchn_bind_ipi *op)
+{
+	int port;
+
+	if (op->vcpu != 0)
+		return -XEN_ENOENT;
+	spin_lock(&d->lock);
+	port = evtchn_port_alloc_locked(d, ECS_IPI);
+	spin_unlock(&d->lock);
+	if (port < 0)
+		return port;
+	op->port = (evtchn_port_t)port;
+	return 0;
+}
+
+int evtchn_op_status(struct evtchn_domain *d, struct evtchn_status *op)
+{
+	const struct evtchn_port *p;
+
+	if (!dom_is_self(d, op->dom))
+		return -XEN_EPERM;
+	if (!evtchn_port_in_range(op->port))
+		return -XEN_EINVAL;
+	memset(&op->u, 0, sizeof(op->u));
+	op->vcpu = 0;
+	spin_lock(&d->lock);
+	p = &d->ports[op->port];
+	switch (p->state) {
+	case ECS_UNBOUND:
+		op->status = EVTCHNSTAT_unbound;
+		op->u.unbound.dom = p->remote_domid;
+		break;
+	case ECS_INTERDOMAIN:
+		op->status = EVTCHNSTAT_interdomain;
+		op->u.interdomain.dom = p->remote_domid;
+		op->u.interdomain.port = p->remote_port;
+		break;
+	case ECS_VIRQ:
+		op->status = EVTCHNSTAT_virq;
+		op->u.virq = p->virq;
+		break;
+	case ECS_IPI:
+		op->status = EVTCHNSTAT_ipi;
+		break;
+	default: /* FREE, RESERVED */
+		op->status = EVTCHNSTAT_closed;
+		break;
+	}
+	spin_unlock(&d->lock);
+	return 0;
+}
+
+/* As Xen: any in-range port may be unmasked, whatever its state. */
+int evtchn_op_unmask(struct evtchn_domain *d, uint32_t port)
+{
+	enum evtchn_delivery how;
+	bool notify;
+
+	if (!evtchn_port_in_range(port))
+		return -XEN_EINVAL;
+	spin_lock(&d->lock);
+	how = (enum evtchn_delivery)d->ports[port].delivery;
+	notify = d->abi->unmask(d, port);
+	spin_unlock(&d->lock);
+	if (notify)
+		evtchn_notify(d, how, EVTCHN_RAISED_UPCALL);
+	return 0;
+}
+
+/* Only vCPU 0 exists, so a valid rebind changes nothing; checks follow Xen. */
+int evtchn_op_bind_vcpu(struct evtchn_domain *d, struct evtchn_bind_vcpu *op)
+{
+	const struct evtchn_port *p;
+	bool global;
+	int rc = 0;
+
+	if (op->vcpu != 0)
+		return -XEN_ENOENT;
+	if (!evtchn_port_in_range(op->port))
+		return -XEN_EINVAL;
+	spin_lock(&d->lock);
+	p = &d->ports[op->port];
+	switch (p->state) {
+	case ECS_UNBOUND:
+	case ECS_INTERDOMAIN:
+		break;
+	case ECS_VIRQ:
+		if (!virq_known(p->virq, &global) || !global)
+			rc = -XEN_EINVAL; /* per-vCPU VIRQs stay where bound */
+		break;
+	default: /* FREE, RESERVED, IPI */
+		rc = -XEN_EINVAL;
+		break;
+	}
+	spin_unlock(&d->lock);
+	return rc;
+}
+
+int evtchn_op_reset(struct evtchn_domain *d, struct evtchn_reset *op)
+{
+	if (!dom_is_self(d, op->dom))
+		return -XEN_EPERM;
+	for (uint32_t port = 1; port < EVTCHN_NR_PORTS; port++) {
+		struct evtchn_domain *peer;
+
+		(void)evtchn_close_port(d, port, &peer); /* FREE ports: -EINVAL, fine */
+	}
+	return 0;
+}
+
+/* --- dispatch ------------------------------------------------------------ */
+
+static int op_send(struct evtchn_domain *d, void *arg)
+{
+	return evtchn_op_send(d, ((struct evtchn_send *)arg)->port);
+}
+
+static int op_close(struct evtchn_domain *d, void *arg)
+{
+	return evtchn_op_close(d, ((struct evtchn_close *)arg)->port);
+}
+
+static int op_unmask(struct evtchn_domain *d, void *arg)
+{
+	return evtchn_op_unmask(d, ((struct evtchn_unmask *)arg)->port);
+}
+
+#define OP_WRAP(name, type)                                         \
+	static int op_##name(struct evtchn_domain *d, void *arg)    \
+	{                                                           \
+		return evtchn_op_##name(d, (struct type *)arg);     \
+	}
+OP_WRAP(alloc_unbound, evtchn_alloc_unbound)
+OP_WRAP(bind_interdomain, evtchn_bind_interdomain)
+OP_WRAP(bind_virq, evtchn_bind_virq)
+OP_WRAP(bind_ipi, evtchn_bind_ipi)
+OP_WRAP(status, evtchn_status)
+OP_WRAP(bind_vcpu, evtchn_bind_vcpu)
+OP_WRAP(reset, evtchn_reset)
+#undef OP_WRAP
+
+struct op_desc {
+	int (*fn)(struct evtchn_domain *d, void *arg); /* NULL: -XEN_ENOSYS */
+	uint16_t size;
+	bool output;
+};
+
+#define OP(cmd, f, type, out) [EVTCHNOP_##cmd] = { f, sizeof(struct type), out }
+static const struct op_desc op_table[] = {
+	OP(bind_interdomain, op_bind_interdomain, evtchn_bind_interdomain, true),
+	OP(bind_virq, op_bind_virq, evtchn_bind_virq, true),
+	OP(bind_pirq, NULL, evtchn_bind_pirq, false),
+	OP(close, op_close, evtchn_close, false),
+	OP(send, op_send, evtchn_send, false),
+	OP(status, op_status, evtchn_status, true),
+	OP(alloc_unbound, op_alloc_unbound, evtchn_alloc_unbound, true),
+	OP(bind_ipi, op_bind_ipi, evtchn_bind_ipi, true),
+	OP(bind_vcpu, op_bind_vcpu, evtchn_bind_vcpu, false),
+	OP(unmask, op_unmask, evtchn_unmask, false),
+	OP(reset, op_reset, evtchn_reset, false),
+	/* FIFO ABI: sized so the caller can copy in, then refused. */
+	OP(init_control, NULL, evtchn_init_control, false),
+	OP(expand_array, NULL, evtchn_expand_array, false),
+	OP(set_priority, NULL, evtchn_set_priority, false),
+};
+#undef OP
+
+static const struct op_desc *op_lookup(int cmd)
+{
+	if (cmd < 0 || (size_t)cmd >= ARRAY_SIZE(op_table))
+		return NULL;
+	return &op_table[cmd];
+}
+
+size_t evtchn_op_arg_size(int cmd)
+{
+	const struct op_desc *o = op_lookup(cmd);
+
+	return o ? o->size : 0;
+}
+
+bool evtchn_op_has_output(int cmd)
+{
+	const struct op_desc *o = op_lookup(cmd);
+
+	return o && o->output;
+}
+
+int evtchn_op(struct evtchn_domain *d, int cmd, void *arg)
+{
+	const struct op_desc *o = op_lookup(cmd);
+
+	if (!o || !o->fn)
+		return -XEN_ENOSYS;
+	if (!arg)
+		return -XEN_EFAULT;
+	return o->fn(d, arg);
+}

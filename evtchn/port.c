@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-port state machine: allocation, closing (with the two-domain locking
+ * an interdomain channel needs), sending, VIRQs, static channels and guest
+ * teardown. The EVTCHNOP_* argument handling lives in evtchn/ops.c.
+ *
+ * Locking: each domain has one lock guarding its ports[] and virq_port[].
+ * The two ends of an interdomain channel only change together, under both
+ * locks (lower domid first), so holding either lock keeps the channel
+ * connected. Pending/mask bits in shared_info are lock-free (abi_2l.c).
+ */
+#include <stdint.h>
+#include <xen/xen.h>
+#include <xen/event_channel.h>
+
+#include "core/errno.h"
+#include "core/lib.h"
+#include "evtchn/evtchn.h"
+#include "evtchn/internal.h"
+
+#ifdef BOLT_HOST
+/*
+ * The lead's Makefile links every host module into every unit-test binary;
+ * these weak no-op hooks let tests that do not exercise event channels
+ * link. test_evtchn (and the hypervisor, which has no fallbacks, so a
+ * missing hook is a link error there) provide the real ones.
+ */
+__attribute__((weak)) struct evtchn_domain *evtchn_hook_lookup(uint16_t domid)
+{
+	(void)domid;
+	return NULL;
+}
+
+__attribute__((weak)) bool evtchn_hook_may_bind(uint16_t domid_a, uint16_t domid_b)
+{
+	(void)domid_a;
+	(void)domid_b;
+	return false;
+}
+
+__attribute__((weak)) void evtchn_hook_notify(struct evtchn_domain *d, enum evtchn_delivery how)
+{
+	(void)d;
+	(void)how;
+}
+
+__attribute__((weak)) void evtchn_hook_poll_wake(struct evtchn_domain *d, enum evtchn_delivery how)
+{
+	(void)d;
+	(void)how;
+}
+#endif
+
+void evtchn_domain_init(struct evtchn_domain *d, uint16_t domid, struct shared_info *shinfo,
+			struct evtchn_port *ports, enum evtchn_delivery delivery, void *owner)
+{
+	memset(d, 0, sizeof(*d));
+	d->domid = domid;
+	d->lock = (struct spinlock)SPINLOCK_INIT;
+	d->shinfo = shinfo;
+	d->ports = ports;
+	memset(ports, 0, EVTCHN_NR_PORTS * sizeof(*ports));
+	ports[0].state = ECS_RESERVED;
+	d->delivery = delivery;
+	d->abi = &evtchn_abi_2l;
+	d->owner = owner;
+}
+
+void evtchn_lock_pair(struct evtchn_domain *a, struct evtchn_domain *b)
+{
+	if (a == b) {
+		spin_lock(&a->lock);
+	} else if (a->domid < b->domid) {
+		spin_lock(&a->lock);
+		spin_lock(&b->lock);
+	} else {
+		spin_lock(&b->lock);
+		spin_lock(&a->lock);
+	}
+}
+
+void evtchn_unlock_pair(struct evtchn_domain *a, struct evtchn_domain *b)
+{
+	spin_unlock(&a->lock);
+	if (a != b)
+		spin_unlock(&b->lock);
+}
+
+int evtchn_port_alloc_locked(struct evtchn_domain *d, enum evtchn_state state)
+{
+	for (uint32_t port = 1; port < EVTCHN_NR_PORTS; port++) {
+		struct evtchn_port *p = &d->ports[port];
+
+		if (p->state != ECS_FREE)
+			continue;
+		memset(p, 0, sizeof(*p));
+		p->state = (uint8_t)state;
+		p->delivery = (uint8_t)d->delivery;
+		return (int)port;
+	}
+	return -XEN_ENOSPC;
+}
+
+/* As Xen: a freed port loses its pending bit (the mask is the guest's). */
+static void port_free_locked(struct evtchn_domain *d, uint32_t port)
+{
+	d->abi->clear_pending(d, port);
+	memset(&d->ports[port], 0, sizeof(d->ports[port]));
+}
+
+enum evtchn_raise evtchn_port_set_pending_locked(struct evtchn_domain *d, uint32_t port,
+						 enum evtchn_delivery *how)
+{
+	/* delivery may be changed under d's lock only; the sender holds its own. */
+	*how = (enum evtchn_delivery)__atomic_load_n(&d->ports[port].delivery, __ATOMIC_RELAXED);
+	return d->abi->set_pending(d, port);
+}
+
+void evtchn_notify(struct evtchn_domain *d, enum evtchn_delivery how, enum evtchn_raise r)
+{
+	if (r == EVTCHN_RAISED_UPCALL) {
+		__atomic_fetch_add(&d->nr_notifies, 1, __ATOMIC_RELAXED);
+		evtchn_hook_notify(d, how);
+	} else if (r == EVTCHN_RAISED_QUIET) {
+		evtchn_hook_poll_wake(d, how);
+	}
+}
+
+int evtchn_close_port(struct evtchn_domain *d, uint32_t port, struct evtchn_domain **peer)
+{
+	struct evtchn_domain *rd = d; /* the second domain whose lock we hold */
+	bool peer_missing = false;
+	struct evtchn_port *p;
+	int rc = 0;
+
+	*peer = NULL;
+	if (!evtchn_port_in_range(port))
+		return -XEN_EINVAL;
+	/*
+	 * An interdomain close needs the peer's lock too, taken in domid
+	 * order: learn the peer under d's lock, drop it, take both, and
+	 * retry if the channel changed in between.
+	 */
+	for (;;) {
+		uint16_t want;
+
+		evtchn_lock_pair(d, rd);
+		p = &d->ports[port];
+		if (p->state != ECS_INTERDOMAIN || p->remote_domid == rd->domid)
+			break;
+		want = p->remote_domid;
+		evtchn_unlock_pair(d, rd);
+		rd = evtchn_hook_lookup(want);
+		peer_missing = !rd;
+		if (!rd)
+			rd = d;
+		if (peer_missing) {
+			/* Cannot happen with static guests; free our end only. */
+			spin_lock(&d->lock);
+			if (p->state == ECS_INTERDOMAIN && p->remote_domid == want)
+				break;
+			spin_unlock(&d->lock);
+		}
+	}
+
+	switch (p->state) {
+	case ECS_FREE:
+	case ECS_RESERVED:
+		rc = -XEN_EINVAL;
+		goto out;
+	case ECS_INTERDOMAIN:
+		if (!peer_missing) {
+			struct evtchn_port *rp = &rd->ports[p->remote_port];
+
+			if (rp->state == ECS_INTERDOMAIN && rp->remote_domid == d->domid &&
+			    rp->remote_port == port) {
+				rp->state = ECS_UNBOUND;
+				rp->remote_port = 0;
+				if (rd != d)
+					*peer = rd;
+			}
+		}
+		break;
+	case ECS_VIRQ:
+		if (p->virq < NR_VIRQS && d->virq_port[p->virq] == port)
+			d->virq_port[p->virq] = 0;
+		break;
+	default:
+		break;
+	}
+	port_free_locked(d, port);
+out:
+	evtchn_unlock_pair(d, rd);
+	return rc;
+}
+
+int evtchn_op_close(struct evtchn_domain *d, uint32_t port)
+{
+	struct evtchn_domain *peer;
+
+	return evtchn_close_port(d, port, &peer);
+}
+
+int evtchn_op_send(struct evtchn_domain *d, uint32_t port)
+{
+	struct evtchn_domain *rd = NULL;
+	enum evtchn_delivery how = EVTCHN_DELIVERY_IMMEDIATE;
+	uint32_t rport = 0;
+	enum evtchn_raise raised = EVTCHN_RAISED_NONE;
+	int rc = 0;
+
+	if (!evtchn_port_in_range(port))
+		return -XEN_EINVAL;
+	spin_lock(&d->lock);
+	switch (d->ports[port].state) {
+	case ECS_UNBOUND:
+		break; /* Xen drops sends on an unconnected port */
+	case ECS_IPI:
+		rd = d;
+		rport = port;
+		break;
+	case ECS_INTERDOMAIN:
+		rd = evtchn_hook_lookup(d->ports[port].remote_domid);
+		rport = d->ports[port].remote_port;
+		if (!rd)
+			rc = -XEN_EINVAL;
+		break;
+	default:
+		rc = -XEN_EINVAL;
+		break;
+	}
+	/* Holding d's lock keeps rd's end connected while we set its bit. */
+	if (rd) {
+		d->nr_sends++;
+		raised = evtchn_port_set_pending_locked(rd, rport, &how);
+	}
+	spin_unlock(&d->lock);
+	evtchn_notify(rd, how, raised);
+	return rc;
+}
+
+int evtchn_raise_virq(struct evtchn_domain *d, uint32_t virq)
+{
+	enum evtchn_delivery how = EVTCHN_DELIVERY_IMMEDIATE;
+	enum evtchn_raise raised = EVTCHN_RAISED_NONE;
+	uint32_t port;
+
+	if (virq >= NR_VIRQS)
+		return -XEN_EINVAL;
+	spin_lock(&d->lock);
+	port = d->virq_port[virq];
+	if (port)
+		raised = evtchn_port_set_pending_locked(d, port, &how);
+	spin_unlock(&d->lock);
+	evtchn_notify(d, how, raised);
+	return port ? 0 : -XEN_ENOENT;
+}
+
+/* A static end may be fresh, or left UNBOUND for `other` by its restart. */
+static bool static_end_ok(const struct evtchn_port *p, uint16_t other)
+{
+	return p->state == ECS_FREE || (p->state == ECS_UNBOUND && p->remote_domid == other);
+}
+
+static void static_end_set(struct evtchn_port *p, uint16_t rdom, uint32_t rport,
+			   enum evtchn_delivery how, bool trace)
+{
+	p->state = ECS_INTERDOMAIN;
+	p->delivery = (uint8_t)how;
+	p->trace = trace;
+	p->is_static = true;
+	p->virq = 0;
+	p->remote_domid = rdom;
+	p->remote_port = rport;
+}
+
+int evtchn_bind_static(struct evtchn_domain *a, uint32_t port_a, struct evtchn_domain *b,
+		       uint32_t port_b, enum evtchn_delivery how, bool trace)
+{
+	int rc = 0;
+
+	if (!a || !b || port_a == 0 || port_b == 0 || !evtchn_port_in_range(port_a) ||
+	    !evtchn_port_in_range(port_b) || (a == b && port_a == port_b))
+		return -XEN_EINVAL;
+	evtchn_lock_pair(a, b);
+	if (!static_end_ok(&a->ports[port_a], b->domid) ||
+	    !static_end_ok(&b->ports[port_b], a->domid)) {
+		rc = -XEN_EBUSY;
+		goto out;
+	}
+	static_end_set(&a->ports[port_a], b->domid, port_b, how, trace);
+	static_end_set(&b->ports[port_b], a->domid, port_a, how, trace);
+out:
+	evtchn_unlock_pair(a, b);
+	return rc;
+}
+
+void evtchn_domain_close_all(struct evtchn_domain *d)
+{
+	for (uint32_t port = 1; port < EVTCHN_NR_PORTS; port++) {
+		struct evtchn_domain *peer;
+
+		if (evtchn_close_port(d, port, &peer) == 0 && peer)
+			(void)evtchn_raise_virq(peer, VIRQ_DOM_EXC);
+	}
+}
+
+int evtchn_port_get(struct evtchn_domain *d, uint32_t port, struct evtchn_port *out)
+{
+	if (!evtchn_port_in_range(port))
+		return -XEN_EINVAL;
+	spin_lock(&d->lock);
+	*out = d->ports[port];
+	spin_unlock(&d->lock);
+	return 0;
+}
+
+int evtchn_port_pending(struct evtchn_domain *d, uint32_t port)
+{
+	if (!evtchn_port_in_range(port))
+		return -XEN_EINVAL;
+	return d->abi->is_pending(d, port) ? 1 : 0;
+}
+
+int evtchn_port_set_delivery(struct evtchn_domain *d, uint32_t port, enum evtchn_delivery how)
+{
+	int rc = 0;
+
+	if (!evtchn_port_in_range(port))
+		return -XEN_EINVAL;
+	spin_lock(&d->lock);
+	if (d->ports[port].state == ECS_FREE || d->ports[port].state == ECS_RESERVED)
+		rc = -XEN_EINVAL;
+	else
+		__atomic_store_n(&d->ports[port].delivery, (uint8_t)how, __ATOMIC_RELAXED);
+	spin_unlock(&d->lock);
+	return rc;
+}
+
+const char *evtchn_state_name(enum evtchn_state s)
+{
+	static const char *const names[] = {
+		[ECS_FREE] = "free",
+		[ECS_RESERVED] = "reserved",
+		[ECS_UNBOUND] = "unbound",
+		[ECS_INTERDOMAIN] = "interdomain",
+		[ECS_VIRQ] = "virq",
+		[ECS_IPI] = "ipi",
+	};
+
+	if ((unsigned int)s >= ARRAY_SIZE(names))
+		return "?";
+	return names[s];
+}

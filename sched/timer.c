@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/* Time events of the vCPUs pinned to a CPU (see sched/timer.h). */
+#include <stdint.h>
+#include <xen/xen.h>
+
+#include "core/guest.h"
+#include "core/pcpu.h"
+#include "core/time.h"
+#include "evtchn/evtchn.h"
+#include "sched/sched.h"
+#include "sched/timer.h"
+
+void timer_set(struct vcpu *v, uint64_t deadline_ns)
+{
+	/* Only ever called on the vCPU's own CPU: no lock needed. */
+	v->guest->timer_ns = deadline_ns;
+}
+
+static uint64_t earliest(uint64_t a, uint64_t b)
+{
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	return a < b ? a : b;
+}
+
+uint64_t timer_next_deadline(struct pcpu *p)
+{
+	uint64_t d = p->lazy ? p->next_tick_ns : 0;
+
+	d = earliest(d, p->rq.slice_end_ns);
+
+	for (unsigned i = 0; i < p->nr_vcpus; i++) {
+		struct vcpu *v = p->vcpus[i];
+		if (v->state == VCPU_STOPPED)
+			continue;
+		d = earliest(d, v->guest->timer_ns);
+		d = earliest(d, v->poll_ns);
+	}
+	return d;
+}
+
+void timer_run(struct pcpu *p)
+{
+	uint64_t now = time_now_ns();
+	bool tick = p->lazy && now >= p->next_tick_ns;
+
+	for (unsigned i = 0; i < p->nr_vcpus; i++) {
+		struct vcpu *v = p->vcpus[i];
+		struct guest *g = v->guest;
+
+		if (v->state == VCPU_STOPPED)
+			continue;
+		if (g->timer_ns && now >= g->timer_ns) {
+			g->timer_ns = 0;
+			evtchn_raise_virq(&g->evtchn, VIRQ_TIMER);
+		}
+		if (v->poll_ns && now >= v->poll_ns) {
+			v->poll_ns = 0;
+			sched_wake(v);
+		}
+		/* Lazy delivery: the tick is when a pending upcall is noticed. */
+		if (tick && v->state == VCPU_BLOCKED && (vcpu_upcall_pending(v) || v->polling))
+			sched_wake(v);
+	}
+	if (tick)
+		p->next_tick_ns = now - now % TICK_NS + TICK_NS;
+	if (p->rq.slice_end_ns && now >= p->rq.slice_end_ns)
+		sched_slice_expired(p);
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-CPU time events: guests' one-shot timers (set_timer_op, delivered as
+ * VIRQ_TIMER), SCHEDOP_poll timeouts and the 1 ms tick that picks up
+ * lazily delivered events. A CPU running a guest arms the VMX-preemption
+ * timer for the earliest one; an idle CPU waits for it in its idle loop.
+ */
+#ifndef SCHED_TIMER_H
+#define SCHED_TIMER_H
+
+#include <stdint.h>
+
+struct pcpu;
+struct vcpu;
+
+#define TICK_NS 1000000ULL /* the lazy-delivery tick: 1 ms */
+
+/* One-shot timer at an absolute system time (ns); 0 cancels. */
+void timer_set(struct vcpu *v, uint64_t deadline_ns);
+/* Earliest pending time event on this CPU (system time ns), 0 if none. */
+uint64_t timer_next_deadline(struct pcpu *p);
+/* Fire every expired time event on this CPU. */
+void timer_run(struct pcpu *p);
+
+#endif
