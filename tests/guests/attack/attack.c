@@ -14,6 +14,7 @@
  *   mode=wrmsr msr=M [value=V]  WRMSR must raise #GP (default value 0x5)
  *   mode=triple              zero-limit IDT + int3: triple fault
  *   mode=crash-once          crash on boot 0, PASS after on_crash=restart
+ *   mode=pio                 string I/O, COM1 status, unassigned and reset ports
  *
  * name=X overrides the RESULT name (default "attack-<mode>").
  */
@@ -154,6 +155,41 @@ static const char *attack_triple(const struct hvm_start_info *si)
 	return "survived";
 }
 
+/* Port I/O as Bolt emulates it: string I/O, COM1 status, unassigned ports. */
+static const char *attack_pio(const struct hvm_start_info *si)
+{
+	static const char msg[] = "attack: rep outsb reached the log\n";
+	uint8_t buf[16];
+	const void *src = msg;
+	void *dst = buf;
+	size_t n = sizeof(msg) - 1;
+	uint8_t lsr;
+	uint16_t w;
+	uint32_t l;
+
+	(void)si;
+	__asm__ volatile("cld; rep outsb" : "+S"(src), "+c"(n) : "d"((uint16_t)0xe9) : "memory");
+	if (n != 0 || src != msg + sizeof(msg) - 1)
+		return "rep outsb did not consume RCX/RSI";
+	memset(buf, 0, sizeof(buf));
+	n = sizeof(buf);
+	__asm__ volatile("cld; rep insb" : "+D"(dst), "+c"(n) : "d"((uint16_t)0x80) : "memory");
+	for (size_t i = 0; i < sizeof(buf); i++)
+		if (buf[i] != 0xff)
+			return "rep insb from an unassigned port did not read all-ones";
+	__asm__ volatile("inb %1, %0" : "=a"(lsr) : "Nd"((uint16_t)0x3fd));
+	if ((lsr & 0x60) != 0x60)
+		return "COM1 line status is not 'transmitter empty'";
+	__asm__ volatile("inw %1, %0" : "=a"(w) : "d"((uint16_t)0x1234));
+	__asm__ volatile("inl %1, %0" : "=a"(l) : "d"((uint16_t)0xcf8));
+	if (w != 0xffff || l != 0xffffffffu)
+		return "unassigned ports do not read as all-ones";
+	/* Reset and power ports are unassigned too: writes are dropped. */
+	__asm__ volatile("outb %0, %1" : : "a"((uint8_t)0x06), "Nd"((uint16_t)0xcf9));
+	__asm__ volatile("outb %0, %1" : : "a"((uint8_t)0xfe), "Nd"((uint16_t)0x64));
+	return NULL;
+}
+
 static const char *attack_crash_once(const struct hvm_start_info *si)
 {
 	struct bolt_info info;
@@ -177,6 +213,7 @@ static const struct {
 	{ "write-gpa", attack_write_gpa },   { "vmxon", attack_vmxon },
 	{ "vmcall-bad", attack_vmcall_bad }, { "wrmsr", attack_wrmsr },
 	{ "triple", attack_triple },	     { "crash-once", attack_crash_once },
+	{ "pio", attack_pio },
 };
 
 int main(const struct hvm_start_info *si)
