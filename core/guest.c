@@ -108,6 +108,11 @@ static void guest_xen_reset(struct guest *g)
 	if (g->shinfo_gfn != ~0ULL)
 		guest_arch_restore_ram_page(g, g->shinfo_gfn << 12);
 	g->shinfo_gfn = ~0ULL;
+	if (g->trace_acks_gfn)
+		guest_arch_restore_ram_page(g, g->trace_acks_gfn << 12);
+	g->trace_acks_gfn = 0;
+	if (g->trace_acks)
+		memset(g->trace_acks, 0, PAGE_SIZE);
 	memset(g->shinfo, 0, PAGE_SIZE);
 	time_fill_pvclock(&g->shinfo->vcpu_info[0].time);
 	g->upcall_vector = 0;

@@ -46,6 +46,10 @@ struct guest {
 	/* Shared memory regions mapped into this guest (told on its command line). */
 	const struct cfg_shm *shms[CFG_MAX_SHMS];
 	unsigned nr_shms;
+	/* Tracing: a traced channel ends here; the guest's ack page, if mapped. */
+	bool trace_active;
+	struct bolt_trace_acks *trace_acks;
+	uint64_t trace_acks_gfn;
 	struct vcpu vcpu;
 	struct guest_arch arch;
 	struct pio_uart uart;            /* the emulated COM1 */
@@ -54,6 +58,8 @@ struct guest {
 extern struct guest *guests;
 extern unsigned nr_guests;
 
+/* Send an event from the guest's own port (hypercall or doorbell); 0 or -errno. */
+int guest_send(struct vcpu *v, uint32_t port);
 /* Allocate shared_info and the event-channel ports (at boot). */
 int guest_xen_create(struct guest *g);
 /* (Re)load the image into RAM, write the start info, reset the vCPU. */

@@ -15,6 +15,7 @@
 #include "core/errno.h"
 #include "core/guest.h"
 #include "core/hypercall.h"
+#include "bolt/bolt.h"
 #include "core/lib.h"
 #include "core/time.h"
 #include "core/xen_hc.h"
@@ -137,6 +138,7 @@ static const hypercall_fn hypercalls[HYPERCALL_NR_MAX] = {
 	[__HYPERVISOR_sched_op] = hc_sched_op,
 	[__HYPERVISOR_event_channel_op] = hc_event_channel_op,
 	[__HYPERVISOR_hvm_op] = hc_hvm_op,
+	[BOLT_HYPERCALL_bolt_op] = hc_bolt_op,
 };
 
 long hypercall_dispatch(struct vcpu *v, unsigned nr, struct hypercall_args *args)

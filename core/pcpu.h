@@ -23,6 +23,8 @@ struct pcpu {
 	unsigned nr_vcpus;
 	bool lazy;                /* a guest here uses lazy delivery: run the tick */
 	uint64_t next_tick_ns;
+	/* Measurement: TSC at the last VM exit, and when the last kick arrived. */
+	uint64_t exit_tsc, kick_tsc;
 	struct pcpu_arch arch;
 };
 

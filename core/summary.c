@@ -11,6 +11,7 @@
 #include "core/guest.h"
 #include "core/lib.h"
 #include "core/summary.h"
+#include "core/trace.h"
 
 static unsigned running;
 static enum cfg_on_all_stopped end_policy;
@@ -50,6 +51,10 @@ static void print_guest(const struct guest *g)
 	}
 	if (n)
 		log_printf("  %-12s exits: %s", "", line);
+	if (v->sends || v->notifies || v->upcalls)
+		log_printf("  %-12s events: %lu sent, %lu notified, %lu upcalls, %lu wake-ups", "",
+			   (unsigned long)v->sends, (unsigned long)v->notifies,
+			   (unsigned long)v->upcalls, (unsigned long)v->wakeups);
 }
 
 void summary_guest_stopped(struct guest *g)
@@ -58,6 +63,8 @@ void summary_guest_stopped(struct guest *g)
 	/* Acquire/release: the last CPU sees every other guest's final statistics. */
 	if (__atomic_sub_fetch(&running, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
+	if (trace_enabled)
+		trace_dump();
 	log_printf("all guests stopped; summary:");
 	for (unsigned i = 0; i < nr_guests; i++)
 		print_guest(&guests[i]);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "arch/cpu.h"
+#include "bolt/bolt.h"
 #include "sched/sched.h"
 
 struct vcpu {
@@ -19,7 +20,12 @@ struct vcpu {
 	uint64_t nr_exits;
 	uint64_t guest_ticks;
 	uint64_t entry_tsc;
-	uint64_t nr_upcalls;
+	/* Measurement counters (bolt_op BOLT_OP_stats; docs/performance.md). */
+	uint64_t sends, notifies, upcalls, wakeups;
+	struct bolt_timing hv_send, hv_wake;
+	bool sent;                /* this exit sent an event: time it to the entry */
+	bool woken;               /* woken since last run: time the wake to the entry */
+	uint64_t wake_tsc;
 	/* SCHEDOP_poll: wake-up deadline (system time ns), 0 = none. */
 	uint64_t poll_ns;
 	bool polling;             /* blocked in SCHEDOP_poll: woken by any newly pending port */

@@ -12,6 +12,7 @@
 #include "core/guest.h"
 #include "core/lib.h"
 #include "core/pcpu.h"
+#include "core/trace.h"
 #include "core/wiring.h"
 #include "evtchn/evtchn.h"
 
@@ -34,6 +35,10 @@ static int bind_channels(const struct bolt_config *cfg, const char *file)
 			log_printf("%s:%u: channel '%s': cannot bind %s:%u <-> %s:%u (error %d)", file,
 				   c->line, c->name, a->cfg->name, c->port[0], b->cfg->name, c->port[1], rc);
 			return rc;
+		}
+		if (c->trace) {
+			a->trace_active = b->trace_active = true;
+			trace_enabled = true;
 		}
 		/* Each end's delivery is chosen by its receiver (docs/config.md). */
 		evtchn_port_set_delivery(&a->evtchn, c->port[0], delivery_of(c, a));
@@ -107,6 +112,8 @@ int wiring_setup(const struct bolt_config *cfg, const char *file, void *(*alloc)
 	rc = bind_channels(cfg, file);
 	if (rc)
 		return rc;
+	if (trace_enabled)
+		trace_init(nr_pcpus);
 	add_doorbells(cfg);
 	return map_shared_memory(cfg, file, alloc);
 }
@@ -116,7 +123,7 @@ bool guest_doorbell(struct guest *g, uint16_t ioport)
 	for (unsigned i = 0; i < g->nr_doorbells; i++) {
 		if (g->doorbells[i].ioport == ioport) {
 			/* The send itself, inside the hypervisor: KVM's ioeventfd, delivered to the peer. */
-			evtchn_op_send(&g->evtchn, g->doorbells[i].port);
+			guest_send(&g->vcpu, g->doorbells[i].port);
 			return true;
 		}
 	}

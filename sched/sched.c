@@ -14,6 +14,7 @@
 #include "arch/cpu.h"
 #include "core/pcpu.h"
 #include "core/time.h"
+#include "core/trace.h"
 #include "core/vcpu.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
@@ -76,8 +77,11 @@ static void kick(struct pcpu *target)
 	 * guest needs the IPI to leave it.
 	 */
 	__atomic_fetch_add(&target->rq.kick, 1, __ATOMIC_RELEASE);
-	if (!__atomic_load_n(&target->rq.idle, __ATOMIC_ACQUIRE))
+	bool ipi = !__atomic_load_n(&target->rq.idle, __ATOMIC_ACQUIRE);
+	if (ipi)
 		arch_kick_cpu(target);
+	if (trace_enabled)
+		trace_kick(ipi);
 }
 
 void sched_start(struct vcpu *v)
@@ -115,6 +119,8 @@ bool sched_wake(struct vcpu *v)
 		if (v->pcpu->current != v)
 			rq_insert(rq, v);
 		rq->resched = true; /* the target re-evaluates before its next entry */
+		v->woken = true;
+		v->wake_tsc = arch_timestamp();
 		woke = true;
 	}
 	spin_unlock(&rq->lock);
@@ -190,6 +196,7 @@ static struct vcpu *idle_wait(struct pcpu *p)
 		uint64_t deadline = timer_next_deadline(p);
 		arch_idle_wait(&rq->kick, (void *volatile const *)&rq->head,
 			       deadline ? time_ns_to_tsc(deadline) : 0);
+		p->kick_tsc = arch_timestamp(); /* hv_wake starts when the kick arrives */
 		timer_run(p);
 	}
 }

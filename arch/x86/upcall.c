@@ -19,6 +19,7 @@
 #include "core/errno.h"
 #include "core/guest.h"
 #include "core/lib.h"
+#include "core/trace.h"
 
 static void set_window_exiting(bool on)
 {
@@ -54,7 +55,9 @@ void vmx_deliver_upcall(struct vcpu *v)
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD,
 		     INTR_INFO_VALID | INTR_TYPE_EXT_INTR | v->guest->upcall_vector);
 	set_window_exiting(false);
-	v->nr_upcalls++;
+	v->upcalls++;
+	if (trace_enabled && v->guest->trace_active)
+		trace_record(TRACE_INJECT, (uint16_t)v->guest->domid, 0);
 }
 
 /* Replace one 4 KiB guest page by a hypervisor page (shared_info). */

@@ -18,7 +18,9 @@
 #include "core/lib.h"
 #include "core/panic.h"
 #include "core/pcpu.h"
+#include "core/stats.h"
 #include "core/time.h"
+#include "core/trace.h"
 #include "sched/timer.h"
 
 #define SEL_CODE64 0x08
@@ -432,12 +434,31 @@ static void arm_preemption_timer(struct pcpu *p, struct vcpu *v)
 	}
 }
 
+/* Measurement at the very end of the path to VM entry (struct bolt_stats). */
+static void account_entry(struct pcpu *p, struct vcpu *next, struct vcpu *exited)
+{
+	if (next->sent) {
+		if (next == exited)
+			timing_add(&next->hv_send, next->entry_tsc - p->exit_tsc);
+		next->sent = false;
+	}
+	if (next->woken) {
+		uint64_t from = MAX(p->kick_tsc, next->wake_tsc);
+		timing_add(&next->hv_wake, next->entry_tsc > from ? next->entry_tsc - from : 0);
+		next->wakeups++;
+		next->woken = false;
+		if (trace_enabled && next->guest->trace_active)
+			trace_record(TRACE_WAKE, (uint16_t)next->guest->domid, 0);
+	}
+}
+
 /*
  * Pick the vCPU to enter and make the register frame and the current VMCS
  * its own. Returns 1 when it must be VMLAUNCHed, 0 for VMRESUME.
  */
 static int prepare_entry(struct pcpu *p, struct guest_regs *regs)
 {
+	struct vcpu *exited = p->arch.loaded;
 	struct vcpu *next = sched_next(p);
 	struct vcpu *owner = p->arch.frame_owner;
 
@@ -458,6 +479,7 @@ static int prepare_entry(struct pcpu *p, struct guest_regs *regs)
 		p->arch.xcr0 = next->arch.xcr0;
 	}
 	next->entry_tsc = rdtsc();
+	account_entry(p, next, exited);
 	if (!next->arch.launched) {
 		next->arch.launched = true;
 		return 1;
@@ -479,7 +501,10 @@ int vmx_handle_exit(struct guest_regs *regs)
 	struct vcpu *v = p->arch.loaded;
 	uint32_t reason = vmcs_read32(VM_EXIT_REASON);
 
-	v->guest_ticks += rdtsc() - v->entry_tsc;
+	p->exit_tsc = rdtsc();
+	v->guest_ticks += p->exit_tsc - v->entry_tsc;
+	if ((reason & 0xffff) == EXIT_REASON_EXTERNAL_INTERRUPT)
+		p->kick_tsc = p->exit_tsc;
 	v->nr_exits++;
 	if (reason & EXIT_REASON_FAILED_ENTRY) {
 		/* SDM 27.8: the guest state was invalid or an MSR load failed. */

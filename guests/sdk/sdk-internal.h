@@ -39,4 +39,7 @@ void sdk_xen_init(void);
 void sdk_upcall(void);
 void sdk_evtchn_counted(evtchn_port_t port);
 
+/* upcall.c: Bolt's trace-ack page once mapped (bolt_trace_map), else NULL. */
+extern struct bolt_trace_acks *sdk_trace_acks;
+
 #endif

@@ -83,6 +83,23 @@ uint64_t bolt_evtchn_last_ack_tsc(evtchn_port_t port)
 	return __atomic_load_n(&sdk_ack_tsc[port], __ATOMIC_RELAXED);
 }
 
+/* Set by bolt_trace_map(): Bolt's trace-ack page, or NULL. */
+struct bolt_trace_acks *sdk_trace_acks;
+
+/* Tracing (docs/tracing.md): the upcall handler's "ack" for each port it sees. */
+static void sdk_trace_ack(evtchn_port_t port, uint64_t tsc)
+{
+	struct bolt_trace_acks *a = sdk_trace_acks;
+
+	if (!a)
+		return;
+	uint32_t h = a->head;
+	a->rec[h % BOLT_TRACE_ACKS].tsc = tsc;
+	a->rec[h % BOLT_TRACE_ACKS].port = port;
+	/* Release: Bolt reads the record only after it sees the new head. */
+	__atomic_store_n(&a->head, h + 1, __ATOMIC_RELEASE);
+}
+
 /* Handle the pending, unmasked ports of one selector word. */
 static void sdk_upcall_word(struct shared_info *sh, unsigned int word, uint64_t tsc)
 {
@@ -97,6 +114,7 @@ static void sdk_upcall_word(struct shared_info *sh, unsigned int word, uint64_t 
 
 		pend &= pend - 1;
 		__atomic_store_n(&sdk_ack_tsc[port], tsc, __ATOMIC_RELAXED);
+		sdk_trace_ack(port, tsc);
 		if (!h.fn)
 			continue; /* left pending for the waiters */
 		if (!(__atomic_fetch_and(&sh->evtchn_pending[word], ~bit, __ATOMIC_SEQ_CST) & bit))

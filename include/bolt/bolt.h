@@ -10,6 +10,8 @@
 #ifndef BOLT_ABI_H
 #define BOLT_ABI_H
 
+#include <stdint.h>
+
 /* CPUID leaf 0x40000000: EAX = highest Bolt leaf, EBX:ECX:EDX = signature. */
 #define BOLT_CPUID_BASE 0x40000000u
 #define BOLT_CPUID_SIGNATURE "BoltBoltBolt"
@@ -53,5 +55,59 @@
 
 #define BOLT_CMDLINE_MAX 256u
 #define BOLT_GUEST_NAME_MAX 32u
+
+/*
+ * Bolt's own hypercall, at a number Xen leaves unused:
+ *   bolt_op(BOLT_OP_stats, struct bolt_stats *out)   this vCPU's counters
+ *   bolt_op(BOLT_OP_stats_reset, 0)                  zero them
+ *   bolt_op(BOLT_OP_trace_dump, 0)                   print every trace buffer now
+ *   bolt_op(BOLT_OP_trace_map, gfn)                  map this guest's trace-ack page
+ *                                                    (struct bolt_trace_acks) at gfn
+ */
+#define BOLT_HYPERCALL_bolt_op 56
+#define BOLT_OP_stats 0
+#define BOLT_OP_stats_reset 1
+#define BOLT_OP_trace_dump 2
+#define BOLT_OP_trace_map 3
+
+#define BOLT_STATS_EXIT_REASONS 64
+#define BOLT_STATS_HIST_BUCKETS 128
+#define BOLT_STATS_HIST_WIDTH 16 /* ticks per histogram bucket; the last one is open */
+
+/* Hypervisor-side timings: count, sum, min, max and a histogram, in TSC ticks. */
+struct bolt_timing {
+	uint64_t count, sum, min, max;
+	uint32_t hist[BOLT_STATS_HIST_BUCKETS];
+};
+
+struct bolt_stats {
+	uint64_t tsc_per_us;
+	uint64_t exits;                               /* VM exits of this vCPU */
+	uint64_t exits_by_reason[BOLT_STATS_EXIT_REASONS];
+	uint64_t sends;                               /* events this guest sent (hypercall or doorbell) */
+	uint64_t notifies;                            /* upcalls that became pending for this guest */
+	uint64_t upcalls;                             /* upcall vectors injected into this vCPU */
+	uint64_t wakeups;                             /* times this vCPU was woken from blocked */
+	/* VM exit -> VM entry of the sender, on exits that sent an event. */
+	struct bolt_timing hv_send;
+	/* Kick arrival on this vCPU's CPU (MWAIT wake or kick exit) -> its VM entry. */
+	struct bolt_timing hv_wake;
+};
+
+/*
+ * Trace acks: for channels with trace = on, the guest SDK's upcall handler
+ * appends (port, TSC) records here when the page is mapped; Bolt merges
+ * them into the trace dump as "ack" events.
+ */
+#define BOLT_TRACE_ACKS 250
+struct bolt_trace_acks {
+	uint32_t head;                                /* next slot, written by the guest */
+	uint32_t pad;
+	struct {
+		uint64_t tsc;
+		uint32_t port;
+		uint32_t pad;
+	} rec[BOLT_TRACE_ACKS];
+};
 
 #endif

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bolt's own hypercall (include/bolt/bolt.h): measurement counters for
+ * benchmarks and the trace controls. Everything a guest can reach here is
+ * about itself.
+ */
+#include <stdint.h>
+
+#include "bolt/bolt.h"
+#include "core/errno.h"
+#include "core/guest.h"
+#include "core/heap.h"
+#include "core/lib.h"
+#include "core/stats.h"
+#include "core/time.h"
+#include "core/trace.h"
+#include "core/xen_hc.h"
+
+void timing_add(struct bolt_timing *t, uint64_t ticks)
+{
+	unsigned b = (unsigned)MIN(ticks / BOLT_STATS_HIST_WIDTH, (uint64_t)BOLT_STATS_HIST_BUCKETS - 1);
+
+	if (!t->count || ticks < t->min)
+		t->min = ticks;
+	if (ticks > t->max)
+		t->max = ticks;
+	t->count++;
+	t->sum += ticks;
+	t->hist[b]++;
+}
+
+static void fill_stats(const struct vcpu *v, struct bolt_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->tsc_per_us = time_tsc_per_us();
+	s->exits = v->nr_exits;
+	for (unsigned r = 0; r < BOLT_STATS_EXIT_REASONS && r < ARCH_NR_EXIT_REASONS; r++)
+		s->exits_by_reason[r] = v->exits[r];
+	s->sends = v->sends;
+	s->notifies = v->notifies;
+	s->upcalls = v->upcalls;
+	s->wakeups = v->wakeups;
+	s->hv_send = v->hv_send;
+	s->hv_wake = v->hv_wake;
+}
+
+static void reset_stats(struct vcpu *v)
+{
+	v->nr_exits = 0;
+	memset(v->exits, 0, sizeof(v->exits));
+	v->sends = v->notifies = v->upcalls = v->wakeups = 0;
+	memset(&v->hv_send, 0, sizeof(v->hv_send));
+	memset(&v->hv_wake, 0, sizeof(v->hv_wake));
+}
+
+/* The ack page lives in hypervisor memory and replaces one guest RAM page. */
+static long trace_map(struct vcpu *v, uint64_t gfn)
+{
+	struct guest *g = v->guest;
+	int rc;
+
+	if (gfn < (BOLT_GUEST_RESERVED_END >> 12) || gfn >= (g->ram_size >> 12) || gfn == g->shinfo_gfn)
+		return -XEN_EINVAL;
+	if (!g->trace_acks) {
+		g->trace_acks = heap_alloc_pages(1, 1);
+		if (!g->trace_acks)
+			return -XEN_ENOMEM;
+	}
+	rc = guest_arch_map_page(g, gfn << 12, g->trace_acks);
+	if (rc)
+		return rc;
+	if (g->trace_acks_gfn && g->trace_acks_gfn != gfn)
+		guest_arch_restore_ram_page(g, g->trace_acks_gfn << 12);
+	g->trace_acks_gfn = gfn;
+	return 0;
+}
+
+long hc_bolt_op(struct vcpu *v, struct hypercall_args *a)
+{
+	switch (a->a[0]) {
+	case BOLT_OP_stats: {
+		struct bolt_stats s;
+		fill_stats(v, &s);
+		return vcpu_copy_to_guest(v, a->a[1], &s, sizeof(s)) ? -XEN_EFAULT : 0;
+	}
+	case BOLT_OP_stats_reset:
+		reset_stats(v);
+		return 0;
+	case BOLT_OP_trace_dump:
+		trace_dump();
+		return 0;
+	case BOLT_OP_trace_map:
+		return trace_map(v, a->a[1]);
+	default:
+		return -XEN_ENOSYS;
+	}
+}
