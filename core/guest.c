@@ -175,6 +175,8 @@ void guest_stop(struct guest *g, enum guest_stop why, const char *fmt, ...)
 			   g->stop_msg);
 	}
 	sched_stop(&g->vcpu);
+	/* Its peers see their channels unbound and get VIRQ_DOM_EXC, as on a restart. */
+	evtchn_domain_close_all(&g->evtchn);
 	summary_guest_stopped(g);
 }
 
