@@ -73,7 +73,13 @@ HOST_SRCS := $(wildcard core/fmt.c core/lib.c core/config*.c core/mem.c \
 	boot/elf.c boot/acpi.c arch/x86/ept.c arch/x86/guest_pt.c core/fbcon.c \
 	evtchn/*.c)
 
-tools: $(B)/tools/boltcfg
+tools: $(B)/tools/boltcfg $(B)/tools/bolt-trace
+
+TRACE_SRCS := tools/trace_decode.c tools/trace_pair.c tools/trace_report.c tools/stats.c
+
+$(B)/tools/bolt-trace: tools/bolt-trace.c $(TRACE_SRCS) $(wildcard tools/*.h)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) tools/bolt-trace.c $(TRACE_SRCS) -o $@
 
 # The GOP console font, converted at build time from Debian's psf-unifont
 # (GPL-2+) into a data file on the ESP: never linked into the MIT bolt.efi.
@@ -114,7 +120,7 @@ img: esp
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%)
 
-$(B)/unit/%: tests/unit/%.c tests/unit/unit.c tests/unit/unit.h $(HOST_SRCS) $(wildcard core/*.h boot/*.h arch/x86/include/arch/*.h evtchn/*.h guests/sdk/*)
+$(B)/unit/%: tests/unit/%.c tests/unit/unit.c tests/unit/unit.h $(HOST_SRCS) $(wildcard core/*.h boot/*.h arch/x86/include/arch/*.h evtchn/*.h guests/sdk/* tools/*.c tools/*.h sched/*)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
 	@$(HOST_CC) $(HOST_CFLAGS) $(SAN) -Itests/unit $< tests/unit/unit.c $(HOST_SRCS) -o $@

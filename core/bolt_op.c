@@ -91,6 +91,9 @@ long hc_bolt_op(struct vcpu *v, struct hypercall_args *a)
 		return 0;
 	case BOLT_OP_trace_map:
 		return trace_map(v, a->a[1]);
+	case BOLT_OP_send:
+		/* Same semantics and errors as EVTCHNOP_send, minus the guest-memory argument. */
+		return a->a[1] > UINT32_MAX ? -XEN_EINVAL : guest_send(v, (uint32_t)a->a[1]);
 	default:
 		return -XEN_ENOSYS;
 	}

@@ -57,6 +57,8 @@ long bolt_evtchn_bind_interdomain(domid_t remote, evtchn_port_t rport, evtchn_po
 long bolt_evtchn_bind_virq(uint32_t virq, evtchn_port_t *port);
 long bolt_evtchn_bind_ipi(evtchn_port_t *port);
 long bolt_evtchn_send(evtchn_port_t port);
+/* The same through EVTCHNOP_send (guest-memory argument), as on Xen. */
+long bolt_evtchn_send_xen(evtchn_port_t port);
 long bolt_evtchn_close(evtchn_port_t port);
 /* The SDK fills in status->dom (DOMID_SELF) and ->port; Bolt the rest. */
 long bolt_evtchn_status(evtchn_port_t port, struct evtchn_status *status);

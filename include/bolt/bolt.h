@@ -63,12 +63,15 @@
  *   bolt_op(BOLT_OP_trace_dump, 0)                   print every trace buffer now
  *   bolt_op(BOLT_OP_trace_map, gfn)                  map this guest's trace-ack page
  *                                                    (struct bolt_trace_acks) at gfn
+ *   bolt_op(BOLT_OP_send, port)                      EVTCHNOP_send with the port in a
+ *                                                    register: no guest memory to walk
  */
 #define BOLT_HYPERCALL_bolt_op 56
 #define BOLT_OP_stats 0
 #define BOLT_OP_stats_reset 1
 #define BOLT_OP_trace_dump 2
 #define BOLT_OP_trace_map 3
+#define BOLT_OP_send 4
 
 #define BOLT_STATS_EXIT_REASONS 64
 #define BOLT_STATS_HIST_BUCKETS 128
