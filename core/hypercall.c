@@ -51,9 +51,11 @@ static long hc_console_io(struct vcpu *v, struct hypercall_args *a)
 
 /*
  * SCHEDOP_poll: return once one of the ports is pending or the timeout
- * (absolute system time, 0 = none) has passed. Otherwise block and leave
- * the VMCALL to run again when woken (any event or the timeout wakes the
- * vCPU; the retry decides whether to block again).
+ * (absolute system time, 0 = none) has passed. Otherwise block; the call
+ * returns 0 when the vCPU is woken, by a newly pending port, an upcall or
+ * the timeout. As on Xen, a wake-up for another reason also returns 0 and
+ * the caller checks its ports again; completing the call at wake-up saves
+ * the receiver a second VM exit per notification.
  */
 static long sched_poll(struct vcpu *v, struct hypercall_args *a)
 {
@@ -79,11 +81,10 @@ static long sched_poll(struct vcpu *v, struct hypercall_args *a)
 	v->poll_ns = sp.timeout;
 	v->polling = true;
 	sched_block(v);
-	/* An event raised while we decided to block: retry at once. */
+	/* An event raised while we decided to block: do not sleep through it. */
 	for (unsigned i = 0; i < sp.nr_ports; i++)
 		if (evtchn_port_pending(&v->guest->evtchn, ports[i]) > 0)
 			sched_wake(v);
-	a->continuation = true;
 	return 0;
 done:
 	v->poll_ns = 0;
@@ -97,7 +98,7 @@ static long hc_sched_op(struct vcpu *v, struct hypercall_args *a)
 
 	switch (a->a[0]) {
 	case SCHEDOP_yield:
-		sched_yield(v);
+		sched_yield_vcpu(v);
 		return 0;
 	case SCHEDOP_block:
 		/* Xen: block until an event is pending (returns at once if one is). */

@@ -120,6 +120,8 @@ bool sched_wake(struct vcpu *v)
 			rq_insert(rq, v);
 		rq->resched = true; /* the target re-evaluates before its next entry */
 		v->woken = true;
+		v->polling = false;
+		v->poll_ns = 0;
 		v->wake_tsc = arch_timestamp();
 		woke = true;
 	}
@@ -150,7 +152,7 @@ bool sched_handover(struct vcpu *v)
 	return moved;
 }
 
-void sched_yield(struct vcpu *v)
+void sched_yield_vcpu(struct vcpu *v)
 {
 	/* Re-evaluated before entry: another runnable vCPU of equal priority goes first. */
 	v->pcpu->rq.yield = true;
@@ -163,6 +165,8 @@ void sched_stop(struct vcpu *v)
 
 	spin_lock(&rq->lock);
 	v->state = VCPU_STOPPED;
+	if (rq->head == v)
+		rq->handover = false; /* a handover to it must not favour whoever is next */
 	rq_remove(rq, v);
 	rq->resched = true;
 	spin_unlock(&rq->lock);
@@ -173,6 +177,17 @@ void sched_slice_expired(struct pcpu *p)
 	p->rq.slice_end_ns = 0;
 	p->rq.yield = true;
 	p->rq.resched = true;
+}
+
+/* Caller holds rq->lock: equal-priority vCPUs waiting bound next's turn with a slice. */
+static void arm_slice(struct runqueue *rq, struct vcpu *next, bool same)
+{
+	if (next && rq->head && rq->head->priority == next->priority) {
+		if (!rq->slice_end_ns || !same)
+			rq->slice_end_ns = time_now_ns() + SCHED_SLICE_NS;
+	} else {
+		rq->slice_end_ns = 0;
+	}
 }
 
 /*
@@ -190,6 +205,7 @@ static struct vcpu *idle_wait(struct pcpu *p)
 		v = rq_pop(rq);
 		rq->idle = v == NULL;
 		p->current = v;
+		arm_slice(rq, v, false);
 		spin_unlock(&rq->lock);
 		if (v)
 			return v;
@@ -232,13 +248,7 @@ struct vcpu *sched_next(struct pcpu *p)
 			rq_insert(rq, cur); /* behind its equals: round robin */
 	}
 	rq->yield = rq->handover = false;
-	/* Equal-priority vCPUs waiting: bound this one's turn with a slice. */
-	if (next && rq->head && rq->head->priority == next->priority) {
-		if (!rq->slice_end_ns || next != cur)
-			rq->slice_end_ns = time_now_ns() + SCHED_SLICE_NS;
-	} else {
-		rq->slice_end_ns = 0;
-	}
+	arm_slice(rq, next, next == cur);
 	/*
 	 * From here a remote sched_wake() of the old vCPU must enqueue it:
 	 * it tests `current` under this lock.

@@ -52,7 +52,7 @@ bool sched_handover(struct vcpu *v);
 /* The round-robin slice on this CPU ran out (sched/timer.c). */
 void sched_slice_expired(struct pcpu *p);
 /* Let another runnable vCPU on this CPU run first. */
-void sched_yield(struct vcpu *v);
+void sched_yield_vcpu(struct vcpu *v);
 /* The vCPU's guest stopped: never run it again (until sched_start). */
 void sched_stop(struct vcpu *v);
 /*

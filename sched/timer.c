@@ -27,7 +27,8 @@ static uint64_t earliest(uint64_t a, uint64_t b)
 
 uint64_t timer_next_deadline(struct pcpu *p)
 {
-	uint64_t d = p->lazy ? p->next_tick_ns : 0;
+	/* A lazy CPU's first tick is due at once; timer_run() then arms the next. */
+	uint64_t d = p->lazy ? (p->next_tick_ns ? p->next_tick_ns : 1) : 0;
 
 	d = earliest(d, p->rq.slice_end_ns);
 

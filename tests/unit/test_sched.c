@@ -34,6 +34,9 @@ static int fake_ipis[NCPU];       /* arch_kick_cpu() calls per CPU */
 static uint64_t fake_now;         /* time_now_ns() */
 static bool fake_upcall[NGUEST];  /* vcpu_upcall_pending() per guest */
 static int fake_notifies;         /* evtchn_hook_notify() calls */
+static int fake_trace_ipi, fake_trace_line; /* trace_kick(true/false) calls */
+static uint64_t fake_tsc;         /* arch_timestamp(): advances by 1 per read */
+bool trace_enabled;
 
 static struct {
 	int calls;
@@ -51,6 +54,19 @@ struct pcpu *this_pcpu(void)
 void arch_kick_cpu(struct pcpu *p)
 {
 	fake_ipis[p->index]++;
+}
+
+void trace_kick(bool ipi)
+{
+	if (ipi)
+		fake_trace_ipi++;
+	else
+		fake_trace_line++;
+}
+
+uint64_t arch_timestamp(void)
+{
+	return ++fake_tsc;
 }
 
 uint64_t time_now_ns(void)
@@ -105,6 +121,9 @@ static void world(const int cpu[NGUEST], const unsigned prio[NGUEST])
 	memset(fake_upcall, 0, sizeof(fake_upcall));
 	memset(&fake_idle, 0, sizeof(fake_idle));
 	fake_notifies = 0;
+	fake_trace_ipi = fake_trace_line = 0;
+	fake_tsc = 1000;
+	trace_enabled = true;
 	fake_now = 100 * TICK_NS + 12345; /* not on a tick boundary */
 	for (int c = 0; c < NCPU; c++) {
 		P[c].self = &P[c];
@@ -225,7 +244,9 @@ static void test_remote_wake_idle_cpu(void)
 
 	world(cpu, all_prio1);
 	/* CPU 1 ran guest 1, which blocked; CPU 1 sits in its idle loop. */
+	fake_cpu = &P[1];
 	sched_start(V(1));
+	CHECK_EQ(P[1].rq.kick, 0); /* started locally */
 	CHECK(next_on(&P[1]) == V(1));
 	sched_block(V(1));
 	P[1].current = NULL;
@@ -238,6 +259,10 @@ static void test_remote_wake_idle_cpu(void)
 	CHECK_STR(queue_str(&P[1]), "1");
 	CHECK_EQ(P[1].rq.kick, 1);   /* the MWAIT line was written */
 	CHECK_EQ(fake_ipis[1], 0);   /* ...and no IPI */
+	CHECK_EQ(fake_trace_line, 1);
+	CHECK_EQ(fake_trace_ipi, 0);
+	CHECK(V(1)->woken);
+	CHECK_EQ(V(1)->wake_tsc, fake_tsc);
 	CHECK(P[1].rq.resched);
 	CHECK(P[0].rq.head == NULL); /* nothing landed on the waker's CPU */
 	CHECK(!P[0].rq.resched);
@@ -249,6 +274,7 @@ static void test_remote_wake_running_cpu(void)
 	static const unsigned prio[NGUEST] = { 1, 1, 2, 1, 1, 1 };
 
 	world(cpu, prio);
+	fake_cpu = &P[1];
 	sched_start(V(1));
 	CHECK(next_on(&P[1]) == V(1)); /* guest 1 runs on CPU 1 */
 	V(2)->state = VCPU_BLOCKED;
@@ -259,6 +285,18 @@ static void test_remote_wake_running_cpu(void)
 	CHECK_EQ(P[1].rq.kick, 1);
 	CHECK_EQ(fake_ipis[1], 1);   /* running a guest: it needs the IPI */
 	CHECK_EQ(fake_ipis[0], 0);
+	CHECK_EQ(fake_trace_ipi, 1);
+	CHECK_EQ(fake_trace_line, 0);
+	/* Tracing off: the same kick, nothing recorded. */
+	trace_enabled = false;
+	V(3)->state = VCPU_BLOCKED;
+	V(3)->pcpu = &P[1];
+	CHECK(sched_wake(V(3)));
+	CHECK_EQ(fake_ipis[1], 2);
+	CHECK_EQ(fake_trace_ipi, 1);
+	CHECK(sched_wake(V(3)) == false);
+	rq_remove(&P[1].rq, V(3));
+	V(3)->pcpu = &P[0];
 	/* The higher-priority wake preempts guest 1 at CPU 1's next entry. */
 	CHECK(next_on(&P[1]) == V(2));
 	CHECK_STR(queue_str(&P[1]), "1");
@@ -274,6 +312,7 @@ static void test_local_wake(void)
 	CHECK(P[0].rq.resched);
 	CHECK_EQ(P[0].rq.kick, 0);
 	CHECK_EQ(fake_ipis[0] + fake_ipis[1], 0);
+	CHECK_EQ(fake_trace_ipi + fake_trace_line, 0); /* no kick at all */
 	CHECK_STR(queue_str(&P[0]), "1");
 	/* Equal priority: no preemption, but now the slice runs. */
 	CHECK(next_on(&P[0]) == V(0));
@@ -358,11 +397,11 @@ static void test_yield(void)
 	world(all_cpu0, prio);
 	CHECK(start_n(3) == V(0));
 	/* Round robin among equals. */
-	sched_yield(V(0));
+	sched_yield_vcpu(V(0));
 	CHECK(P[0].rq.resched);
 	CHECK(next_on(&P[0]) == V(1));
 	CHECK_STR(queue_str(&P[0]), "2,0");
-	sched_yield(V(1));
+	sched_yield_vcpu(V(1));
 	CHECK(next_on(&P[0]) == V(2));
 	CHECK_STR(queue_str(&P[0]), "0,1");
 	/* The yield is consumed: a plain resched does not rotate. */
@@ -375,13 +414,13 @@ static void test_yield(void)
 	sched_start(V(4));
 	sched_start(V(3));
 	CHECK(next_on(&P[0]) == V(4));
-	sched_yield(V(4));
+	sched_yield_vcpu(V(4));
 	CHECK(next_on(&P[0]) == V(4));
 	CHECK_STR(queue_str(&P[0]), "3");
 	CHECK(!P[0].rq.yield);
 	/* Alone: likewise. */
 	sched_stop(V(3));
-	sched_yield(V(4));
+	sched_yield_vcpu(V(4));
 	CHECK(next_on(&P[0]) == V(4));
 }
 
@@ -400,7 +439,7 @@ static void test_yield_not_below_higher(void)
 	CHECK(next_on(&P[0]) == V(1));     /* preempted at the next entry */
 	CHECK_STR(queue_str(&P[0]), "2,0"); /* behind its equal */
 	/* The higher one yields: its lower-priority queue does not get the CPU. */
-	sched_yield(V(1));
+	sched_yield_vcpu(V(1));
 	CHECK(next_on(&P[0]) == V(1));
 	CHECK_STR(queue_str(&P[0]), "2,0");
 	CHECK_EQ(P[0].rq.slice_end_ns, 0); /* no equal waits for guest 1 */
@@ -682,7 +721,6 @@ static void test_lazy_tick(void)
 	CHECK_EQ(timer_next_deadline(&P[0]), P[0].rq.slice_end_ns);
 }
 
-#ifdef SCHED_TEST_KNOWN_BUGS
 /*
  * Bugs found while writing these tests (reported to the lead; enable with
  * -DSCHED_TEST_KNOWN_BUGS once sched/ is fixed).
@@ -717,7 +755,6 @@ static void test_bug_lazy_tick_never_armed(void)
 	P[0].lazy = true; /* as core/wiring.c sets it: next_tick_ns stays 0 */
 	CHECK(timer_next_deadline(&P[0]) != 0);
 }
-#endif
 
 void unit_main(void)
 {
@@ -743,10 +780,8 @@ void unit_main(void)
 	TEST(test_virq_timer);
 	TEST(test_poll_timeout);
 	TEST(test_lazy_tick);
-#ifdef SCHED_TEST_KNOWN_BUGS
 	TEST(test_bug_no_slice_after_idle);
 	TEST(test_bug_lazy_tick_never_armed);
-#endif
 
 	free(g0_shinfo);
 	free(g0_ports);
