@@ -51,12 +51,12 @@ long evt_kick(evtchn_port_t port, uint16_t bell);
 
 /*
  * Bind VIRQ_TIMER with a counting handler so evt_sleep_until can bound its
- * `sti; hlt` sleeps. NULL or why not.
+ * `sti; hlt` sleeps (evt_sleep_until calls it itself). NULL or why not.
  */
 const char *evt_safety_timer_init(void);
 /*
  * Sleep in `sti; hlt` (IF=1, so upcalls run) until done(arg) or timeout_ns
- * passed; true if done. Needs evt_safety_timer_init. Returns with IF=0.
+ * passed; true if done. Takes over VIRQ_TIMER. Returns with IF=0.
  */
 bool evt_sleep_until(bool (*done)(void *arg), void *arg, uint64_t timeout_ns);
 /* evt_sleep_until for "bolt_evtchn_count(port) >= target". */
