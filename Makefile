@@ -138,6 +138,17 @@ test: deps
 	$(MAKE) all unit-bins
 	tests/run-all.sh
 
+# Benchmarks in Bochs (tools/bench.sh): table + BENCH lines, build/bench/*.csv, *.png.
+bench: deps
+	$(MAKE) all
+	tools/bench.sh
+
+# The same with 50 samples, checking only that every figure comes out.
+bench-smoke:
+	tools/bench.sh --smoke
+
+.PHONY: bench bench-smoke
+
 run: deps
 	$(MAKE) all
 	tools/run.sh

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Everything `make test` runs, after `make all`: host unit tests, the
 # boltcfg tool on every shipped and test configuration, then every Bochs
-# integration test (two at a time: Bochs uses one host core each).
+# integration test (two at a time: Bochs uses one host core each), then
+# the bench smoke run (tools/bench.sh --smoke, also two Bochs at once).
 # Prints every RESULT line, then "N passed, N failed, N skipped" last;
 # exits non-zero on any failure.
 set -u
@@ -36,6 +37,22 @@ echo "== Bochs integration tests"
 	echo "tests/integration/smp2.cfg 4"
 } | xargs -P 2 -L 1 tests/run-integration.sh >build/tests/integration.txt 2>&1
 grep -E '^(RESULT|#)' build/tests/integration.txt | tee -a "$all"
+
+echo "== bench smoke"
+# A short run of both bench boots: every figure must come out as
+# `BENCH <name> <number> <unit>`; the values themselves are not judged.
+tools/bench.sh --smoke >build/tests/bench-smoke.txt 2>&1
+grep '^#' build/tests/bench-smoke.txt
+for name in $(tools/bench.sh --list); do
+	line=$(grep "^BENCH $name " build/tests/bench-smoke.txt | tail -1)
+	if echo "$line" | grep -qE "^BENCH $name -?[0-9]+(\.[0-9]+)? [A-Za-z_]+\$"; then
+		echo "RESULT bench-smoke/$name PASS"
+	elif [ -n "$line" ]; then
+		echo "RESULT bench-smoke/$name FAIL: not measured ($line; see build/bench-smoke/boot-*/log.txt)"
+	else
+		echo "RESULT bench-smoke/$name FAIL: missing (see build/tests/bench-smoke.txt)"
+	fi
+done | tee -a "$all"
 
 pass=$(grep -c '^RESULT .* PASS' "$all")
 fail=$(grep -c '^RESULT .* FAIL' "$all")

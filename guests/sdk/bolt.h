@@ -217,5 +217,6 @@ int main(const struct hvm_start_info *si);
 #endif
 
 #include "guests/sdk/evtchn.h"
+#include "guests/sdk/bolt_op.h"
 
 #endif
