@@ -21,7 +21,7 @@ struct pcpu {
 	/* The vCPUs pinned here, for time events (sched/timer.c). */
 	struct vcpu *vcpus[MAX_VCPUS_PER_CPU];
 	unsigned nr_vcpus;
-	bool lazy;                /* a guest here uses lazy delivery: run the tick */
+	bool lazy;                /* run the 1 ms tick: lazy delivery here, or a shared CPU */
 	uint64_t next_tick_ns;
 	/* Measurement: TSC at the last VM exit, and when the last kick arrived. */
 	uint64_t exit_tsc, kick_tsc;

@@ -102,7 +102,13 @@ int wiring_setup(const struct bolt_config *cfg, const char *file, void *(*alloc)
 		}
 		p->vcpus[p->nr_vcpus++] = &g->vcpu;
 		g->vcpu.priority = g->cfg->priority;
-		if (g->cfg->delivery == CFG_DELIVERY_LAZY)
+		/*
+		 * The 1 ms tick runs on a CPU with lazy delivery, and on a CPU
+		 * shared by several vCPUs: there it bounds how long a woken vCPU
+		 * waits if the kick IPI does not bring the running one out
+		 * (Bochs never delivers it to a guest running with IF = 0).
+		 */
+		if (g->cfg->delivery == CFG_DELIVERY_LAZY || p->nr_vcpus > 1)
 			p->lazy = true;
 	}
 	for (unsigned i = 0; i < cfg->nr_channels; i++)

@@ -65,8 +65,11 @@ void timer_run(struct pcpu *p)
 		if (tick && v->state == VCPU_BLOCKED && (vcpu_upcall_pending(v) || v->polling))
 			sched_wake(v);
 	}
-	if (tick)
+	if (tick) {
 		p->next_tick_ns = now - now % TICK_NS + TICK_NS;
+		if (p->rq.head)
+			p->rq.resched = true; /* a queued vCPU may outrank the running one */
+	}
 	if (p->rq.slice_end_ns && now >= p->rq.slice_end_ns)
 		sched_slice_expired(p);
 }

@@ -13,7 +13,7 @@
 struct pcpu;
 struct vcpu;
 
-#define TICK_NS 1000000ULL /* the lazy-delivery tick: 1 ms */
+#define TICK_NS 1000000ULL /* the tick (lazy delivery, shared CPUs): 1 ms */
 
 /* One-shot timer at an absolute system time (ns); 0 cancels. */
 void timer_set(struct vcpu *v, uint64_t deadline_ns);
