@@ -93,7 +93,16 @@ long hc_bolt_op(struct vcpu *v, struct hypercall_args *a)
 		return trace_map(v, a->a[1]);
 	case BOLT_OP_send:
 		/* Same semantics and errors as EVTCHNOP_send, minus the guest-memory argument. */
-		return a->a[1] > UINT32_MAX ? -XEN_EINVAL : guest_send(v, (uint32_t)a->a[1]);
+	{
+		if (a->a[1] > UINT32_MAX)
+			return -XEN_EINVAL;
+		int rc = guest_send(v, (uint32_t)a->a[1]);
+		if (rc == -XEN_EAGAIN) {
+			a->continuation = true; /* throttled: retried when the budget window ends */
+			return 0;
+		}
+		return rc;
+	}
 	default:
 		return -XEN_ENOSYS;
 	}

@@ -81,6 +81,15 @@ struct cfg_guest {
 	unsigned cpu_line;
 };
 
+/* `budget = N/PERIOD`: at most N events per PERIOD from each end of a channel. */
+struct cfg_budget {
+	uint32_t events;    /* 0: no budget */
+	uint64_t period_ns;
+};
+#define CFG_BUDGET_EVENTS_MAX 1000000u
+#define CFG_BUDGET_PERIOD_MIN_NS 10000ULL         /* 10 us */
+#define CFG_BUDGET_PERIOD_MAX_NS 10000000000ULL   /* 10 s */
+
 /* A static event channel, bound at boot: end 0 is `a`, end 1 is `b`. */
 struct cfg_channel {
 	char name[CFG_NAME_MAX];
@@ -88,6 +97,7 @@ struct cfg_channel {
 	uint32_t port[2];  /* each end's local port, 1..CFG_EVTCHN_PORT_MAX */
 	int delivery;      /* enum cfg_delivery, or CFG_DELIVERY_PER_GUEST */
 	bool trace;
+	struct cfg_budget budget; /* flood protection per sending end; events 0 = none */
 	unsigned line;        /* the [channel NAME] header */
 	unsigned end_line[2]; /* the `a` and `b` keys */
 };

@@ -78,6 +78,42 @@ static int cfg_parse_uint(struct cfg_parser *p, const struct cfg_key *k, void *f
 	return 0;
 }
 
+/* `budget = none | N/PERIOD`, PERIOD a decimal number with us, ms or s. */
+static int cfg_parse_budget(struct cfg_parser *p, const struct cfg_key *k, void *field,
+			    const char *val)
+{
+	struct cfg_budget *b = field;
+	uint64_t n, t;
+	bool ovf1, ovf2;
+	const char *s, *unit;
+
+	if (strcmp(val, "none") == 0) {
+		b->events = 0;
+		b->period_ns = 0;
+		return 0;
+	}
+	s = cfg_strtou64(val, &n, &ovf1);
+	if (!s || *s != '/')
+		return cfg_fail(p, "%s: '%.48s' is not a budget (use e.g. 1000/10ms, or none)",
+				k->name, val);
+	unit = cfg_strtou64(s + 1, &t, &ovf2);
+	if (!unit)
+		return cfg_fail(p, "%s: '%.48s' is not a budget (use e.g. 1000/10ms, or none)",
+				k->name, val);
+	uint64_t scale = strcmp(unit, "us") == 0 ? 1000ULL : strcmp(unit, "ms") == 0 ? 1000000ULL :
+			 strcmp(unit, "s") == 0 ? 1000000000ULL : 0;
+	if (!scale)
+		return cfg_fail(p, "%s: '%.48s': the period needs a unit: us, ms or s", k->name, val);
+	if (ovf1 || n == 0 || n > CFG_BUDGET_EVENTS_MAX)
+		return cfg_fail(p, "%s: '%.48s': events must be 1..%u", k->name, val,
+				CFG_BUDGET_EVENTS_MAX);
+	if (ovf2 || t > CFG_BUDGET_PERIOD_MAX_NS / scale || t * scale < CFG_BUDGET_PERIOD_MIN_NS)
+		return cfg_fail(p, "%s: '%.48s': the period must be 10us..10s", k->name, val);
+	b->events = (uint32_t)n;
+	b->period_ns = t * scale;
+	return 0;
+}
+
 /* Decimal, or hexadecimal after "0x" (only `port` and `address` take this). */
 static int cfg_parse_hex_or_dec(struct cfg_parser *p, const struct cfg_key *k,
 				const char *val, uint64_t *v)
@@ -307,6 +343,21 @@ static int cfg_parse_address(struct cfg_parser *p, const struct cfg_key *k, void
 
 /* ---- printers for cfg_dump() -------------------------------------------- */
 
+static void cfg_print_budget(struct cfg_out *o, const struct cfg_key *k, const void *field)
+{
+	const struct cfg_budget *b = field;
+
+	(void)k;
+	if (!b->events)
+		cfg_printf(o, "none");
+	else if (b->period_ns % 1000000000ULL == 0)
+		cfg_printf(o, "%u/%llus", b->events, (unsigned long long)(b->period_ns / 1000000000ULL));
+	else if (b->period_ns % 1000000ULL == 0)
+		cfg_printf(o, "%u/%llums", b->events, (unsigned long long)(b->period_ns / 1000000ULL));
+	else
+		cfg_printf(o, "%u/%lluus", b->events, (unsigned long long)(b->period_ns / 1000ULL));
+}
+
 static void cfg_print_uint(struct cfg_out *o, const struct cfg_key *k, const void *field)
 {
 	(void)k;
@@ -427,6 +478,7 @@ const struct cfg_key cfg_keys[] = {
 	  .parse = cfg_parse_enum, .print = cfg_print_enum, .present = cfg_delivery_set },
 	{ .name = "trace", CHAN_FIELD(trace), NAMES(cfg_on_off),
 	  .parse = cfg_parse_bool, .print = cfg_print_bool },
+	{ .name = "budget", CHAN_FIELD(budget), .parse = cfg_parse_budget, .print = cfg_print_budget },
 
 	{ .name = "guest", DB_FIELD(guest), LINE(struct cfg_doorbell, guest_line),
 	  .required = true, .parse = cfg_parse_guest, .print = cfg_print_guest },

@@ -43,6 +43,14 @@ struct guest {
 	/* PIO doorbells: an OUT to ioport sends on local event-channel port. */
 	struct { uint16_t ioport; uint32_t port; } doorbells[CFG_MAX_DOORBELLS];
 	unsigned nr_doorbells;
+	/* Flood budgets of the channel ends this guest sends on (core/hc_evtchn.c). */
+	struct send_budget {
+		uint32_t port, limit, used;
+		uint64_t period_ns, window_end_ns;
+		const char *channel;
+		bool logged;
+	} budgets[CFG_MAX_CHANNELS];
+	unsigned nr_budgets;
 	/* Shared memory regions mapped into this guest (told on its command line). */
 	const struct cfg_shm *shms[CFG_MAX_SHMS];
 	unsigned nr_shms;

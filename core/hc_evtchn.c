@@ -14,15 +14,54 @@
 #include "core/guest.h"
 #include "core/lib.h"
 #include "core/pcpu.h"
+#include "core/console.h"
+#include "core/time.h"
 #include "core/trace.h"
 #include "core/xen_hc.h"
 #include "evtchn/evtchn.h"
 #include "sched/sched.h"
 
 /*
+ * Flood protection (bolt.cfg `budget = N/PERIOD`): a sender that has used
+ * up its channel's budget in the current window is put to sleep until the
+ * window ends; the send is retried then, so nothing is lost and the
+ * flooder's CPU time goes to the other vCPUs. Returns true if throttled.
+ */
+static bool over_budget(struct vcpu *v, uint32_t port)
+{
+	struct guest *g = v->guest;
+
+	for (unsigned i = 0; i < g->nr_budgets; i++) {
+		struct send_budget *b = &g->budgets[i];
+		if (b->port != port)
+			continue;
+		uint64_t now = time_now_ns();
+		if (now >= b->window_end_ns) {
+			b->window_end_ns = now + b->period_ns;
+			b->used = 0;
+		}
+		if (b->used < b->limit) {
+			b->used++;
+			return false;
+		}
+		if (!b->logged) {
+			log_printf("guest '%s': channel '%s' over its budget (%u per %lu us): throttling the sender",
+				   g->cfg->name, b->channel, b->limit, (unsigned long)(b->period_ns / 1000));
+			b->logged = true;
+		}
+		v->throttled++;
+		v->poll_ns = b->window_end_ns; /* timer_run() wakes it when the window ends */
+		sched_block(v);
+		return true;
+	}
+	return false;
+}
+
+/*
  * Every event a guest sends (EVTCHNOP_send or a PIO doorbell) goes through
- * here: counted for the benchmarks, timed from exit to entry, and traced
- * when the channel has trace = on.
+ * here: budgeted, counted for the benchmarks, timed from exit to entry,
+ * and traced when the channel has trace = on. -XEN_EAGAIN: throttled, the
+ * vCPU now sleeps and the caller must retry the instruction.
  */
 int guest_send(struct vcpu *v, uint32_t port)
 {
@@ -30,6 +69,9 @@ int guest_send(struct vcpu *v, uint32_t port)
 	struct evtchn_port info;
 	bool traced = false;
 	int rc;
+
+	if (v->guest->nr_budgets && over_budget(v, port))
+		return -XEN_EAGAIN;
 
 	v->sends++;
 	v->sent = true;
@@ -54,9 +96,13 @@ long hc_event_channel_op(struct vcpu *v, struct hypercall_args *a)
 		return -XEN_ENOSYS;
 	if (vcpu_copy_from_guest(v, buf, a->a[1], size))
 		return -XEN_EFAULT;
-	if (cmd == EVTCHNOP_send)
+	if (cmd == EVTCHNOP_send) {
 		rc = guest_send(v, ((struct evtchn_send *)buf)->port);
-	else
+		if (rc == -XEN_EAGAIN) {
+			a->continuation = true; /* throttled: the VMCALL runs again after the window */
+			return 0;
+		}
+	} else
 		rc = evtchn_op(&v->guest->evtchn, cmd, buf);
 	if (rc == 0 && evtchn_op_has_output(cmd) && vcpu_copy_to_guest(v, a->a[1], buf, size))
 		return -XEN_EFAULT;

@@ -52,9 +52,10 @@ static void print_guest(const struct guest *g)
 	if (n)
 		log_printf("  %-12s exits: %s", "", line);
 	if (v->sends || v->notifies || v->upcalls)
-		log_printf("  %-12s events: %lu sent, %lu notified, %lu upcalls, %lu wake-ups", "",
-			   (unsigned long)v->sends, (unsigned long)v->notifies,
-			   (unsigned long)v->upcalls, (unsigned long)v->wakeups);
+		log_printf("  %-12s events: %lu sent, %lu notified, %lu upcalls, %lu wake-ups, %lu throttled",
+			   "", (unsigned long)v->sends, (unsigned long)v->notifies,
+			   (unsigned long)v->upcalls, (unsigned long)v->wakeups,
+			   (unsigned long)v->throttled);
 }
 
 void summary_guest_stopped(struct guest *g)

@@ -22,6 +22,7 @@ struct vcpu {
 	uint64_t entry_tsc;
 	/* Measurement counters (bolt_op BOLT_OP_stats; docs/performance.md). */
 	uint64_t sends, notifies, upcalls, wakeups;
+	uint64_t throttled;       /* sends held back by a channel budget */
 	struct bolt_timing hv_send, hv_wake;
 	bool sent;                /* this exit sent an event: time it to the entry */
 	bool woken;               /* woken since last run: time the wake to the entry */

@@ -36,6 +36,13 @@ static int bind_channels(const struct bolt_config *cfg, const char *file)
 				   c->line, c->name, a->cfg->name, c->port[0], b->cfg->name, c->port[1], rc);
 			return rc;
 		}
+		for (int e = 0; e < 2 && c->budget.events; e++) {
+			struct guest *g = &guests[c->guest[e]];
+			g->budgets[g->nr_budgets++] = (struct send_budget){
+				.port = c->port[e], .limit = c->budget.events,
+				.period_ns = c->budget.period_ns, .channel = c->name,
+			};
+		}
 		if (c->trace) {
 			a->trace_active = b->trace_active = true;
 			trace_enabled = true;
@@ -124,14 +131,13 @@ int wiring_setup(const struct bolt_config *cfg, const char *file, void *(*alloc)
 	return map_shared_memory(cfg, file, alloc);
 }
 
-bool guest_doorbell(struct guest *g, uint16_t ioport)
+int guest_doorbell(struct guest *g, uint16_t ioport)
 {
 	for (unsigned i = 0; i < g->nr_doorbells; i++) {
 		if (g->doorbells[i].ioport == ioport) {
 			/* The send itself, inside the hypervisor: KVM's ioeventfd, delivered to the peer. */
-			guest_send(&g->vcpu, g->doorbells[i].port);
-			return true;
+			return guest_send(&g->vcpu, g->doorbells[i].port) == -XEN_EAGAIN ? -1 : 1;
 		}
 	}
-	return false;
+	return 0;
 }

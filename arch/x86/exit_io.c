@@ -28,14 +28,19 @@ static uint32_t port_read(struct guest *g, uint16_t port, unsigned size)
 	return 0xffffffffu >> (32 - 8 * size);
 }
 
-static void port_write(struct guest *g, uint16_t port, unsigned size, uint32_t val)
+/* Returns false when the write must be retried (a throttled doorbell). */
+static bool port_write(struct guest *g, uint16_t port, unsigned size, uint32_t val)
 {
-	if (g->nr_doorbells && guest_doorbell(g, port))
-		return;
+	if (g->nr_doorbells) {
+		int db = guest_doorbell(g, port);
+		if (db)
+			return db > 0;
+	}
 	if (size == 1 && port >= COM1_BASE && port < COM1_BASE + 8)
 		uart_write(&g->uart, port - COM1_BASE, (uint8_t)val, &g->con);
 	else if (size == 1 && port == DEBUG_PORT)
 		console_linebuf_putc(&g->con, (char)val);
+	return true;
 }
 
 static uint64_t addr_mask(unsigned addr_size)
@@ -69,8 +74,8 @@ static void string_io(struct vcpu *v, struct guest_regs *regs, uint16_t port, un
 			rc = vcpu_copy_to_guest(v, la, &val, size);
 		} else {
 			rc = vcpu_copy_from_guest(v, &val, la, size);
-			if (!rc)
-				port_write(v->guest, port, size, val);
+			if (!rc && !port_write(v->guest, port, size, val))
+				break; /* throttled doorbell: this element again later */
 		}
 		if (rc) {
 			/* Registers show the progress so far, as after a real fault. */
@@ -108,8 +113,8 @@ EXIT_HANDLER(exit_io)
 			regs->rax = (regs->rax & ~0xffffULL) | (val & 0xffff);
 		else
 			regs->rax = (regs->rax & ~0xffULL) | (val & 0xff);
-	} else {
-		port_write(v->guest, port, size, (uint32_t)regs->rax);
+	} else if (!port_write(v->guest, port, size, (uint32_t)regs->rax)) {
+		return; /* throttled doorbell: the OUT runs again when the vCPU wakes */
 	}
 	vmx_advance_rip();
 }

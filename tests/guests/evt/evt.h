@@ -92,4 +92,9 @@ const char *evt_busy(const struct evt_args *a);       /* running.c */
 const char *evt_status(const struct evt_args *a);     /* status.c */
 const char *evt_status_peer(const struct evt_args *a); /* status.c */
 
+/* flood.c */
+const char *evt_flood_ping(const struct evt_args *a);
+const char *evt_flood(const struct evt_args *a);
+const char *evt_flood_sink(const struct evt_args *a);
+
 #endif

@@ -32,6 +32,9 @@ static const struct {
 	{ "busy", evt_busy },
 	{ "status", evt_status },
 	{ "status-peer", evt_status_peer },
+	{ "flood-ping", evt_flood_ping },
+	{ "flood", evt_flood },
+	{ "flood-sink", evt_flood_sink },
 };
 
 static const char *evt_parse(const struct hvm_start_info *si, struct evt_args *a)
