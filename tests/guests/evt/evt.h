@@ -97,4 +97,10 @@ const char *evt_flood_ping(const struct evt_args *a);
 const char *evt_flood(const struct evt_args *a);
 const char *evt_flood_sink(const struct evt_args *a);
 
+/* restart.c, watchdog.c */
+const char *evt_restart_victim(const struct evt_args *a);
+const char *evt_restart_survivor(const struct evt_args *a);
+const char *evt_cli_spin(const struct evt_args *a);
+const char *evt_share(const struct evt_args *a);
+
 #endif

@@ -35,6 +35,10 @@ static const struct {
 	{ "flood-ping", evt_flood_ping },
 	{ "flood", evt_flood },
 	{ "flood-sink", evt_flood_sink },
+	{ "restart-victim", evt_restart_victim },
+	{ "restart-survivor", evt_restart_survivor },
+	{ "cli-spin", evt_cli_spin },
+	{ "share", evt_share },
 };
 
 static const char *evt_parse(const struct hvm_start_info *si, struct evt_args *a)
