@@ -21,13 +21,15 @@
 #include "core/lib.h"
 #include "core/trace.h"
 
-static void set_window_exiting(bool on)
+/* The state is cached per vCPU: the common case (no change) costs no VMREAD. */
+static void set_window_exiting(struct vcpu *v, bool on)
 {
+	if (v->arch.window_exiting == on)
+		return;
 	uint32_t ctl = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
-	uint32_t want = on ? ctl | CPU_INTR_WINDOW_EXITING : ctl & ~CPU_INTR_WINDOW_EXITING;
-
-	if (want != ctl)
-		vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, want);
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL,
+		     on ? ctl | CPU_INTR_WINDOW_EXITING : ctl & ~CPU_INTR_WINDOW_EXITING);
+	v->arch.window_exiting = on;
 }
 
 bool vcpu_upcall_pending(const struct vcpu *v)
@@ -42,19 +44,19 @@ bool vcpu_upcall_pending(const struct vcpu *v)
 void vmx_deliver_upcall(struct vcpu *v)
 {
 	if (!vcpu_upcall_pending(v)) {
-		set_window_exiting(false);
+		set_window_exiting(v, false);
 		return;
 	}
 	bool can_inject = (vmcs_readnat(GUEST_RFLAGS) & X86_RFLAGS_IF) &&
 			  !(vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) & 3) &&
 			  !(vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID);
 	if (!can_inject) {
-		set_window_exiting(true);
+		set_window_exiting(v, true);
 		return;
 	}
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD,
 		     INTR_INFO_VALID | INTR_TYPE_EXT_INTR | v->guest->upcall_vector);
-	set_window_exiting(false);
+	set_window_exiting(v, false);
 	v->upcalls++;
 	if (trace_enabled && v->guest->trace_active)
 		trace_record(TRACE_INJECT, (uint16_t)v->guest->domid, 0);

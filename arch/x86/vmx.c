@@ -67,29 +67,18 @@ static const char *vm_instruction_error_name(uint32_t e)
 	return e < ARRAY_SIZE(names) && names[e] ? names[e] : "unknown error";
 }
 
-uint64_t vmcs_read_raw(enum vmcs_field f)
+void vmcs_read_failed(enum vmcs_field f)
 {
-	uint64_t v;
-	bool fail;
-
-	__asm__ volatile("vmread %2, %0; setna %1" : "=rm"(v), "=qm"(fail) : "r"((uint64_t)f) : "cc");
-	if (fail)
-		panic("VMREAD of field 0x%x failed", (unsigned)f);
-	return v;
+	panic("VMREAD of field 0x%x failed", (unsigned)f);
 }
 
-void vmcs_write_raw(enum vmcs_field f, uint64_t v)
+void vmcs_write_failed(enum vmcs_field f, uint64_t v)
 {
-	bool fail;
+	uint64_t err;
 
-	__asm__ volatile("vmwrite %1, %2; setna %0" : "=qm"(fail) : "rm"(v), "r"((uint64_t)f) : "cc");
-	if (fail) {
-		uint64_t err;
-		__asm__ volatile("vmread %1, %0" : "=r"(err) : "r"((uint64_t)VM_INSTRUCTION_ERROR) : "cc");
-		panic("VMWRITE of field 0x%x = 0x%lx failed: VM-instruction error %lu (%s)",
-		      (unsigned)f, (unsigned long)v, (unsigned long)err,
-		      vm_instruction_error_name((uint32_t)err));
-	}
+	__asm__ volatile("vmread %1, %0" : "=r"(err) : "r"((uint64_t)VM_INSTRUCTION_ERROR) : "cc");
+	panic("VMWRITE of field 0x%x = 0x%lx failed: VM-instruction error %lu (%s)", (unsigned)f,
+	      (unsigned long)v, (unsigned long)err, vm_instruction_error_name((uint32_t)err));
 }
 
 /*
@@ -311,6 +300,8 @@ int vmx_setup_controls(struct vcpu *v)
 
 	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, ctl_pin);
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, ctl_proc);
+	v->arch.preemption_timer_on = false;
+	v->arch.window_exiting = false;
 	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, ctl_proc2);
 	vmcs_write32(VM_EXIT_CONTROLS, ctl_exit);
 	vmcs_write32(VM_ENTRY_CONTROLS, ctl_entry);

@@ -47,6 +47,7 @@ struct vcpu_arch {
 	struct guest_regs regs;   /* saved while another vCPU owns the CPU */
 	bool reload_regs;         /* regs were reset: load them at the next entry */
 	bool preemption_timer_on;
+	bool window_exiting;      /* interrupt-window exiting is on in its VMCS */
 	uint64_t xcr0;
 };
 

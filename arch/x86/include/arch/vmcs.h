@@ -8,6 +8,7 @@
 #ifndef ARCH_VMCS_H
 #define ARCH_VMCS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum vmcs_field {
@@ -155,9 +156,33 @@ enum vmcs_field {
 enum vmcs_width { VMCS_W16 = 0, VMCS_W64 = 1, VMCS_W32 = 2, VMCS_WNAT = 3 };
 #define VMCS_WIDTH(f) (((unsigned)(f) >> 13) & 3)
 
-/* Raw accessors: panic with the VM-instruction error if VMREAD/VMWRITE fails. */
-uint64_t vmcs_read_raw(enum vmcs_field f);
-void vmcs_write_raw(enum vmcs_field f, uint64_t v);
+/* Out of line: report a failed VMREAD/VMWRITE with the VM-instruction error, and stop. */
+__attribute__((noreturn, cold)) void vmcs_read_failed(enum vmcs_field f);
+__attribute__((noreturn, cold)) void vmcs_write_failed(enum vmcs_field f, uint64_t v);
+
+/*
+ * Raw accessors, inline because every exit uses a dozen of them; the
+ * failure path (CF or ZF set, SDM 31.2) is a call that never returns.
+ */
+static inline uint64_t vmcs_read_raw(enum vmcs_field f)
+{
+	uint64_t v;
+	bool fail;
+
+	__asm__ volatile("vmread %2, %0; setna %1" : "=r"(v), "=qm"(fail) : "r"((uint64_t)f) : "cc");
+	if (__builtin_expect(fail, 0))
+		vmcs_read_failed(f);
+	return v;
+}
+
+static inline void vmcs_write_raw(enum vmcs_field f, uint64_t v)
+{
+	bool fail;
+
+	__asm__ volatile("vmwrite %1, %2; setna %0" : "=qm"(fail) : "r"(v), "r"((uint64_t)f) : "cc");
+	if (__builtin_expect(fail, 0))
+		vmcs_write_failed(f, v);
+}
 
 #define VMCS_CHECKED_READ(f, w, T)                                                 \
 	({                                                                         \
