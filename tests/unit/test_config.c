@@ -828,8 +828,8 @@ static void test_dump(void)
 		       "allow = front, back\nallow = solo, solo\n\n[guest front]\n");
 	CHECK_CONTAINS(buf, "priority = 255\ndelivery = lazy\nhandover = yes\n");
 	CHECK_CONTAINS(buf, "\n[channel net]\na = front:1\nb = back:2\ndelivery = lazy\n"
-		       "trace = on\n\n[channel loop]\na = solo:7\nb = solo:4095\n"
-		       "trace = off\n\n[doorbell kick]\nguest = front\nport = 0x500\n"
+		       "trace = on\nbudget = none\n\n[channel loop]\na = solo:7\nb = solo:4095\n"
+		       "trace = off\nbudget = none\n\n[doorbell kick]\nguest = front\nport = 0x500\n"
 		       "channel = front:1\n\n[doorbell kick-back]\nguest = back\n"
 		       "port = 0x500\nchannel = back:2\n\n[shm ring]\nsize = 64K\n"
 		       "address = 0x10000000\nguests = front, back\naccess = ro\n");
@@ -895,8 +895,38 @@ static void test_error_buffer(void)
 	CHECK_STR(err.msg, "t.cfg:1: guest 'a': missing required key 'image'");
 }
 
+static void test_budget(void)
+{
+	static const char good[] = "[guest a]\nimage = a.elf\nmemory = 4M\ncpu = 0\n"
+				   "[channel c]\na = a:1\nb = a:2\nbudget = 1000/10ms\n";
+	static const char *const bad[][2] = {
+		{ "budget = 10", "t.cfg:8: budget: '10' is not a budget (use e.g. 1000/10ms, or none)" },
+		{ "budget = 10/5", "t.cfg:8: budget: '10/5': the period needs a unit: us, ms or s" },
+		{ "budget = 0/1ms", "t.cfg:8: budget: '0/1ms': events must be 1..1000000" },
+		{ "budget = 5/1us", "t.cfg:8: budget: '5/1us': the period must be 10us..10s" },
+		{ "budget = 5/11s", "t.cfg:8: budget: '5/11s': the period must be 10us..10s" },
+	};
+	static struct bolt_config bcfg;
+	struct cfg_error berr;
+	char text[256], dump[4096];
+
+	CHECK_EQ(cfg_parse(good, sizeof(good) - 1, "t.cfg", &bcfg, &berr), 0);
+	CHECK_EQ(bcfg.channels[0].budget.events, 1000);
+	CHECK_EQ(bcfg.channels[0].budget.period_ns, 10000000);
+	CHECK(cfg_dump(&bcfg, dump, sizeof(dump)) > 0);
+	CHECK_CONTAINS(dump, "budget = 1000/10ms\n");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int n = snprintf(text, sizeof(text),
+				 "[guest a]\nimage = a.elf\nmemory = 4M\ncpu = 0\n"
+				 "[channel c]\na = a:1\nb = a:2\n%s\n", bad[i][0]);
+		CHECK_EQ(cfg_parse(text, (size_t)n, "t.cfg", &bcfg, &berr), -XEN_EINVAL);
+		CHECK_STR(berr.msg, bad[i][1]);
+	}
+}
+
 void unit_main(void)
 {
+	TEST(test_budget);
 	TEST(test_good_minimal);
 	TEST(test_good_full);
 	TEST(test_good_events);
