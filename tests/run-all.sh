@@ -3,7 +3,8 @@
 # Everything `make test` runs, after `make all`: host unit tests, the
 # boltcfg tool on every shipped and test configuration, then every Bochs
 # integration test (two at a time: Bochs uses one host core each), then
-# the bench smoke run (tools/bench.sh --smoke, also two Bochs at once).
+# the bench smoke run (tools/bench.sh --smoke, also two Bochs at once),
+# then 10 s of each libFuzzer harness (tests/fuzz/run.sh --smoke).
 # Prints every RESULT line, then "N passed, N failed, N skipped" last;
 # exits non-zero on any failure.
 set -u
@@ -52,6 +53,23 @@ for name in $(tools/bench.sh --list); do
 	else
 		echo "RESULT bench-smoke/$name FAIL: missing (see build/tests/bench-smoke.txt)"
 	fi
+done | tee -a "$all"
+
+echo "== fuzz smoke"
+# The libFuzzer harnesses (tests/fuzz/run.sh --smoke): every saved
+# crasher once, then 10 s of fuzzing each. A crash, a failed build or a
+# missing result line is a failure.
+make --no-print-directory fuzz-bins >build/tests/fuzz-build.txt 2>&1
+tests/fuzz/run.sh --smoke >build/tests/fuzz-smoke.txt 2>&1
+for f in tests/fuzz/fuzz_*.c; do
+	name=${f#tests/fuzz/fuzz_}
+	name=${name%.c}
+	line=$(grep "^FUZZ $name " build/tests/fuzz-smoke.txt | tail -1)
+	case $line in
+	"FUZZ $name PASS"*) echo "RESULT fuzz/$name PASS${line#FUZZ $name PASS}" ;;
+	"FUZZ $name FAIL"*) echo "RESULT fuzz/$name FAIL${line#FUZZ $name FAIL}" ;;
+	*) echo "RESULT fuzz/$name FAIL: no result (see build/tests/fuzz-smoke.txt and fuzz-build.txt)" ;;
+	esac
 done | tee -a "$all"
 
 pass=$(grep -c '^RESULT .* PASS' "$all")

@@ -17,10 +17,13 @@
 #   qemu-system-x86          QEMU/KVM (nested VMX) and QEMU/TCG runs
 #   gnuplot-nox              benchmark plots
 #   clang                    libFuzzer builds of the parsers
+#   libclang-rt-14-dev       libFuzzer and sanitizer runtimes for clang (only
+#                            recommended by clang, so not pulled in by it)
 set -eu
 
 PKGS="gcc make binutils gnu-efi libxen-dev psf-unifont gzip mtools dosfstools
-fdisk ovmf bochs bochsbios vgabios qemu-system-x86 gnuplot-nox clang"
+fdisk ovmf bochs bochsbios vgabios qemu-system-x86 gnuplot-nox clang
+libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do
