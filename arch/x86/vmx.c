@@ -397,6 +397,8 @@ void vcpu_arch_reset(struct vcpu *v, uint32_t entry, uint32_t start_info)
 	v->arch.regs.rbx = start_info;
 	v->arch.xcr0 = 1; /* x87 only, the reset value */
 	v->arch.reload_regs = true;
+	if (vcpu_state_init(v))
+		panic("out of memory for guest '%s''s FPU state", v->guest->cfg->name);
 	/* Drop translations the previous incarnation left tagged with this VPID. */
 	if (have_vpid)
 		invvpid(INVVPID_SINGLE_CONTEXT, v->guest->arch.vpid);
@@ -463,6 +465,7 @@ static int prepare_entry(struct pcpu *p, struct guest_regs *regs)
 	}
 	next->arch.reload_regs = false;
 	vmcs_load(next);
+	vcpu_state_switch(p, next);
 	vmx_deliver_upcall(next);
 	arm_preemption_timer(p, next);
 	if (next->arch.xcr0 != p->arch.xcr0) {

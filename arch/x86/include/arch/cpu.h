@@ -38,7 +38,14 @@ struct pcpu_arch {
 	struct vcpu *loaded;      /* vCPU whose VMCS is current on this CPU */
 	struct vcpu *frame_owner; /* vCPU whose registers the exit frame holds */
 	uint64_t xcr0;            /* XCR0 currently loaded on this CPU */
+	struct vcpu *state_owner; /* vCPU whose FPU/CR2/DR/SYSCALL state is live here */
 	bool x2apic;
+};
+
+/* State VMX leaves alone, switched in software (arch/x86/vcpu_state.c). */
+struct vcpu_ext_state {
+	uint64_t cr2, dr[4], dr6;
+	uint64_t star, lstar, cstar, fmask, kernel_gs_base;
 };
 
 struct vcpu_arch {
@@ -49,6 +56,8 @@ struct vcpu_arch {
 	bool preemption_timer_on;
 	bool window_exiting;      /* interrupt-window exiting is on in its VMCS */
 	uint64_t xcr0;
+	void *xsave;              /* XSAVE/FXSAVE area of the guest's FPU/SSE/AVX state */
+	struct vcpu_ext_state ext;
 };
 
 struct guest_arch {
@@ -69,6 +78,10 @@ uint64_t arch_timestamp(void);
 /* Per-CPU bring-up (APIC, VMX root) and entering the first vCPU (never returns). */
 void arch_cpu_init(struct pcpu *p);
 __attribute__((noreturn)) void arch_cpu_run(struct pcpu *p);
+
+/* Per-vCPU state VMX does not switch (vcpu_state.c). */
+int vcpu_state_init(struct vcpu *v);
+void vcpu_state_switch(struct pcpu *p, struct vcpu *next);
 
 /* vCPU hooks used by core/ and sched/. */
 int vcpu_arch_create(struct vcpu *v);

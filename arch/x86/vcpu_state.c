@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The guest state VMX does not switch (SDM 27.3, 28.5): x87/SSE/AVX
+ * registers, CR2, DR0-DR3 and DR6, and the SYSCALL and KERNEL_GS_BASE MSRs
+ * that guests reach without exits. When vCPUs share a CPU, the one leaving
+ * saves it and the one arriving loads its own, so nothing leaks between
+ * guests. A CPU with a single vCPU loads it once and never switches.
+ */
+#include "arch/cpu.h"
+#include "arch/msr.h"
+#include "arch/vmx_setup.h"
+#include "arch/x86.h"
+#include "core/errno.h"
+#include "core/heap.h"
+#include "core/lib.h"
+#include "core/pcpu.h"
+#include "core/vcpu.h"
+
+#define FXSAVE_MXCSR_OFF 24
+#define MXCSR_RESET 0x1f80
+
+static size_t xsave_bytes = 512 + 64; /* legacy area + header, grown from CPUID.0xD */
+static bool have_xsave;
+
+static void xsave_size_init(void)
+{
+	struct cpuid_regs r;
+
+	if (xsave_bytes > 576 || !(read_cr4() & X86_CR4_OSXSAVE))
+		return;
+	cpuid(0xd, 0, &r);
+	have_xsave = true;
+	xsave_bytes = r.ecx; /* every feature the CPU supports */
+}
+
+/* A fresh vCPU's state: x87/SSE in their reset state, MXCSR with exceptions masked. */
+int vcpu_state_init(struct vcpu *v)
+{
+	size_t pages;
+
+	xsave_size_init();
+	pages = (xsave_bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+	if (!v->arch.xsave) {
+		v->arch.xsave = heap_alloc_pages(pages, 1);
+		if (!v->arch.xsave)
+			return -XEN_ENOMEM;
+	}
+	memset(v->arch.xsave, 0, pages * PAGE_SIZE);
+	*(uint32_t *)((uint8_t *)v->arch.xsave + FXSAVE_MXCSR_OFF) = MXCSR_RESET;
+	memset(&v->arch.ext, 0, sizeof(v->arch.ext));
+	/* The CPU's live registers may hold the previous incarnation: reload. */
+	if (v->pcpu->arch.state_owner == v)
+		v->pcpu->arch.state_owner = NULL;
+	return 0;
+}
+
+/*
+ * XSAVE only saves components enabled in XCR0, and a guest uses SSE with
+ * XCR0 = 1 (x87 only) until it enables more: save and restore under the
+ * full XCR0 the CPU supports, then give the guest its own XCR0 back.
+ */
+static void xcr0_set(struct pcpu *p, uint64_t v)
+{
+	if (p->arch.xcr0 != v) {
+		xsetbv(0, v);
+		p->arch.xcr0 = v;
+	}
+}
+
+static void save(struct pcpu *p, struct vcpu *v)
+{
+	struct vcpu_ext_state *e = &v->arch.ext;
+	uint64_t rfbm = host_xcr0_supported;
+
+	if (have_xsave) {
+		xcr0_set(p, rfbm);
+		__asm__ volatile("xsave64 %0" : "+m"(*(uint8_t(*)[4096])v->arch.xsave)
+				 : "a"((uint32_t)rfbm), "d"((uint32_t)(rfbm >> 32)) : "memory");
+	} else {
+		__asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])v->arch.xsave));
+	}
+	e->cr2 = read_cr2();
+	__asm__ volatile("mov %%dr0, %0" : "=r"(e->dr[0]));
+	__asm__ volatile("mov %%dr1, %0" : "=r"(e->dr[1]));
+	__asm__ volatile("mov %%dr2, %0" : "=r"(e->dr[2]));
+	__asm__ volatile("mov %%dr3, %0" : "=r"(e->dr[3]));
+	__asm__ volatile("mov %%dr6, %0" : "=r"(e->dr6));
+	e->star = rdmsr(MSR_IA32_STAR);
+	e->lstar = rdmsr(MSR_IA32_LSTAR);
+	e->cstar = rdmsr(MSR_IA32_CSTAR);
+	e->fmask = rdmsr(MSR_IA32_FMASK);
+	e->kernel_gs_base = rdmsr(MSR_IA32_KERNEL_GS_BASE);
+}
+
+static void load(struct pcpu *p, struct vcpu *v)
+{
+	const struct vcpu_ext_state *e = &v->arch.ext;
+	uint64_t rfbm = host_xcr0_supported;
+
+	if (have_xsave) {
+		xcr0_set(p, rfbm);
+		__asm__ volatile("xrstor64 %0" : : "m"(*(const uint8_t(*)[4096])v->arch.xsave),
+				 "a"((uint32_t)rfbm), "d"((uint32_t)(rfbm >> 32)) : "memory");
+		xcr0_set(p, v->arch.xcr0);
+	} else {
+		__asm__ volatile("fxrstor64 %0" : : "m"(*(const uint8_t(*)[512])v->arch.xsave));
+	}
+	write_cr2(e->cr2);
+	__asm__ volatile("mov %0, %%dr0" : : "r"(e->dr[0]));
+	__asm__ volatile("mov %0, %%dr1" : : "r"(e->dr[1]));
+	__asm__ volatile("mov %0, %%dr2" : : "r"(e->dr[2]));
+	__asm__ volatile("mov %0, %%dr3" : : "r"(e->dr[3]));
+	__asm__ volatile("mov %0, %%dr6" : : "r"(e->dr6 | 0xffff0ff0ULL));
+	wrmsr(MSR_IA32_STAR, e->star);
+	wrmsr(MSR_IA32_LSTAR, e->lstar);
+	wrmsr(MSR_IA32_CSTAR, e->cstar);
+	wrmsr(MSR_IA32_FMASK, e->fmask);
+	wrmsr(MSR_IA32_KERNEL_GS_BASE, e->kernel_gs_base);
+}
+
+void vcpu_state_switch(struct pcpu *p, struct vcpu *next)
+{
+	struct vcpu *prev = p->arch.state_owner;
+
+	if (prev == next)
+		return;
+	if (prev)
+		save(p, prev);
+	load(p, next);
+	p->arch.state_owner = next;
+}
