@@ -87,6 +87,9 @@ long hc_bolt_op(struct vcpu *v, struct hypercall_args *a)
 		reset_stats(v);
 		return 0;
 	case BOLT_OP_trace_dump:
+		/* Only an end of a traced channel: the dump fills the shared console. */
+		if (!v->guest->trace_active)
+			return -XEN_EPERM;
 		trace_dump();
 		return 0;
 	case BOLT_OP_trace_map:

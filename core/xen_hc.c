@@ -99,6 +99,9 @@ long hc_memory_op(struct vcpu *v, struct hypercall_args *a)
 	/* Only over the guest's own RAM, above the reserved low pages. */
 	if (xatp.gpfn < (BOLT_GUEST_RESERVED_END >> 12) || xatp.gpfn >= (g->ram_size >> 12))
 		return -XEN_EINVAL;
+	/* Not on top of the other hypervisor page the guest may have mapped. */
+	if (g->trace_acks_gfn && xatp.gpfn == g->trace_acks_gfn)
+		return -XEN_EINVAL;
 	rc = guest_arch_map_page(g, xatp.gpfn << 12, g->shinfo);
 	if (rc)
 		return rc;

@@ -74,6 +74,10 @@ static bool write_hypercall_page(struct guest *g, uint64_t val)
 
 	if (val & (PAGE_SIZE - 1))
 		return false;
+	/* Never over the pages Bolt maps into the guest (shared_info, trace acks). */
+	if ((g->shinfo_gfn != ~0ULL && gpa >> 12 == g->shinfo_gfn) ||
+	    (g->trace_acks_gfn && gpa >> 12 == g->trace_acks_gfn))
+		return false;
 	memset(stub, 0xcc, sizeof(stub)); /* int3 padding between stubs */
 	stub[0] = 0xb8;                   /* mov $nr, %eax */
 	stub[5] = 0x0f;                   /* vmcall */
