@@ -27,7 +27,8 @@ GUEST_SDK_SRCS := $(sort $(wildcard guests/sdk/*.c)) core/fmt.c core/lib.c guest
 GUEST_SDK_OBJS := $(patsubst %,$(GUEST_OBJDIR)/%.o,$(basename $(GUEST_SDK_SRCS)))
 GUEST_SDK := $(B)/guests/sdk.a
 
-GUEST_DIRS := guests/hello guests/spin guests/ping guests/pong guests/bench tests/guests/attack tests/guests/evt
+GUEST_DIRS := guests/hello guests/spin guests/ping guests/pong guests/bench tests/guests/attack tests/guests/evt \
+	tests/guests/ring tests/guests/hostile
 GUEST_ELFS := $(foreach d,$(GUEST_DIRS),$(B)/guests/$(notdir $(d)).elf)
 
 guests: $(GUEST_ELFS)

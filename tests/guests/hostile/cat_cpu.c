@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hostile catalogue: the CPU-level attacks a guest can make without a
+ * hypercall. Sensitive MSRs (x2APIC IPIs, the APIC base, feature control,
+ * EFER with reserved bits, SMM and VMX MSRs), CR4.VMXE and other bad
+ * control-register values must come back as #GP; VMX instructions as #UD;
+ * writes to reset and power-off ports are dropped and the machine stays up.
+ */
+#include "tests/guests/hostile/hostile.h"
+
+#define HOSTILE_GP 13
+#define HOSTILE_UD 6
+
+static int hostile_try_wrmsr(uint32_t msr, uint64_t val)
+{
+	hostile_fault_arm();
+	__asm__ volatile(HOSTILE_TRY_BEGIN "wrmsr" HOSTILE_TRY_END
+			 :
+			 : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
+			 : "r11", "memory");
+	return hostile_fault_take();
+}
+
+static int hostile_try_rdmsr(uint32_t msr, uint64_t *val)
+{
+	uint32_t lo = 0, hi = 0;
+
+	hostile_fault_arm();
+	__asm__ volatile(HOSTILE_TRY_BEGIN "rdmsr" HOSTILE_TRY_END
+			 : "+a"(lo), "+d"(hi)
+			 : "c"(msr)
+			 : "r11", "memory");
+	*val = (uint64_t)hi << 32 | lo;
+	return hostile_fault_take();
+}
+
+static uint64_t hostile_read_cr(int n)
+{
+	uint64_t v = 0;
+
+	if (n == 0)
+		__asm__ volatile("mov %%cr0, %0" : "=r"(v));
+	else
+		__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static int hostile_try_write_cr(int n, uint64_t val)
+{
+	hostile_fault_arm();
+	if (n == 0)
+		__asm__ volatile(HOSTILE_TRY_BEGIN "mov %0, %%cr0" HOSTILE_TRY_END
+				 :
+				 : "r"(val)
+				 : "r11", "memory");
+	else
+		__asm__ volatile(HOSTILE_TRY_BEGIN "mov %0, %%cr4" HOSTILE_TRY_END
+				 :
+				 : "r"(val)
+				 : "r11", "memory");
+	return hostile_fault_take();
+}
+
+static void hostile_msr_write_gp(const char *what, uint32_t msr, uint64_t val)
+{
+	char buf[96];
+
+	bolt_snprintf(buf, sizeof(buf), "WRMSR 0x%x = 0x%llx (%s)", msr, (unsigned long long)val,
+		      what);
+	hostile_expect_fault(buf, hostile_try_wrmsr(msr, val), HOSTILE_GP);
+}
+
+static void hostile_msr_read_gp(const char *what, uint32_t msr)
+{
+	char buf[96];
+	uint64_t v;
+
+	bolt_snprintf(buf, sizeof(buf), "RDMSR 0x%x (%s)", msr, what);
+	hostile_expect_fault(buf, hostile_try_rdmsr(msr, &v), HOSTILE_GP);
+}
+
+static void hostile_cat_msrs(void)
+{
+	uint64_t efer, v;
+	int f;
+
+	/* x2APIC: ICR writes would send INIT, SIPI and NMI to other CPUs. */
+	hostile_msr_write_gp("x2APIC ICR: INIT to all but self", 0x830, 0x000c4500);
+	hostile_msr_write_gp("x2APIC ICR: SIPI vector 0x10 to all but self", 0x830, 0x000c4610);
+	hostile_msr_write_gp("x2APIC ICR: NMI to all but self", 0x830, 0x000c4400);
+	hostile_msr_write_gp("x2APIC ICR: INIT to APIC 0", 0x830, 0x0000000000004500ull);
+	hostile_msr_write_gp("x2APIC EOI", 0x80b, 0);
+	hostile_msr_read_gp("x2APIC ID", 0x802);
+	/* The APIC base: enable x2APIC, move the xAPIC window. */
+	hostile_msr_write_gp("APIC base: x2APIC + enable", 0x1b, 0xfee00c00);
+	hostile_msr_write_gp("APIC base: move to 0x100000", 0x1b, 0x00100900);
+	hostile_msr_read_gp("APIC base", 0x1b);
+	/* Feature control reads as locked with VMX off; writes fault. */
+	f = hostile_try_rdmsr(0x3a, &v);
+	hostile_expect("RDMSR IA32_FEATURE_CONTROL (locked, VMX off)", "no fault, 0x1",
+		       f < 0 && v == 1 ? "no fault, 0x1" : "something else", f < 0 && v == 1);
+	hostile_msr_write_gp("IA32_FEATURE_CONTROL: lock + VMX", 0x3a, 0x5);
+	hostile_msr_write_gp("IA32_FEATURE_CONTROL: clear", 0x3a, 0x0);
+	/* EFER: reserved bits, SVME, LME toggled under paging. */
+	if (hostile_try_rdmsr(0xc0000080, &efer) >= 0) {
+		hostile_expect("RDMSR EFER", "no fault", "a fault", false);
+		return;
+	}
+	hostile_msr_write_gp("EFER reserved bit 1", 0xc0000080, efer | 2);
+	hostile_msr_write_gp("EFER.SVME", 0xc0000080, efer | (1ull << 12));
+	hostile_msr_write_gp("EFER reserved bit 63", 0xc0000080, efer | (1ull << 63));
+	hostile_msr_write_gp("EFER.LME cleared under paging", 0xc0000080, efer & ~(1ull << 8));
+	f = hostile_try_rdmsr(0xc0000080, &v);
+	hostile_expect("EFER unchanged after the refused writes", "unchanged",
+		       f < 0 && v == efer ? "unchanged" : "changed", f < 0 && v == efer);
+	/* SMM, VMX capability, microcode, debug and MTRR MSRs. */
+	hostile_msr_write_gp("IA32_SMM_MONITOR_CTL", 0x9b, 1);
+	hostile_msr_read_gp("IA32_VMX_BASIC", 0x480);
+	hostile_msr_read_gp("IA32_VMX_PROCBASED_CTLS2", 0x48b);
+	hostile_msr_write_gp("IA32_BIOS_UPDT_TRIG", 0x79, 0x100000);
+	hostile_msr_write_gp("IA32_DEBUGCTL: LBR + BTF", 0x1d9, 3);
+	hostile_msr_write_gp("IA32_MTRR_PHYSBASE0", 0x200, 0x6);
+	hostile_msr_write_gp("IA32_TSC", 0x10, 0);
+	hostile_msr_write_gp("IA32_PAT with reserved type 2", 0x277, 0x0007040600070402ull);
+	hostile_msr_write_gp("IA32_MC0_CTL", 0x400, ~0ull);
+	hostile_msr_write_gp("IA32_PERF_CTL", 0x199, 0xffff);
+}
+
+static void hostile_cat_crs(void)
+{
+	uint64_t cr0 = hostile_read_cr(0), cr4 = hostile_read_cr(4);
+
+	hostile_expect_fault("MOV CR4 |= VMXE", hostile_try_write_cr(4, cr4 | (1ull << 13)),
+			     HOSTILE_GP);
+	hostile_expect_fault("MOV CR4 reserved bit 31", hostile_try_write_cr(4, cr4 | (1ull << 31)),
+			     HOSTILE_GP);
+	hostile_expect_fault("MOV CR4 clearing PAE in long mode",
+			     hostile_try_write_cr(4, cr4 & ~(1ull << 5)), HOSTILE_GP);
+	hostile_expect_fault("MOV CR0 clearing PG in long mode",
+			     hostile_try_write_cr(0, cr0 & ~(1ull << 31)), HOSTILE_GP);
+	hostile_expect_fault("MOV CR0 bit 32", hostile_try_write_cr(0, cr0 | (1ull << 32)),
+			     HOSTILE_GP);
+	hostile_expect_fault("MOV CR0 NW without CD", hostile_try_write_cr(0, cr0 | (1ull << 29)),
+			     HOSTILE_GP);
+	hostile_expect("CR0/CR4 unchanged", "unchanged",
+		       hostile_read_cr(0) == cr0 && hostile_read_cr(4) == cr4 ? "unchanged"
+									      : "changed",
+		       hostile_read_cr(0) == cr0 && hostile_read_cr(4) == cr4);
+}
+
+/* One VMX (or SMX) instruction that must raise #UD. */
+#define HOSTILE_VMX_CASE(name, insn, ...)                                                          \
+	do {                                                                                       \
+		hostile_fault_arm();                                                               \
+		__asm__ volatile(HOSTILE_TRY_BEGIN insn HOSTILE_TRY_END : : __VA_ARGS__);          \
+		hostile_expect_fault(name, hostile_fault_take(), HOSTILE_UD);                      \
+	} while (0)
+
+static void hostile_cat_vmx(void)
+{
+	static uint8_t region[4096] __attribute__((aligned(4096)));
+	static struct {
+		uint64_t a, b;
+	} desc;
+	uint64_t pa = (uint64_t)(uintptr_t)region, field = 0x4402; /* exit reason */
+
+	HOSTILE_VMX_CASE("VMXON", "vmxon %0", "m"(pa) : "r11", "memory", "cc");
+	HOSTILE_VMX_CASE("VMXOFF", "vmxoff", "i"(0) : "r11", "memory", "cc");
+	HOSTILE_VMX_CASE("VMCLEAR", "vmclear %0", "m"(pa) : "r11", "memory", "cc");
+	HOSTILE_VMX_CASE("VMPTRLD", "vmptrld %0", "m"(pa) : "r11", "memory", "cc");
+	HOSTILE_VMX_CASE("VMPTRST", "vmptrst %0", "m"(pa) : "r11", "memory", "cc");
+	HOSTILE_VMX_CASE("VMREAD", "vmread %0, %%rax", "r"(field) : "r11", "rax", "memory", "cc");
+	HOSTILE_VMX_CASE("VMWRITE", "vmwrite %0, %0", "r"(field) : "r11", "memory", "cc");
+	HOSTILE_VMX_CASE("VMLAUNCH", "vmlaunch", "i"(0) : "r11", "memory", "cc");
+	HOSTILE_VMX_CASE("VMRESUME", "vmresume", "i"(0) : "r11", "memory", "cc");
+	HOSTILE_VMX_CASE("INVEPT", "invept %0, %1", "m"(desc), "r"(1ull) : "r11", "memory", "cc");
+	HOSTILE_VMX_CASE("INVVPID", "invvpid %0, %1", "m"(desc), "r"(1ull) : "r11", "memory", "cc");
+	HOSTILE_VMX_CASE("VMFUNC", "vmfunc", "a"(0), "c"(0) : "r11", "memory", "cc");
+	HOSTILE_VMX_CASE("GETSEC", "getsec", "a"(0) : "r11", "rbx", "rcx", "memory", "cc");
+}
+
+void hostile_cat_cpu(const struct hostile_args *a)
+{
+	(void)a;
+	hostile_cat_msrs();
+	hostile_cat_crs();
+	hostile_cat_vmx();
+}
+
+/*
+ * Reset and power-off ports: the PCI reset register, the keyboard
+ * controller's reset line, port 92's fast reset, ACPI PM1a_CNT sleep (S5)
+ * at the PIIX4 (Bochs, QEMU i440fx: 0xb004) and ICH9 (QEMU q35: 0x604)
+ * places, QEMU's isa-debug-exit. Bolt drops them all; if one got through
+ * the machine would reset or power off and every later line would be
+ * missing.
+ */
+void hostile_cat_ports(const struct hostile_args *a)
+{
+	static const struct {
+		uint16_t port;
+		uint16_t val;
+		uint8_t size;
+		const char *what;
+	} w[] = {
+		{0xcf9, 0x02, 1, "0xCF9 = 0x02 (reset prep)"},
+		{0xcf9, 0x06, 1, "0xCF9 = 0x06 (hard reset)"},
+		{0xcf9, 0x0e, 1, "0xCF9 = 0x0E (full reset)"},
+		{0x64, 0xfe, 1, "0x64 = 0xFE (keyboard controller reset)"},
+		{0x92, 0x01, 1, "0x92 = 0x01 (fast reset)"},
+		{0xb004, 0x3400, 2, "PM1a_CNT 0xB004 = SLP_EN | S5"},
+		{0x604, 0x3400, 2, "PM1a_CNT 0x604 = SLP_EN | S5"},
+		{0x4004, 0x3400, 2, "PM1a_CNT 0x4004 = SLP_EN | S5"},
+		{0xf4, 0x00, 1, "0xF4 = 0 (isa-debug-exit)"},
+	};
+	uint8_t b;
+
+	(void)a;
+	for (size_t i = 0; i < ARRAY_SIZE(w); i++) {
+		char what[80];
+
+		if (w[i].size == 1)
+			__asm__ volatile("outb %b0, %w1" : : "a"(w[i].val), "Nd"(w[i].port));
+		else
+			__asm__ volatile("outw %w0, %w1" : : "a"(w[i].val), "Nd"(w[i].port));
+		bolt_snprintf(what, sizeof(what), "OUT %s", w[i].what);
+		hostile_expect(what, "dropped, still running", "dropped, still running", true);
+	}
+	__asm__ volatile("inb %w1, %b0" : "=a"(b) : "Nd"((uint16_t)0xcf9));
+	hostile_expect("IN 0xCF9 reads as an unassigned port", "0xff", b == 0xff ? "0xff" : "other",
+		       b == 0xff);
+}
