@@ -66,6 +66,11 @@ static long trace_map(struct vcpu *v, uint64_t gfn)
 		if (!g->trace_acks)
 			return -XEN_ENOMEM;
 	}
+	if (gfn == g->trace_acks_gfn)
+		return 0;
+	if (g->page_remaps >= GUEST_PAGE_REMAPS_MAX)
+		return -XEN_EBUSY;
+	g->page_remaps++;
 	rc = guest_arch_map_page(g, gfn << 12, g->trace_acks);
 	if (rc)
 		return rc;

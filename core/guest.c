@@ -136,11 +136,25 @@ int guest_load(struct guest *g)
 	}
 	write_start_info(g);
 	guest_xen_reset(g);
-	g->msr_refusals = 0;
+	g->log_lines = 0;
+	g->page_remaps = 0;
 	g->uart = (struct pio_uart){ 0 };
 	g->stop_reason = GUEST_STOP_NONE;
 	vcpu_arch_reset(&g->vcpu, info.entry, BOLT_GUEST_START_INFO);
 	return 0;
+}
+
+#define GUEST_LOG_LIMIT 32
+
+bool guest_may_log(struct guest *g)
+{
+	if (g->log_lines < GUEST_LOG_LIMIT) {
+		if (++g->log_lines == GUEST_LOG_LIMIT)
+			log_printf("guest '%s': further refusals are not logged until it restarts",
+				   g->cfg->name);
+		return g->log_lines < GUEST_LOG_LIMIT;
+	}
+	return false;
 }
 
 static bool should_restart(struct guest *g, enum guest_stop why)

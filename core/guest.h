@@ -32,12 +32,13 @@ struct guest {
 	enum guest_stop stop_reason;     /* of the last stop */
 	char stop_msg[160];
 	struct console_linebuf con;
-	unsigned msr_refusals;           /* to rate-limit their log lines */
+	unsigned log_lines;              /* guest-caused log lines so far (rate limit) */
 	/* Xen interface state (core/xen_hc.c, evtchn/). */
 	struct shared_info *shinfo;      /* hypervisor page, mapped by XENMEM_add_to_physmap */
 	uint64_t shinfo_gfn;             /* where the guest mapped it; ~0 if not mapped */
 	uint8_t upcall_vector;           /* 0: no upcall registered */
 	uint64_t timer_ns;               /* set_timer_op deadline (system time), 0 = none */
+	unsigned page_remaps;            /* shared_info/trace-ack moves this boot (bounded) */
 	struct evtchn_domain evtchn;
 	struct evtchn_port *evtchn_ports;
 	/* PIO doorbells: an OUT to ioport sends on local event-channel port. */
@@ -68,6 +69,17 @@ extern unsigned nr_guests;
 
 /* Send an event from the guest's own port (hypercall or doorbell); 0 or -errno. */
 int guest_send(struct vcpu *v, uint32_t port);
+/*
+ * Guest-caused log lines (a refused MSR, #UD for a VMX instruction, ...)
+ * are limited per boot so a hostile guest cannot flood the console.
+ * True while this guest may still log.
+ */
+bool guest_may_log(struct guest *g);
+/*
+ * Mapping a hypervisor page into the guest may split a 2 MiB EPT page and
+ * cost a table from the shared heap: allow a bounded number per boot.
+ */
+#define GUEST_PAGE_REMAPS_MAX 16
 /* Allocate shared_info and the event-channel ports (at boot). */
 int guest_xen_create(struct guest *g);
 /* (Re)load the image into RAM, write the start info, reset the vCPU. */

@@ -102,6 +102,11 @@ long hc_memory_op(struct vcpu *v, struct hypercall_args *a)
 	/* Not on top of the other hypervisor page the guest may have mapped. */
 	if (g->trace_acks_gfn && xatp.gpfn == g->trace_acks_gfn)
 		return -XEN_EINVAL;
+	if (xatp.gpfn == g->shinfo_gfn)
+		return 0; /* already there */
+	if (g->page_remaps >= GUEST_PAGE_REMAPS_MAX)
+		return -XEN_EBUSY;
+	g->page_remaps++;
 	rc = guest_arch_map_page(g, xatp.gpfn << 12, g->shinfo);
 	if (rc)
 		return rc;

@@ -139,8 +139,9 @@ static void exit_hlt(struct vcpu *v, struct guest_regs *regs, uint32_t reason)
 static void exit_undefined(struct vcpu *v, struct guest_regs *regs, uint32_t reason)
 {
 	(void)regs;
-	log_printf("guest '%s': %s at RIP 0x%lx: injecting #UD", v->guest->cfg->name,
-		   arch_exit_reason_name(reason), (unsigned long)vmcs_readnat(GUEST_RIP));
+	if (guest_may_log(v->guest))
+		log_printf("guest '%s': %s at RIP 0x%lx: injecting #UD", v->guest->cfg->name,
+			   arch_exit_reason_name(reason), (unsigned long)vmcs_readnat(GUEST_RIP));
 	vmx_inject_exception(X86_EXC_UD, -1);
 }
 
@@ -178,7 +179,8 @@ static void exit_init_sipi(struct vcpu *v, struct guest_regs *regs, uint32_t rea
 {
 	(void)regs;
 	/* Nothing in Bolt sends INIT/SIPI to a CPU running a guest: ignore it. */
-	log_printf("guest '%s': ignoring %s signal", v->guest->cfg->name, arch_exit_reason_name(reason));
+	if (guest_may_log(v->guest))
+		log_printf("guest '%s': ignoring %s signal", v->guest->cfg->name, arch_exit_reason_name(reason));
 }
 
 static void exit_nop_advance(struct vcpu *v, struct guest_regs *regs, uint32_t reason)

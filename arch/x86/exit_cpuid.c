@@ -39,6 +39,13 @@
 #define C7_EBX_PT (1u << 25)
 #define C7_ECX_WAITPKG (1u << 5)
 #define C7_ECX_SGX_LC (1u << 30)
+/* Speculation controls: their MSRs are not on the allow list (exit_msr.c). */
+#define C7_EDX_SPEC_CTRL (1u << 26)
+#define C7_EDX_STIBP (1u << 27)
+#define C7_EDX_L1D_FLUSH (1u << 28)
+#define C7_EDX_ARCH_CAPS (1u << 29)
+#define C7_EDX_CORE_CAPS (1u << 30)
+#define C7_EDX_SSBD (1u << 31)
 
 static uint32_t sig(const char *s)
 {
@@ -105,6 +112,8 @@ EXIT_HANDLER(exit_cpuid)
 				r.ebx &= ~(C7_EBX_SGX | C7_EBX_HLE | C7_EBX_RTM | C7_EBX_PQM |
 					   C7_EBX_PQE | C7_EBX_PT);
 				r.ecx &= ~(C7_ECX_WAITPKG | C7_ECX_SGX_LC);
+				r.edx &= ~(C7_EDX_SPEC_CTRL | C7_EDX_STIBP | C7_EDX_L1D_FLUSH |
+					   C7_EDX_ARCH_CAPS | C7_EDX_CORE_CAPS | C7_EDX_SSBD);
 			}
 			break;
 		default:

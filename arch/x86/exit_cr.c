@@ -65,8 +65,9 @@ static bool guest_write_cr0(uint64_t val)
 static bool guest_write_cr4(struct vcpu *v, uint64_t val)
 {
 	if (val & X86_CR4_VMXE) {
-		log_printf("guest '%s': setting CR4.VMXE at RIP 0x%lx: injecting #GP",
-			   v->guest->cfg->name, (unsigned long)vmcs_readnat(GUEST_RIP));
+		if (guest_may_log(v->guest))
+			log_printf("guest '%s': setting CR4.VMXE at RIP 0x%lx: injecting #GP",
+				   v->guest->cfg->name, (unsigned long)vmcs_readnat(GUEST_RIP));
 		return false;
 	}
 	if (val & vmx_cr4_must0)

@@ -22,12 +22,9 @@
 /* Guest-visible IA32_FEATURE_CONTROL: locked with VMX off, so guests never try. */
 #define GUEST_FEATURE_CONTROL FEATURE_CONTROL_LOCK
 
-/* Log the first few refusals per guest; a hostile guest must not flood the console. */
-#define MSR_LOG_LIMIT 16
-
 static void refuse(struct vcpu *v, const char *op, uint32_t msr, uint64_t val)
 {
-	if (v->guest->msr_refusals++ < MSR_LOG_LIMIT)
+	if (guest_may_log(v->guest))
 		log_printf("guest '%s': %s MSR 0x%x (value 0x%lx) not allowed at RIP 0x%lx: injecting #GP",
 			   v->guest->cfg->name, op, msr, (unsigned long)val,
 			   (unsigned long)vmcs_readnat(GUEST_RIP));

@@ -144,7 +144,7 @@ int vmx_check_support(char *why, size_t len)
 			append(why, len, "unrestricted guest");
 		adjust_controls(MSR_IA32_VMX_PROCBASED_CTLS2, CPU2_ENABLE_EPT | CPU2_UNRESTRICTED_GUEST,
 				CPU2_ENABLE_VPID | CPU2_ENABLE_RDTSCP | CPU2_ENABLE_INVPCID |
-					CPU2_ENABLE_XSAVES, &ctl_proc2);
+					CPU2_ENABLE_XSAVES | CPU2_WBINVD_EXITING, &ctl_proc2);
 		have_vpid = ctl_proc2 & CPU2_ENABLE_VPID;
 	}
 	if (!adjust_controls(true_msrs ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS,

@@ -16,7 +16,7 @@ static uint64_t hostile_fuzz_allowed(unsigned nr)
 	switch (nr) {
 	case __HYPERVISOR_memory_op:
 		return E(0) | E(XEN_EFAULT) | E(XEN_EPERM) | E(XEN_ENOSYS) | E(XEN_EINVAL) |
-		       E(XEN_ENOMEM);
+		       E(XEN_ENOMEM) | E(XEN_EBUSY); /* EBUSY: bounded shared_info moves */
 	case __HYPERVISOR_set_timer_op: return E(0);
 	case __HYPERVISOR_xen_version: return E(0) | E(XEN_EFAULT) | E(XEN_ENOSYS);
 	case __HYPERVISOR_console_io: return E(0) | E(XEN_EFAULT) | E(XEN_ENOSYS);
@@ -28,7 +28,8 @@ static uint64_t hostile_fuzz_allowed(unsigned nr)
 		return E(0) | E(XEN_EFAULT) | E(XEN_EPERM) | E(XEN_EINVAL) | E(XEN_ENOENT) |
 		       E(XEN_ENOSYS);
 	case BOLT_HYPERCALL_bolt_op:
-		return E(0) | E(XEN_EFAULT) | E(XEN_EINVAL) | E(XEN_ENOMEM) | E(XEN_ENOSYS);
+		return E(0) | E(XEN_EFAULT) | E(XEN_EINVAL) | E(XEN_ENOMEM) | E(XEN_ENOSYS) |
+		       E(XEN_EPERM) | E(XEN_EBUSY);
 	default: return E(XEN_ENOSYS);
 	}
 }
