@@ -156,7 +156,16 @@ void evtchn_hook_notify(struct evtchn_domain *d, enum evtchn_delivery how)
 	if (g->cfg->handover && sched_handover(v))
 		return;
 	struct pcpu *target = v->pcpu;
+	/*
+	 * A running receiver needs the IPI only while it is in the guest: a
+	 * CPU in the hypervisor re-checks the upcall after announcing in_guest
+	 * (seq_cst there, and here after the seq_cst upcall_pending exchange
+	 * in evtchn/abi_2l.c), so one side always sees the other.
+	 */
 	if (target != this_pcpu() && __atomic_load_n(&target->current, __ATOMIC_ACQUIRE) == v &&
-	    v->state == VCPU_RUNNABLE)
+	    v->state == VCPU_RUNNABLE && __atomic_load_n(&target->in_guest, __ATOMIC_SEQ_CST)) {
 		arch_kick_cpu(target);
+		if (trace_enabled)
+			trace_kick(true);
+	}
 }

@@ -18,6 +18,12 @@ struct pcpu {
 	struct vcpu *current;     /* vCPU running (or last run) on this CPU */
 	struct runqueue rq;
 	volatile bool online;
+	/*
+	 * True from just before VM entry until the next exit: only then does
+	 * a wake-up need an IPI; otherwise the CPU checks its queue and the
+	 * upcall state before it enters (see prepare_entry in arch/x86/vmx.c).
+	 */
+	volatile bool in_guest;
 	/* The vCPUs pinned here, for time events (sched/timer.c). */
 	struct vcpu *vcpus[MAX_VCPUS_PER_CPU];
 	unsigned nr_vcpus;

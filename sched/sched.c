@@ -71,13 +71,17 @@ static void kick(struct pcpu *target)
 		return;
 	}
 	/*
-	 * Release ordering: the enqueue above (made under the queue lock) is
-	 * visible before the kick word changes, so the woken CPU finds the vCPU.
-	 * An idle CPU only needs the write to its MWAIT line; a CPU running a
-	 * guest needs the IPI to leave it.
+	 * The enqueue and resched bit (made under the queue lock) are visible
+	 * before the kick word changes, so the woken CPU finds the vCPU. The
+	 * locked add is also a full barrier between our resched store and the
+	 * in_guest load, pairing with the target's in_guest store and resched
+	 * load (seq_cst both sides, Dekker-style): either we see it in the
+	 * guest and send the IPI, or it sees the resched bit before entering.
+	 * An idle CPU needs only the write to its MWAIT line; a CPU in the
+	 * hypervisor needs nothing more.
 	 */
-	__atomic_fetch_add(&target->rq.kick, 1, __ATOMIC_RELEASE);
-	bool ipi = !__atomic_load_n(&target->rq.idle, __ATOMIC_ACQUIRE);
+	__atomic_fetch_add(&target->rq.kick, 1, __ATOMIC_SEQ_CST);
+	bool ipi = __atomic_load_n(&target->in_guest, __ATOMIC_SEQ_CST);
 	if (ipi)
 		arch_kick_cpu(target);
 	if (trace_enabled)
@@ -205,6 +209,8 @@ static struct vcpu *idle_wait(struct pcpu *p)
 		v = rq_pop(rq);
 		rq->idle = v == NULL;
 		p->current = v;
+		if (v)
+			rq->resched = false; /* the wake-up that set it is this very pick */
 		arm_slice(rq, v, false);
 		spin_unlock(&rq->lock);
 		if (v)

@@ -41,18 +41,22 @@ bool vcpu_upcall_pending(const struct vcpu *v)
 	       __atomic_load_n(&g->shinfo->vcpu_info[0].evtchn_upcall_pending, __ATOMIC_ACQUIRE);
 }
 
-void vmx_deliver_upcall(struct vcpu *v)
+bool vmx_deliver_upcall(struct vcpu *v)
 {
 	if (!vcpu_upcall_pending(v)) {
 		set_window_exiting(v, false);
-		return;
+		return false;
 	}
+	uint32_t pending_event = vmcs_read32(VM_ENTRY_INTR_INFO_FIELD);
+	/* Already injected on an earlier pass over this entry: nothing more to do. */
+	if (pending_event == (INTR_INFO_VALID | INTR_TYPE_EXT_INTR | v->guest->upcall_vector))
+		return true;
 	bool can_inject = (vmcs_readnat(GUEST_RFLAGS) & X86_RFLAGS_IF) &&
 			  !(vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) & 3) &&
-			  !(vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID);
+			  !(pending_event & INTR_INFO_VALID);
 	if (!can_inject) {
 		set_window_exiting(v, true);
-		return;
+		return true;
 	}
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD,
 		     INTR_INFO_VALID | INTR_TYPE_EXT_INTR | v->guest->upcall_vector);
@@ -60,6 +64,7 @@ void vmx_deliver_upcall(struct vcpu *v)
 	v->upcalls++;
 	if (trace_enabled && v->guest->trace_active)
 		trace_record(TRACE_INJECT, (uint16_t)v->guest->domid, 0);
+	return true;
 }
 
 /* Replace one 4 KiB guest page by a hypervisor page (shared_info). */

@@ -452,8 +452,13 @@ static void account_entry(struct pcpu *p, struct vcpu *next, struct vcpu *exited
 static int prepare_entry(struct pcpu *p, struct guest_regs *regs)
 {
 	struct vcpu *exited = p->arch.loaded;
-	struct vcpu *next = sched_next(p);
-	struct vcpu *owner = p->arch.frame_owner;
+	struct vcpu *next;
+	struct vcpu *owner;
+	bool upcall;
+
+again:
+	next = sched_next(p);
+	owner = p->arch.frame_owner;
 
 	if (owner != next) {
 		if (owner)
@@ -466,11 +471,21 @@ static int prepare_entry(struct pcpu *p, struct guest_regs *regs)
 	next->arch.reload_regs = false;
 	vmcs_load(next);
 	vcpu_state_switch(p, next);
-	vmx_deliver_upcall(next);
+	upcall = vmx_deliver_upcall(next);
 	arm_preemption_timer(p, next);
 	if (next->arch.xcr0 != p->arch.xcr0) {
 		xsetbv(0, next->arch.xcr0);
 		p->arch.xcr0 = next->arch.xcr0;
+	}
+	/*
+	 * From here a remote wake-up sends an IPI instead of relying on us:
+	 * announce it, then look once more at what a waker may have changed
+	 * just before (see kick() in sched/sched.c).
+	 */
+	__atomic_store_n(&p->in_guest, true, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&p->rq.resched, __ATOMIC_SEQ_CST) || (!upcall && vcpu_upcall_pending(next))) {
+		p->in_guest = false;
+		goto again;
 	}
 	next->entry_tsc = rdtsc();
 	account_entry(p, next, exited);
@@ -495,6 +510,7 @@ int vmx_handle_exit(struct guest_regs *regs)
 	struct vcpu *v = p->arch.loaded;
 	uint32_t reason = vmcs_read32(VM_EXIT_REASON);
 
+	p->in_guest = false;
 	p->exit_tsc = rdtsc();
 	v->guest_ticks += p->exit_tsc - v->entry_tsc;
 	if ((reason & 0xffff) == EXIT_REASON_EXTERNAL_INTERRUPT)

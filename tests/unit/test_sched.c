@@ -279,7 +279,20 @@ static void test_remote_wake_running_cpu(void)
 	CHECK(next_on(&P[1]) == V(1)); /* guest 1 runs on CPU 1 */
 	V(2)->state = VCPU_BLOCKED;
 
+	/* In the hypervisor (not yet in the guest): the MWAIT-line write is enough. */
 	fake_cpu = &P[0];
+	P[1].in_guest = false;
+	CHECK(sched_wake(V(2)));
+	CHECK_EQ(fake_ipis[1], 0);
+	CHECK_EQ(fake_trace_line, 1);
+	CHECK(P[1].rq.resched);             /* seen before its next entry */
+	rq_remove(&P[1].rq, V(2));
+	V(2)->state = VCPU_BLOCKED;
+	P[1].rq.kick = 0;
+	fake_trace_line = 0;
+
+	/* In the guest: it needs the IPI. */
+	P[1].in_guest = true;
 	CHECK(sched_wake(V(2)));
 	CHECK_STR(queue_str(&P[1]), "2");
 	CHECK_EQ(P[1].rq.kick, 1);

@@ -22,8 +22,11 @@ __attribute__((noreturn)) void vmx_run(struct pcpu *p);
 void vmx_dispatch_exit(struct vcpu *v, struct guest_regs *regs, uint32_t reason);
 void vmx_advance_rip(void);
 void vmx_inject_exception(unsigned vector, int error_code);
-/* upcall.c: inject the event-channel upcall, or ask for an interrupt window. */
-void vmx_deliver_upcall(struct vcpu *v);
+/*
+ * upcall.c: inject the event-channel upcall, or ask for an interrupt
+ * window. True if an upcall was pending (and is now taken care of).
+ */
+bool vmx_deliver_upcall(struct vcpu *v);
 
 /* Capabilities other files need. */
 extern unsigned vmx_maxphyaddr;
