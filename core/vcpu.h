@@ -26,6 +26,7 @@ struct vcpu {
 	struct bolt_timing hv_send, hv_wake;
 	bool sent;                /* this exit sent an event: time it to the entry */
 	bool woken;               /* woken since last run: time the wake to the entry */
+	bool wake_traced;         /* its trace "wake" record is written for this wake-up */
 	uint64_t wake_tsc;
 	/* SCHEDOP_poll: wake-up deadline (system time ns), 0 = none. */
 	uint64_t poll_ns;

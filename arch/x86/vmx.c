@@ -440,8 +440,7 @@ static void account_entry(struct pcpu *p, struct vcpu *next, struct vcpu *exited
 		timing_add(&next->hv_wake, next->entry_tsc > from ? next->entry_tsc - from : 0);
 		next->wakeups++;
 		next->woken = false;
-		if (trace_enabled && next->guest->trace_active)
-			trace_record(TRACE_WAKE, (uint16_t)next->guest->domid, 0);
+		next->wake_traced = false;
 	}
 }
 
@@ -471,6 +470,11 @@ again:
 	next->arch.reload_regs = false;
 	vmcs_load(next);
 	vcpu_state_switch(p, next);
+	/* Traced before the upcall's inject record: the order of the path. */
+	if (trace_enabled && next->woken && !next->wake_traced && next->guest->trace_active) {
+		trace_record(TRACE_WAKE, (uint16_t)next->guest->domid, 0);
+		next->wake_traced = true;
+	}
 	upcall = vmx_deliver_upcall(next);
 	arm_preemption_timer(p, next);
 	if (next->arch.xcr0 != p->arch.xcr0) {
