@@ -3,6 +3,7 @@
  * Host statistics for latency samples (tools/stats.h). Plain libc: this
  * runs in host tools only, never in the hypervisor or a guest.
  */
+#include "bolt/percentile.h"
 #include <stdlib.h>
 
 #include "core/errno.h"
@@ -21,17 +22,10 @@ void stats_sort_u64(uint64_t *a, size_t n)
 		qsort(a, n, sizeof(*a), stats_cmp_u64);
 }
 
-/* Must stay identical to bolt_percentile() in guests/sdk/stats.c. */
+/* The same definition as the guest SDK's bolt_percentile(): one shared header. */
 uint64_t stats_percentile(const uint64_t *sorted, size_t n, unsigned pct)
 {
-	size_t rank;
-
-	if (n == 0)
-		return 0;
-	if (pct >= 100)
-		return sorted[n - 1];
-	rank = ((size_t)pct * n + 99) / 100;
-	return sorted[rank ? rank - 1 : 0];
+	return bolt_nearest_rank(sorted, n, pct);
 }
 
 void stats_summarize(const uint64_t *sorted, size_t n, struct stats_summary *s)

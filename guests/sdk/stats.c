@@ -5,6 +5,7 @@
  * input, no recursion and no allocation, which suits a guest with a small
  * stack and no malloc.
  */
+#include "bolt/percentile.h"
 #include "guests/sdk/bolt.h"
 
 /* Restore the max-heap property below root in a[0..n). */
@@ -46,13 +47,5 @@ void bolt_sort_u64(uint64_t *a, size_t n)
 
 uint64_t bolt_percentile(const uint64_t *sorted, size_t n, unsigned pct)
 {
-	size_t rank;
-
-	if (n == 0)
-		return 0;
-	if (pct >= 100)
-		return sorted[n - 1];
-	/* Nearest rank: ceil(pct * n / 100), 1-based; the numerator cannot overflow for sane n. */
-	rank = ((size_t)pct * n + 99) / 100;
-	return sorted[rank ? rank - 1 : 0];
+	return bolt_nearest_rank(sorted, n, pct);
 }
