@@ -69,7 +69,7 @@ HOST_CFLAGS := $(WARN) $(INCS) $(XEN_DEFS) -DBOLT_HOST -D_DEFAULT_SOURCE -O1 -g
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # Generic modules that compile unchanged on the host (unit tests link them all).
-HOST_SRCS := $(wildcard core/fmt.c core/lib.c core/config*.c core/mem.c \
+HOST_SRCS := $(wildcard core/fmt.c core/lib.c core/config*.c core/mem.c core/stats.c \
 	boot/elf.c boot/acpi.c arch/x86/ept.c arch/x86/guest_pt.c core/fbcon.c \
 	evtchn/*.c)
 

@@ -16,19 +16,6 @@
 #include "core/trace.h"
 #include "core/xen_hc.h"
 
-void timing_add(struct bolt_timing *t, uint64_t ticks)
-{
-	unsigned b = (unsigned)MIN(ticks / BOLT_STATS_HIST_WIDTH, (uint64_t)BOLT_STATS_HIST_BUCKETS - 1);
-
-	if (!t->count || ticks < t->min)
-		t->min = ticks;
-	if (ticks > t->max)
-		t->max = ticks;
-	t->count++;
-	t->sum += ticks;
-	t->hist[b]++;
-}
-
 static void fill_stats(const struct vcpu *v, struct bolt_stats *s)
 {
 	memset(s, 0, sizeof(*s));

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* Hypervisor-side timing histograms (struct bolt_timing); also built on the host for tests. */
+#include "core/lib.h"
+#include "core/stats.h"
+
+void timing_add(struct bolt_timing *t, uint64_t ticks)
+{
+	unsigned b = (unsigned)MIN(ticks / BOLT_STATS_HIST_WIDTH, (uint64_t)BOLT_STATS_HIST_BUCKETS - 1);
+
+	if (!t->count || ticks < t->min)
+		t->min = ticks;
+	if (ticks > t->max)
+		t->max = ticks;
+	t->count++;
+	t->sum += ticks;
+	t->hist[b]++;
+}
