@@ -469,7 +469,7 @@ again:
 	}
 	next->arch.reload_regs = false;
 	vmcs_load(next);
-	vcpu_state_switch(p, next);
+	vcpu_state_switch(p, next); /* also loads its XCR0 */
 	/* Traced before the upcall's inject record: the order of the path. */
 	if (trace_enabled && next->woken && !next->wake_traced && next->guest->trace_active) {
 		trace_record(TRACE_WAKE, (uint16_t)next->guest->domid, 0);
@@ -477,10 +477,6 @@ again:
 	}
 	upcall = vmx_deliver_upcall(next);
 	arm_preemption_timer(p, next);
-	if (next->arch.xcr0 != p->arch.xcr0) {
-		xsetbv(0, next->arch.xcr0);
-		p->arch.xcr0 = next->arch.xcr0;
-	}
 	/*
 	 * From here a remote wake-up sends an IPI instead of relying on us:
 	 * announce it, then look once more at what a waker may have changed
