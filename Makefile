@@ -70,7 +70,7 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 
 # Generic modules that compile unchanged on the host (unit tests link them all).
 HOST_SRCS := $(wildcard core/fmt.c core/lib.c core/config*.c core/mem.c core/stats.c \
-	boot/elf.c boot/acpi.c arch/x86/ept.c arch/x86/guest_pt.c core/fbcon.c \
+	boot/elf.c boot/acpi.c arch/x86/ept.c arch/x86/guest_pt.c arch/x86/xcr0.c core/fbcon.c \
 	evtchn/*.c)
 
 tools: $(B)/tools/boltcfg $(B)/tools/bolt-trace

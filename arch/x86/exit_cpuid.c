@@ -95,7 +95,7 @@ EXIT_HANDLER(exit_cpuid)
 				   C1_ECX_TSC_DEADLINE | C1_ECX_OSXSAVE);
 			r.ecx |= C1_ECX_HYPERVISOR;
 			/* OSXSAVE mirrors the guest's own CR4, as the CPU would. */
-			if (vmcs_readnat(CR4_READ_SHADOW) & X86_CR4_OSXSAVE)
+			if (vmx_guest_cr4() & X86_CR4_OSXSAVE)
 				r.ecx |= C1_ECX_OSXSAVE;
 			r.edx &= ~(C1_EDX_APIC | C1_EDX_MTRR | C1_EDX_DS | C1_EDX_ACPI | C1_EDX_TM |
 				   C1_EDX_PBE);

@@ -9,7 +9,9 @@
 #include "arch/vmcs.h"
 #include "arch/vmx.h"
 #include "arch/vmx_setup.h"
+#include "arch/safe_insn.h"
 #include "arch/x86.h"
+#include "arch/xcr0.h"
 #include "core/console.h"
 #include "core/guest.h"
 #include "core/pcpu.h"
@@ -31,6 +33,20 @@ static void write_gpr(struct guest_regs *regs, unsigned n, uint64_t val)
 		vmcs_writenat(GUEST_RSP, val);
 	else
 		*gpr(regs, n) = val;
+}
+
+uint64_t vmx_guest_cr0(void)
+{
+	uint64_t mask = vmcs_readnat(CR0_GUEST_HOST_MASK);
+
+	return (vmcs_readnat(GUEST_CR0) & ~mask) | (vmcs_readnat(CR0_READ_SHADOW) & mask);
+}
+
+uint64_t vmx_guest_cr4(void)
+{
+	uint64_t mask = vmcs_readnat(CR4_GUEST_HOST_MASK);
+
+	return (vmcs_readnat(GUEST_CR4) & ~mask) | (vmcs_readnat(CR4_READ_SHADOW) & mask);
 }
 
 static bool guest_write_cr0(uint64_t val)
@@ -77,6 +93,18 @@ static bool guest_write_cr4(struct vcpu *v, uint64_t val)
 	return true;
 }
 
+/*
+ * CR8 exits only on CPUs without a TPR shadow (vmx.c): the vCPU's TPR is
+ * kept here, and bits 63:4 are reserved (SDM Vol. 3A, 11.8.6.1).
+ */
+static bool guest_write_cr8(struct vcpu *v, uint64_t val)
+{
+	if (val >> 4)
+		return false;
+	v->arch.tpr = (uint8_t)val;
+	return true;
+}
+
 /* SDM 28.2.1, Table 28-3: exit qualification for control-register accesses. */
 EXIT_HANDLER(exit_cr_access)
 {
@@ -91,14 +119,16 @@ EXIT_HANDLER(exit_cr_access)
 			ok = guest_write_cr0(val);
 		else if (cr == 4)
 			ok = guest_write_cr4(v, val);
-		else if (cr != 8) /* CR8: no local APIC to prioritise; ignored */
+		else if (cr == 8)
+			ok = guest_write_cr8(v, val);
+		else
 			goto unhandled;
-	} else if (type == 1) { /* MOV from CR */
+	} else if (type == 1) { /* MOV from CR: only CR8 exits (CR3 exiting is off) */
 		if (cr != 8)
 			goto unhandled;
-		write_gpr(regs, reg, 0);
+		write_gpr(regs, reg, v->arch.tpr);
 	} else if (type == 3) { /* LMSW: only the low four bits of CR0 */
-		uint64_t cr0 = vmcs_readnat(CR0_READ_SHADOW);
+		uint64_t cr0 = vmx_guest_cr0();
 		ok = guest_write_cr0((cr0 & ~0xeULL) | ((q >> 16) & 0xf) | (cr0 & 1));
 	} else {
 		goto unhandled;
@@ -114,20 +144,33 @@ unhandled:
 		   (unsigned long)q);
 }
 
-/* XSETBV (SDM Vol. 2C): XCR0 bit 0 must be set, AVX needs SSE, only supported bits. */
+/*
+ * XSETBV (SDM Vol. 2C): only XCR0 exists, only CPL 0 may write it, and the
+ * value must follow every rule of arch/x86/xcr0.c. Bolt loads the value
+ * itself, in VMX root: the fault-safe XSETBV turns a rule missed here
+ * into a #GP for the guest instead of a host #GP.
+ */
 EXIT_HANDLER(exit_xsetbv)
 {
 	uint64_t val = (regs->rdx << 32) | (uint32_t)regs->rax;
 	bool cpl0 = ((vmcs_read32(GUEST_SS_AR_BYTES) >> 5) & 3) == 0;
+	int fault;
 
 	(void)reason;
-	if ((uint32_t)regs->rcx != 0 || !cpl0 || !(val & 1) || (val & ~host_xcr0_supported) ||
-	    ((val & 4) && !(val & 2))) {
+	if ((uint32_t)regs->rcx != 0 || !cpl0 || !xcr0_valid(val, host_xcr0_supported)) {
+		vmx_inject_exception(X86_EXC_GP, 0);
+		return;
+	}
+	fault = safe_xsetbv(0, val);
+	if (fault) {
+		/* A faulting XSETBV changed nothing: XCR0 keeps the guest's last value. */
+		if (guest_may_log(v->guest))
+			log_printf("guest '%s': XSETBV 0x%lx faulted in Bolt (vector %d): injecting #GP",
+				   v->guest->cfg->name, (unsigned long)val, fault & 0xff);
 		vmx_inject_exception(X86_EXC_GP, 0);
 		return;
 	}
 	v->arch.xcr0 = val;
-	xsetbv(0, val);
 	v->pcpu->arch.xcr0 = val;
 	vmx_advance_rip();
 }

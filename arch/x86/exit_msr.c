@@ -154,11 +154,19 @@ EXIT_HANDLER(exit_wrmsr)
 	case MSR_IA32_SYSENTER_CS:
 		vmcs_write32(GUEST_SYSENTER_CS, (uint32_t)val);
 		break;
+	/*
+	 * A non-canonical address is a #GP on the CPU (SDM Vol. 2B, WRMSR), and
+	 * would fail the next VM entry's guest-state checks (SDM 27.3.1.1).
+	 */
 	case MSR_IA32_SYSENTER_ESP:
-		vmcs_writenat(GUEST_SYSENTER_ESP, val);
+		ok = vmx_canonical(val);
+		if (ok)
+			vmcs_writenat(GUEST_SYSENTER_ESP, val);
 		break;
 	case MSR_IA32_SYSENTER_EIP:
-		vmcs_writenat(GUEST_SYSENTER_EIP, val);
+		ok = vmx_canonical(val);
+		if (ok)
+			vmcs_writenat(GUEST_SYSENTER_EIP, val);
 		break;
 	case MSR_IA32_MISC_ENABLE:
 	case MSR_IA32_BIOS_SIGN_ID:

@@ -52,7 +52,7 @@ static void gpt_ctx_of(struct vcpu *v, struct gpt_ctx *c)
 	*c = (struct gpt_ctx){
 		.cr0 = vmcs_readnat(GUEST_CR0),
 		.cr3 = vmcs_readnat(GUEST_CR3),
-		.cr4 = vmcs_readnat(CR4_READ_SHADOW),
+		.cr4 = vmx_guest_cr4(),
 		.efer = vmcs_read64(GUEST_IA32_EFER),
 		.read_gpa = read_gpa,
 		.write_gpa = write_gpa,

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Host exception entry points. The hypervisor runs with interrupts off, so
- * only CPU exceptions and NMIs arrive here: an exception is a hypervisor
- * bug (host_exception() prints the state and panics); an NMI is ignored.
+ * only CPU exceptions and NMIs arrive here. An exception raised by one of
+ * the fault-safe instructions (safe_insn.S) resumes at its fix-up; any
+ * other is a hypervisor bug (host_exception() prints the state and
+ * panics); an NMI is ignored.
  */
 	.text
 .macro EXC_NOERR vec
@@ -55,7 +57,37 @@ host_exc_stubs:				/* 32 stubs, 16 bytes apart */
 	EXC_NOERR 31
 
 exc_common:				/* stack: vector, error code, RIP, CS, RFLAGS, RSP, SS */
-	mov	%rsp, %rdi
+	/* The caller-saved registers: a fixed-up fault returns to C code. */
+	pushq	%rax
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%rbp
+	mov	%rsp, %rbp
+	lea	80(%rsp), %rdi		/* the frame; the saved RAX is just below it */
+	and	$~15, %rsp
+	call	host_exception_fixup	/* true: the frame now resumes at a fix-up */
+	mov	%rbp, %rsp
+	test	%al, %al
+	jz	2f
+	popq	%rbp
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rax
+	add	$16, %rsp		/* vector and error code */
+	iretq
+2:	lea	80(%rbp), %rdi
 	and	$~15, %rsp
 	call	host_exception		/* does not return */
 1:	cli

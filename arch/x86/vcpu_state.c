@@ -8,11 +8,14 @@
  */
 #include "arch/cpu.h"
 #include "arch/msr.h"
+#include "arch/safe_insn.h"
 #include "arch/vmx_setup.h"
 #include "arch/x86.h"
+#include "core/console.h"
 #include "core/errno.h"
 #include "core/heap.h"
 #include "core/lib.h"
+#include "core/guest.h"
 #include "core/pcpu.h"
 #include "core/vcpu.h"
 
@@ -33,7 +36,14 @@ static void xsave_size_init(void)
 	xsave_bytes = r.ecx; /* every feature the CPU supports */
 }
 
-/* A fresh vCPU's state: x87/SSE in their reset state, MXCSR with exceptions masked. */
+/* x87/SSE in their reset state, MXCSR with exceptions masked (SDM Vol. 1, 13.6). */
+static void state_reset(struct vcpu *v, size_t pages)
+{
+	memset(v->arch.xsave, 0, pages * PAGE_SIZE);
+	*(uint32_t *)((uint8_t *)v->arch.xsave + FXSAVE_MXCSR_OFF) = MXCSR_RESET;
+}
+
+/* A fresh vCPU's state: the reset FPU state, no CR2/DR/SYSCALL values. */
 int vcpu_state_init(struct vcpu *v)
 {
 	size_t pages;
@@ -45,8 +55,7 @@ int vcpu_state_init(struct vcpu *v)
 		if (!v->arch.xsave)
 			return -XEN_ENOMEM;
 	}
-	memset(v->arch.xsave, 0, pages * PAGE_SIZE);
-	*(uint32_t *)((uint8_t *)v->arch.xsave + FXSAVE_MXCSR_OFF) = MXCSR_RESET;
+	state_reset(v, pages);
 	memset(&v->arch.ext, 0, sizeof(v->arch.ext));
 	/* The CPU's live registers may hold the previous incarnation: reload. */
 	if (v->pcpu->arch.state_owner == v)
@@ -61,10 +70,9 @@ int vcpu_state_init(struct vcpu *v)
  */
 static void xcr0_set(struct pcpu *p, uint64_t v)
 {
-	if (p->arch.xcr0 != v) {
-		xsetbv(0, v);
+	/* Only values xcr0_valid() accepted reach here; a fault leaves XCR0 as it was. */
+	if (p->arch.xcr0 != v && !safe_xsetbv(0, v))
 		p->arch.xcr0 = v;
-	}
 }
 
 static void save(struct pcpu *p, struct vcpu *v)
@@ -92,30 +100,56 @@ static void save(struct pcpu *p, struct vcpu *v)
 	e->kernel_gs_base = rdmsr(MSR_IA32_KERNEL_GS_BASE);
 }
 
+/*
+ * The saved images came from XSAVE/RDMSR of the guest's own registers, so
+ * restoring them cannot fault unless Bolt has a bug; they still go through
+ * the fault-safe instructions, and a fault costs that guest its FPU or
+ * SYSCALL state (reset, and said on the console), never the CPU.
+ */
+static void restore_fpu(struct pcpu *p, struct vcpu *v)
+{
+	uint64_t rfbm = host_xcr0_supported;
+	size_t pages = (xsave_bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+	int fault;
+
+	if (have_xsave)
+		xcr0_set(p, rfbm);
+	fault = have_xsave ? safe_xrstor64(v->arch.xsave, rfbm) : safe_fxrstor64(v->arch.xsave);
+	if (fault) {
+		log_printf("guest '%s': restoring its FPU state faulted (vector %d): reset to the initial state",
+			   v->guest->cfg->name, fault & 0xff);
+		state_reset(v, pages);
+		if (have_xsave)
+			safe_xrstor64(v->arch.xsave, rfbm);
+		else
+			safe_fxrstor64(v->arch.xsave);
+	}
+	if (have_xsave)
+		xcr0_set(p, v->arch.xcr0);
+}
+
 static void load(struct pcpu *p, struct vcpu *v)
 {
-	const struct vcpu_ext_state *e = &v->arch.ext;
-	uint64_t rfbm = host_xcr0_supported;
+	struct vcpu_ext_state *e = &v->arch.ext;
+	static const uint32_t msrs[] = { MSR_IA32_STAR, MSR_IA32_LSTAR, MSR_IA32_CSTAR,
+					 MSR_IA32_FMASK, MSR_IA32_KERNEL_GS_BASE };
+	uint64_t *vals[] = { &e->star, &e->lstar, &e->cstar, &e->fmask, &e->kernel_gs_base };
 
-	if (have_xsave) {
-		xcr0_set(p, rfbm);
-		__asm__ volatile("xrstor64 %0" : : "m"(*(const uint8_t(*)[4096])v->arch.xsave),
-				 "a"((uint32_t)rfbm), "d"((uint32_t)(rfbm >> 32)) : "memory");
-		xcr0_set(p, v->arch.xcr0);
-	} else {
-		__asm__ volatile("fxrstor64 %0" : : "m"(*(const uint8_t(*)[512])v->arch.xsave));
-	}
+	restore_fpu(p, v);
 	write_cr2(e->cr2);
 	__asm__ volatile("mov %0, %%dr0" : : "r"(e->dr[0]));
 	__asm__ volatile("mov %0, %%dr1" : : "r"(e->dr[1]));
 	__asm__ volatile("mov %0, %%dr2" : : "r"(e->dr[2]));
 	__asm__ volatile("mov %0, %%dr3" : : "r"(e->dr[3]));
 	__asm__ volatile("mov %0, %%dr6" : : "r"(e->dr6 | 0xffff0ff0ULL));
-	wrmsr(MSR_IA32_STAR, e->star);
-	wrmsr(MSR_IA32_LSTAR, e->lstar);
-	wrmsr(MSR_IA32_CSTAR, e->cstar);
-	wrmsr(MSR_IA32_FMASK, e->fmask);
-	wrmsr(MSR_IA32_KERNEL_GS_BASE, e->kernel_gs_base);
+	for (unsigned i = 0; i < ARRAY_SIZE(msrs); i++) {
+		if (!safe_wrmsr(msrs[i], *vals[i]))
+			continue;
+		log_printf("guest '%s': restoring MSR 0x%x = 0x%lx faulted: cleared",
+			   v->guest->cfg->name, msrs[i], (unsigned long)*vals[i]);
+		*vals[i] = 0;
+		safe_wrmsr(msrs[i], 0);
+	}
 }
 
 void vcpu_state_switch(struct pcpu *p, struct vcpu *next)

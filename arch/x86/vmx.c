@@ -6,6 +6,7 @@
 #include "arch/apic.h"
 #include "arch/cpu.h"
 #include "arch/msr.h"
+#include "arch/safe_insn.h"
 #include "arch/vmcs.h"
 #include "arch/vmx.h"
 #include "arch/vmx_setup.h"
@@ -31,9 +32,11 @@ static uint32_t vmcs_revision;
 static uint32_t ctl_pin, ctl_proc, ctl_proc2, ctl_exit, ctl_entry;
 static bool have_vpid;
 static bool have_preemption_timer;
+static bool have_tpr_shadow;
 static unsigned preemption_timer_shift; /* the timer counts TSC >> this (VMX_MISC[4:0]) */
 static void *msr_bitmap;
 unsigned vmx_maxphyaddr = 36;
+unsigned vmx_linaddr_bits = 48;
 uint64_t vmx_cr0_must1, vmx_cr0_must0, vmx_cr4_must1, vmx_cr4_must0;
 uint64_t host_xcr0_supported;
 
@@ -137,6 +140,24 @@ int vmx_check_support(char *why, size_t len)
 		append(why, len, "secondary controls/HLT/IO/MSR-bitmap exiting");
 	/* We never want CR3 exits: unrestricted guests manage their own paging. */
 	ctl_proc &= ~(CPU_CR3_LOAD_EXITING | CPU_CR3_STORE_EXITING);
+	/*
+	 * CR8 is the local APIC's TPR: a guest must never reach the real one
+	 * (it would leak to the next guest on the CPU, and TPR = 15 would hold
+	 * off Bolt's kick IPI). Give each vCPU its own: the TPR shadow keeps it
+	 * in the virtual-APIC page without exits (SDM Vol. 3C, "Virtualizing
+	 * CR8-Based TPR Accesses"); without one, CR8 loads and stores exit.
+	 */
+	if (!adjust_controls(true_msrs ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS,
+			     ctl_proc, CPU_TPR_SHADOW, &ctl_proc) ||
+	    !(ctl_proc & CPU_TPR_SHADOW)) {
+		if (!adjust_controls(true_msrs ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS
+					       : MSR_IA32_VMX_PROCBASED_CTLS,
+				     ctl_proc | CPU_CR8_LOAD_EXITING | CPU_CR8_STORE_EXITING, 0, &ctl_proc))
+			append(why, len, "TPR shadow or CR8 exiting");
+	}
+	have_tpr_shadow = ctl_proc & CPU_TPR_SHADOW;
+	if (have_tpr_shadow)
+		ctl_proc &= ~(CPU_CR8_LOAD_EXITING | CPU_CR8_STORE_EXITING);
 	if (ctl_proc & CPU_SECONDARY_CONTROLS) {
 		if (!adjust_controls(MSR_IA32_VMX_PROCBASED_CTLS2, CPU2_ENABLE_EPT, 0, &ctl_proc2))
 			append(why, len, "EPT");
@@ -173,6 +194,7 @@ int vmx_check_support(char *why, size_t len)
 	if (r.eax >= 0x80000008) {
 		cpuid(0x80000008, 0, &r);
 		vmx_maxphyaddr = r.eax & 0xff;
+		vmx_linaddr_bits = (r.eax >> 8) & 0xff;
 	}
 	cpuid(0, 0, &r);
 	if (r.eax >= 0xd) {
@@ -235,6 +257,14 @@ void vmx_cpu_enable(struct pcpu *p)
 	if (r.ecx & (1u << 26))
 		cr4 |= X86_CR4_OSXSAVE; /* so XSETBV can be emulated for guests */
 	write_cr4(cr4 & rdmsr(MSR_IA32_VMX_CR4_FIXED1));
+	/*
+	 * Guests' XSETBV/WRMSR/XRSTOR values go through the fault-safe
+	 * instructions (safe_insn.S). Prove the fix-up on this CPU before any
+	 * guest relies on it: XSETBV to XCR1 always faults (#GP, or #UD
+	 * without OSXSAVE) and must come back as an error, not a panic.
+	 */
+	if (!(safe_xsetbv(1, 0) & SAFE_FAULT))
+		panic("CPU %u: the fault-safe XSETBV did not report its fault", p->index);
 
 	if (!p->arch.vmxon_region) {
 		p->arch.vmxon_region = heap_alloc_pages(1, 1);
@@ -314,6 +344,11 @@ int vmx_setup_controls(struct vcpu *v)
 	vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, 0);
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
 	vmcs_write64(MSR_BITMAP, (uint64_t)(uintptr_t)msr_bitmap);
+	if (have_tpr_shadow) {
+		/* Threshold 0: no TPR-below-threshold exits (SDM 27.2.1.1: VTPR[7:4] must not be below it). */
+		vmcs_write64(VIRTUAL_APIC_PAGE_ADDR, (uint64_t)(uintptr_t)v->arch.vapic);
+		vmcs_write32(TPR_THRESHOLD, 0);
+	}
 	vmcs_write64(EPT_POINTER, ept_eptp(&g->arch.ept));
 	if (have_vpid)
 		vmcs_write16(VIRTUAL_PROCESSOR_ID, g->arch.vpid);
@@ -333,6 +368,12 @@ int vcpu_arch_create(struct vcpu *v)
 		v->arch.vmcs = heap_alloc_pages(1, 1);
 		if (!v->arch.vmcs)
 			return -XEN_ENOMEM;
+	}
+	if (have_tpr_shadow && !v->arch.vapic) {
+		v->arch.vapic = heap_alloc_pages(1, 1);
+		if (!v->arch.vapic)
+			return -XEN_ENOMEM;
+		memset(v->arch.vapic, 0, PAGE_SIZE);
 	}
 	*(uint32_t *)v->arch.vmcs = vmcs_revision;
 	if (!vmclear((uint64_t)(uintptr_t)v->arch.vmcs))
@@ -396,6 +437,10 @@ void vcpu_arch_reset(struct vcpu *v, uint32_t entry, uint32_t start_info)
 	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
 	v->arch.regs.rbx = start_info;
 	v->arch.xcr0 = 1; /* x87 only, the reset value */
+	/* TPR 0 after reset (SDM Vol. 3A, 11.4.7.1): nothing of the last incarnation's. */
+	v->arch.tpr = 0;
+	if (v->arch.vapic)
+		memset(v->arch.vapic, 0, PAGE_SIZE);
 	v->arch.reload_regs = true;
 	if (vcpu_state_init(v))
 		panic("out of memory for guest '%s''s FPU state", v->guest->cfg->name);

@@ -56,6 +56,13 @@ struct vcpu_arch {
 	bool preemption_timer_on;
 	bool window_exiting;      /* interrupt-window exiting is on in its VMCS */
 	uint64_t xcr0;
+	/*
+	 * The guest's CR8 (task priority), never the real APIC's: the TPR
+	 * shadow keeps it in bits 7:4 of byte 0x80 of vapic; without one, CR8
+	 * exits keep it in tpr (exit_cr.c).
+	 */
+	uint8_t *vapic;
+	uint8_t tpr;
 	void *xsave;              /* XSAVE/FXSAVE area of the guest's FPU/SSE/AVX state */
 	struct vcpu_ext_state ext;
 };

@@ -22,6 +22,7 @@
 #define CPU_CR3_STORE_EXITING (1u << 16)
 #define CPU_CR8_LOAD_EXITING (1u << 19)
 #define CPU_CR8_STORE_EXITING (1u << 20)
+#define CPU_TPR_SHADOW (1u << 21)
 #define CPU_MOV_DR_EXITING (1u << 23)
 #define CPU_UNCOND_IO_EXITING (1u << 24)
 #define CPU_USE_IO_BITMAPS (1u << 25)

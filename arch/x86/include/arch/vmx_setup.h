@@ -3,6 +3,7 @@
 #ifndef ARCH_VMX_SETUP_H
 #define ARCH_VMX_SETUP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,8 +29,28 @@ void vmx_inject_exception(unsigned vector, int error_code);
  */
 bool vmx_deliver_upcall(struct vcpu *v);
 
+/*
+ * The guest's own CR0/CR4 as it would read them: the bits it owns from the
+ * real register (GUEST_CRn, which its MOVs change without exiting), the
+ * bits Bolt owns (the guest/host mask) from the read shadow (SDM 25.6.6).
+ * The read shadow alone goes stale as soon as the guest sets PAE or
+ * OSXSAVE; GUEST_CR4 alone shows VMXE, which the guest never set.
+ */
+uint64_t vmx_guest_cr0(void);
+uint64_t vmx_guest_cr4(void);
+
 /* Capabilities other files need. */
 extern unsigned vmx_maxphyaddr;
+/* Linear-address width (CPUID.80000008H:EAX[15:8]): 48, or 57 with LA57. */
+extern unsigned vmx_linaddr_bits;
+
+/* True if addr is canonical for this CPU's linear-address width (SDM Vol. 1, 3.3.7.1). */
+static inline bool vmx_canonical(uint64_t addr)
+{
+	unsigned shift = 64 - vmx_linaddr_bits;
+
+	return (uint64_t)((int64_t)(addr << shift) >> shift) == addr;
+}
 extern uint64_t vmx_cr0_must1, vmx_cr0_must0, vmx_cr4_must1, vmx_cr4_must0;
 extern uint64_t host_xcr0_supported;
 
