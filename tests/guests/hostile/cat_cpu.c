@@ -5,6 +5,9 @@
  * EFER with reserved bits, SMM and VMX MSRs), CR4.VMXE and other bad
  * control-register values must come back as #GP; VMX instructions as #UD;
  * writes to reset and power-off ports are dropped and the machine stays up.
+ * XSETBV follows every XCR0 rule of the SDM (a value the CPU would refuse
+ * is a #GP for the guest, never a fault in Bolt: issue 8), CPUID's OSXSAVE
+ * follows the guest's CR4, and CR8 is the guest's own.
  */
 #include "tests/guests/hostile/hostile.h"
 
@@ -148,6 +151,130 @@ static void hostile_cat_crs(void)
 		       hostile_read_cr(0) == cr0 && hostile_read_cr(4) == cr4);
 }
 
+static int hostile_try_xsetbv(uint32_t xcr, uint64_t val)
+{
+	hostile_fault_arm();
+	__asm__ volatile(HOSTILE_TRY_BEGIN "xsetbv" HOSTILE_TRY_END
+			 :
+			 : "c"(xcr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
+			 : "r11", "memory");
+	return hostile_fault_take();
+}
+
+static uint64_t hostile_xgetbv(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static bool hostile_cpuid_osxsave(void)
+{
+	uint32_t r[4];
+
+	bolt_cpuid(1, 0, r);
+	return r[2] & (1u << 27);
+}
+
+/*
+ * XCR0 rules (SDM Vol. 1, 13.3): x87 always on, AVX needs SSE, the three
+ * AVX-512 bits together and only with AVX, MPX and AMX bits in pairs, only
+ * supported bits, only XCR0 (ECX = 0). 0x23 (x87|SSE|opmask) is the value
+ * that made Bolt's own XSETBV fault and panic CPU 0.
+ */
+static void hostile_cat_xcr0(void)
+{
+	static const struct {
+		const char *what;
+		uint32_t xcr;
+		uint64_t val;
+	} bad[] = {
+		{"XSETBV 0x23: opmask without AVX (panicked CPU 0)", 0, 0x23},
+		{"XSETBV 0: x87 off", 0, 0},
+		{"XSETBV 0x2: x87 off", 0, 0x2},
+		{"XSETBV 0x5: AVX without SSE", 0, 0x5},
+		{"XSETBV 0xe3: AVX-512 without AVX", 0, 0xe3},
+		{"XSETBV 0x27: opmask alone", 0, 0x27},
+		{"XSETBV 0x47: ZMM_Hi256 alone", 0, 0x47},
+		{"XSETBV 0x87: Hi16_ZMM alone", 0, 0x87},
+		{"XSETBV 0x67: two of three AVX-512 bits", 0, 0x67},
+		{"XSETBV 0xc7: two of three AVX-512 bits", 0, 0xc7},
+		{"XSETBV 0xb: BNDREGS without BNDCSR", 0, 0xb},
+		{"XSETBV 0x13: BNDCSR without BNDREGS", 0, 0x13},
+		{"XSETBV XTILECFG without XTILEDATA", 0, 0x20003},
+		{"XSETBV bit 63", 0, 0x8000000000000003ull},
+		{"XSETBV all ones", 0, ~0ull},
+		{"XSETBV ECX=1 (XCR1)", 1, 0x3},
+	};
+	uint64_t cr4 = hostile_read_cr(4), xcr0;
+	uint32_t r[4];
+	char buf[64];
+
+	if (hostile_try_write_cr(4, cr4 | (1ull << 18)) >= 0) {
+		hostile_expect("MOV CR4 |= OSXSAVE", "no fault", "a fault", false);
+		return;
+	}
+	/* The walker and CPUID must see the CR4 the guest set, not a stale shadow. */
+	hostile_expect("CPUID.1:ECX.OSXSAVE after CR4.OSXSAVE = 1", "set",
+		       hostile_cpuid_osxsave() ? "set" : "clear", hostile_cpuid_osxsave());
+	xcr0 = hostile_xgetbv();
+	bolt_cpuid(0xd, 0, r);
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		hostile_expect_fault(bad[i].what, hostile_try_xsetbv(bad[i].xcr, bad[i].val),
+				     HOSTILE_GP);
+	hostile_expect("XCR0 unchanged after the refused XSETBVs", "unchanged",
+		       hostile_xgetbv() == xcr0 ? "unchanged" : "changed", hostile_xgetbv() == xcr0);
+	/* Valid values the CPU reports: x87|SSE, then AVX, then AVX-512 (Bochs has both). */
+	static const uint64_t good[] = {0x3, 0x7, 0xe7};
+	for (unsigned i = 0; i < 3; i++) {
+		if ((good[i] & ~(uint64_t)r[0]) != 0)
+			continue;
+		bolt_snprintf(buf, sizeof(buf), "XSETBV 0x%llx (supported)",
+			      (unsigned long long)good[i]);
+		hostile_expect_fault(buf, hostile_try_xsetbv(0, good[i]), -1);
+		hostile_expect("XGETBV reads back the value set", "equal",
+			       hostile_xgetbv() == good[i] ? "equal" : "different",
+			       hostile_xgetbv() == good[i]);
+	}
+	hostile_try_xsetbv(0, xcr0);
+	hostile_try_write_cr(4, cr4);
+	hostile_expect("CPUID.1:ECX.OSXSAVE follows CR4 back to its old value", "follows",
+		       hostile_cpuid_osxsave() == !!(cr4 & (1ull << 18)) ? "follows" : "stale",
+		       hostile_cpuid_osxsave() == !!(cr4 & (1ull << 18)));
+}
+
+static int hostile_try_write_cr8(uint64_t val)
+{
+	hostile_fault_arm();
+	__asm__ volatile(HOSTILE_TRY_BEGIN "mov %0, %%cr8" HOSTILE_TRY_END
+			 :
+			 : "r"(val)
+			 : "r11", "memory");
+	return hostile_fault_take();
+}
+
+static uint64_t hostile_read_cr8(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr8, %0" : "=r"(v));
+	return v;
+}
+
+/* CR8 is the guest's own task priority: read back, reserved bits 63:4 refused. */
+static void hostile_cat_cr8(void)
+{
+	hostile_expect_fault("MOV CR8 = 15", hostile_try_write_cr8(15), -1);
+	hostile_expect("CR8 reads back 15", "15", hostile_read_cr8() == 15 ? "15" : "other",
+		       hostile_read_cr8() == 15);
+	hostile_expect_fault("MOV CR8 = 16 (reserved bit 4)", hostile_try_write_cr8(16), HOSTILE_GP);
+	hostile_expect_fault("MOV CR8 bit 63", hostile_try_write_cr8(1ull << 63), HOSTILE_GP);
+	hostile_expect("CR8 still 15 after the refused writes", "15",
+		       hostile_read_cr8() == 15 ? "15" : "other", hostile_read_cr8() == 15);
+	hostile_try_write_cr8(0);
+}
+
 /* One VMX (or SMX) instruction that must raise #UD. */
 #define HOSTILE_VMX_CASE(name, insn, ...)                                                          \
 	do {                                                                                       \
@@ -184,6 +311,8 @@ void hostile_cat_cpu(const struct hostile_args *a)
 	(void)a;
 	hostile_cat_msrs();
 	hostile_cat_crs();
+	hostile_cat_xcr0();
+	hostile_cat_cr8();
 	hostile_cat_vmx();
 }
 

@@ -2,8 +2,9 @@
 /*
  * hostile catalogue, case=shared-state: two instances pinned to the same
  * CPU must not see (or clobber) each other's CPU state. Each loads its own
- * values into XMM0-7, CR2, DR0 and the MSRs Bolt passes through without
- * an exit (LSTAR, STAR, CSTAR, FMASK, KERNEL_GS_BASE), yields the CPU to
+ * values into XMM0-7, CR2, DR0, CR8 (the task priority: the real APIC's
+ * before issue 8) and the MSRs Bolt passes through without an exit
+ * (LSTAR, STAR, CSTAR, FMASK, KERNEL_GS_BASE), yields the CPU to
  * the other instance, and checks that its values are still there. A
  * shared page (`[shm xs]`, rw for both) records who ran last, so the test
  * knows the CPU really changed hands.
@@ -24,9 +25,9 @@ struct hostile_xs {
 	volatile uint64_t ready[2]; /* set once each instance is in its loop */
 };
 
-enum { XS_XMM, XS_CR2, XS_DR0, XS_STAR, XS_LSTAR, XS_CSTAR, XS_FMASK, XS_KGS, XS_N };
-static const char *const xs_names[XS_N] = {"XMM0-7", "CR2",   "DR0",   "STAR",
-					   "LSTAR",  "CSTAR", "FMASK", "KERNEL_GS_BASE"};
+enum { XS_XMM, XS_CR2, XS_DR0, XS_STAR, XS_LSTAR, XS_CSTAR, XS_FMASK, XS_KGS, XS_CR8, XS_N };
+static const char *const xs_names[XS_N] = {"XMM0-7", "CR2",   "DR0",   "STAR", "LSTAR",
+					   "CSTAR",  "FMASK", "KERNEL_GS_BASE", "CR8"};
 
 static void xs_wrmsr(uint32_t msr, uint64_t v)
 {
@@ -112,6 +113,9 @@ const char *hostile_shared_state(const struct hostile_args *a)
 		v[XS_CSTAR] = xs_value((unsigned)slot, r, XS_CSTAR);
 		v[XS_FMASK] = (uint32_t)xs_value((unsigned)slot, r, XS_FMASK);
 		v[XS_KGS] = xs_value((unsigned)slot, r, XS_KGS);
+		/* 1..7 for slot 0, 8..14 for slot 1: never equal, never 0. */
+		v[XS_CR8] = 1 + slot * 7 + r % 7;
+		__asm__ volatile("mov %0, %%cr8" : : "r"(v[XS_CR8]) : "memory");
 		__asm__ volatile("mov %0, %%cr2" : : "r"(v[XS_CR2]) : "memory");
 		__asm__ volatile("mov %0, %%dr0" : : "r"(v[XS_DR0]) : "memory");
 		xs_wrmsr(HOSTILE_MSR_STAR, v[XS_STAR]);
@@ -126,7 +130,9 @@ const char *hostile_shared_state(const struct hostile_args *a)
 			switches++;
 		if (memcmp(in, out, sizeof(in)) != 0)
 			bad[XS_XMM]++;
-		uint64_t cr2, dr0;
+		uint64_t cr2, dr0, cr8;
+		__asm__ volatile("mov %%cr8, %0" : "=r"(cr8));
+		bad[XS_CR8] += cr8 != v[XS_CR8];
 		__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
 		__asm__ volatile("mov %%dr0, %0" : "=r"(dr0));
 		bad[XS_CR2] += cr2 != v[XS_CR2];
@@ -137,6 +143,7 @@ const char *hostile_shared_state(const struct hostile_args *a)
 		bad[XS_FMASK] += xs_rdmsr(HOSTILE_MSR_FMASK) != v[XS_FMASK];
 		bad[XS_KGS] += xs_rdmsr(HOSTILE_MSR_KGSBASE) != v[XS_KGS];
 	}
+	__asm__ volatile("mov %0, %%cr8" : : "r"(0ull) : "memory");
 	/* Let the other instance finish its rounds against a live peer. */
 	xs->ready[slot] = 2;
 	for (i = 0; i < HOSTILE_SYNC_YIELDS && xs->ready[slot ^ 1] != 2; i++)

@@ -42,6 +42,8 @@ int main(const struct hvm_start_info *si)
 		why = hostile_fuzz(&a);
 	else if (strcmp(test, "catalogue") == 0 && strcmp(cas, "shared-state") == 0)
 		why = hostile_shared_state(&a);
+	else if (strcmp(test, "catalogue") == 0 && strcmp(cas, "tpr-kick") == 0)
+		why = hostile_tpr_kick(&a);
 	else if (strcmp(test, "catalogue") == 0 && cas[0])
 		why = hostile_catalogue_case(&a, cas);
 	else if (strcmp(test, "catalogue") == 0)
