@@ -198,11 +198,14 @@ const char *evt_flood_rebind(const struct evt_args *a)
 	if ((why = evt_flood_rate(a, "IPI port (self, no budget)", &ipi, 1, n, budget, &ipi_rate)) ||
 	    (why = evt_flood_rate(a, "new port to the peer", &lport, 1, n, budget, &new_rate)))
 		return why;
+	/* The escape first: it is what the test is for. */
+	if ((why = evt_flood_check_within("new port to the peer", new_rate, budget)))
+		return why;
 	if (ipi_rate <= budget * 100)
 		return evt_fail("IPI port: %llu.%02llu sends per ms, throttled though this guest "
 				"has no budget toward itself", (unsigned long long)(ipi_rate / 100),
 				(unsigned long long)(ipi_rate % 100));
-	return evt_flood_check_within("new port to the peer", new_rate, budget);
+	return NULL;
 }
 
 #define FLOOD_SELF_MAX_ENDS 64u
