@@ -45,6 +45,18 @@ bool cfg_may_bind(const struct bolt_config *cfg, unsigned guest_a, unsigned gues
 	return false;
 }
 
+const struct cfg_channel *cfg_pair_budget(const struct bolt_config *cfg, unsigned sender,
+					  unsigned receiver)
+{
+	for (unsigned i = 0; i < cfg->nr_channels; i++) {
+		const struct cfg_channel *c = &cfg->channels[i];
+
+		if (c->budget.events && cfg_pair_is(c->guest[0], c->guest[1], sender, receiver))
+			return c;
+	}
+	return NULL;
+}
+
 int cfg_format_size(char *buf, size_t size, uint64_t bytes)
 {
 	static const struct { uint64_t unit; char suffix; } units[] = {

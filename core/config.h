@@ -81,7 +81,11 @@ struct cfg_guest {
 	unsigned cpu_line;
 };
 
-/* `budget = N/PERIOD`: at most N events per PERIOD from each end of a channel. */
+/*
+ * `budget = N/PERIOD`: at most N events per PERIOD from each of the two
+ * guests a channel connects to the other, over all channels between them
+ * (cfg_pair_budget()).
+ */
 struct cfg_budget {
 	uint32_t events;    /* 0: no budget */
 	uint64_t period_ns;
@@ -97,7 +101,7 @@ struct cfg_channel {
 	uint32_t port[2];  /* each end's local port, 1..CFG_EVTCHN_PORT_MAX */
 	int delivery;      /* enum cfg_delivery, or CFG_DELIVERY_PER_GUEST */
 	bool trace;
-	struct cfg_budget budget; /* flood protection per sending end; events 0 = none */
+	struct cfg_budget budget; /* flood protection of the guest pair; events 0 = none */
 	unsigned line;        /* the [channel NAME] header */
 	unsigned end_line[2]; /* the `a` and `b` keys */
 };
@@ -173,6 +177,16 @@ int cfg_check_cpus(const struct bolt_config *cfg, const char *filename,
  * static channel connects them.
  */
 bool cfg_may_bind(const struct bolt_config *cfg, unsigned guest_a, unsigned guest_b);
+
+/*
+ * The flood budget from guest @sender to guest @receiver (indexes into
+ * guests[], equal for a loopback): the first budgeted channel between the
+ * two, or NULL if none has a budget. The budget belongs to the pair, so it
+ * holds for every channel between them however it was bound; cfg_parse()
+ * rejects a config whose budgeted channels between one pair disagree.
+ */
+const struct cfg_channel *cfg_pair_budget(const struct bolt_config *cfg, unsigned sender,
+					  unsigned receiver);
 
 /* Name of one console bit ("com1"...), or NULL if @bit is not exactly one sink. */
 const char *cfg_console_name(unsigned bit);

@@ -134,6 +134,34 @@ static int cfg_check_channels(struct cfg_parser *p)
 	return 0;
 }
 
+/*
+ * One budget per pair of guests (cfg_pair_budget()): Bolt keeps one window
+ * per sender and receiver, so two budgeted channels between the same
+ * guests must say the same. That also bounds the hypervisor's table: one
+ * entry per receiver, whatever the number of channels.
+ */
+static int cfg_check_budgets(struct cfg_parser *p)
+{
+	const struct bolt_config *cfg = p->cfg;
+
+	for (unsigned i = 0; i < cfg->nr_channels; i++) {
+		const struct cfg_channel *c = &cfg->channels[i];
+		const struct cfg_channel *o = cfg_pair_budget(cfg, c->guest[0], c->guest[1]);
+
+		if (!c->budget.events || o == c || (o->budget.events == c->budget.events &&
+						    o->budget.period_ns == c->budget.period_ns))
+			continue;
+		return cfg_fail_at(p, c->line, "channel '%s': budget %u per %llu us differs from "
+				   "%u per %llu us of channel '%s' (line %u) between the same "
+				   "guests (one budget per pair of guests)", c->name,
+				   (unsigned)c->budget.events,
+				   (unsigned long long)(c->budget.period_ns / 1000),
+				   (unsigned)o->budget.events,
+				   (unsigned long long)(o->budget.period_ns / 1000), o->name, o->line);
+	}
+	return 0;
+}
+
 static int cfg_check_allows(struct cfg_parser *p)
 {
 	const struct bolt_config *cfg = p->cfg;
@@ -256,6 +284,8 @@ int cfg_cross_check(struct cfg_parser *p)
 		rc = cfg_resolve(p);
 	if (!rc)
 		rc = cfg_check_channels(p);
+	if (!rc)
+		rc = cfg_check_budgets(p);
 	if (!rc)
 		rc = cfg_check_allows(p);
 	if (!rc)

@@ -44,14 +44,19 @@ struct guest {
 	/* PIO doorbells: an OUT to ioport sends on local event-channel port. */
 	struct { uint16_t ioport; uint32_t port; } doorbells[CFG_MAX_DOORBELLS];
 	unsigned nr_doorbells;
-	/* Flood budgets of the channel ends this guest sends on (core/hc_evtchn.c). */
+	/*
+	 * Flood budgets (core/hc_evtchn.c), one per receiver, indexed by its
+	 * guests[] index: the budget belongs to the pair of guests, not to a
+	 * port, so rebinding cannot escape it nor reset its window. Sized by
+	 * the guest count, so no number of channels can overflow it.
+	 */
 	struct send_budget {
-		uint32_t port, limit, used;
+		uint32_t limit, used; /* limit 0: no budget toward this receiver */
 		uint64_t period_ns, window_end_ns;
-		const char *channel;
+		const char *channel;  /* the pair's first budgeted [channel] */
 		bool logged;
-	} budgets[CFG_MAX_CHANNELS];
-	unsigned nr_budgets;
+	} budgets[CFG_MAX_GUESTS];
+	unsigned nr_budgets;             /* receivers with a budget: 0 skips the check */
 	/* Shared memory regions mapped into this guest (told on its command line). */
 	const struct cfg_shm *shms[CFG_MAX_SHMS];
 	unsigned nr_shms;

@@ -22,39 +22,63 @@
 #include "sched/sched.h"
 
 /*
- * Flood protection (bolt.cfg `budget = N/PERIOD`): a sender that has used
- * up its channel's budget in the current window is put to sleep until the
- * window ends; the send is retried then, so nothing is lost and the
- * flooder's CPU time goes to the other vCPUs. Returns true if throttled.
+ * The guest a send on @info reaches: the owner itself for an IPI port, the
+ * peer for an interdomain one; 0 when the send delivers nothing (unbound)
+ * or fails (a VIRQ or free port).
  */
-static bool over_budget(struct vcpu *v, uint32_t port)
+static uint16_t send_receiver(const struct evtchn_domain *d, const struct evtchn_port *info)
+{
+	if (info->state == ECS_IPI)
+		return d->domid;
+	if (info->state == ECS_INTERDOMAIN)
+		return info->remote_domid;
+	return 0;
+}
+
+/*
+ * Flood protection (bolt.cfg `budget = N/PERIOD`): a sender that has used
+ * up its budget toward the receiver in the current window is put to sleep
+ * until the window ends; the send is retried then, so nothing is lost and
+ * the flooder's CPU time goes to the other vCPUs. Returns true if throttled.
+ *
+ * The budget is the (sender, receiver) pair's, found from the port's
+ * current binding: closing a budgeted port and binding a new one to the
+ * same peer (or rebinding that port number to something else) changes
+ * nothing. Only this vCPU binds or closes its own ports (one vCPU per
+ * guest), so the binding @info shows is the one evtchn_op_send() uses; the
+ * peer can only close its end meanwhile, which drops the send.
+ */
+static bool over_budget(struct vcpu *v, const struct evtchn_port *info)
 {
 	struct guest *g = v->guest;
+	uint16_t to = send_receiver(&g->evtchn, info);
+	struct send_budget *b;
+	uint64_t now;
 
-	for (unsigned i = 0; i < g->nr_budgets; i++) {
-		struct send_budget *b = &g->budgets[i];
-		if (b->port != port)
-			continue;
-		uint64_t now = time_now_ns();
-		if (now >= b->window_end_ns) {
-			b->window_end_ns = now + b->period_ns;
-			b->used = 0;
-		}
-		if (b->used < b->limit) {
-			b->used++;
-			return false;
-		}
-		if (!b->logged) {
-			log_printf("guest '%s': channel '%s' over its budget (%u per %lu us): throttling the sender",
-				   g->cfg->name, b->channel, b->limit, (unsigned long)(b->period_ns / 1000));
-			b->logged = true;
-		}
-		v->throttled++;
-		v->poll_ns = b->window_end_ns; /* timer_run() wakes it when the window ends */
-		sched_block(v);
-		return true;
+	if (to == 0 || to > nr_guests)
+		return false;
+	b = &g->budgets[to - 1];
+	if (!b->limit)
+		return false;
+	now = time_now_ns();
+	if (now >= b->window_end_ns) {
+		b->window_end_ns = now + b->period_ns;
+		b->used = 0;
 	}
-	return false;
+	if (b->used < b->limit) {
+		b->used++;
+		return false;
+	}
+	if (!b->logged) {
+		log_printf("guest '%s': channel '%s' over its budget (%u per %lu us): throttling the sender on every channel to '%s'",
+			   g->cfg->name, b->channel, b->limit, (unsigned long)(b->period_ns / 1000),
+			   guests[to - 1].cfg->name);
+		b->logged = true;
+	}
+	v->throttled++;
+	v->poll_ns = b->window_end_ns; /* timer_run() wakes it when the window ends */
+	sched_block(v);
+	return true;
 }
 
 /*
@@ -67,15 +91,18 @@ int guest_send(struct vcpu *v, uint32_t port)
 {
 	struct evtchn_domain *d = &v->guest->evtchn;
 	struct evtchn_port info;
-	bool traced = false;
+	bool known = false, traced = false;
 	int rc;
 
-	if (v->guest->nr_budgets && over_budget(v, port))
+	/* A guest without budgets or tracing does not look the port up at all. */
+	if (v->guest->nr_budgets || trace_enabled)
+		known = evtchn_port_get(d, port, &info) == 0;
+	if (known && v->guest->nr_budgets && over_budget(v, &info))
 		return -XEN_EAGAIN;
 
 	v->sends++;
 	v->sent = true;
-	if (trace_enabled && evtchn_port_get(d, port, &info) == 0 && info.trace) {
+	if (known && trace_enabled && info.trace) {
 		trace_send_begin(d->domid, port, info.remote_domid, info.remote_port);
 		traced = true;
 	}

@@ -36,13 +36,6 @@ static int bind_channels(const struct bolt_config *cfg, const char *file)
 				   c->line, c->name, a->cfg->name, c->port[0], b->cfg->name, c->port[1], rc);
 			return rc;
 		}
-		for (int e = 0; e < 2 && c->budget.events; e++) {
-			struct guest *g = &guests[c->guest[e]];
-			g->budgets[g->nr_budgets++] = (struct send_budget){
-				.port = c->port[e], .limit = c->budget.events,
-				.period_ns = c->budget.period_ns, .channel = c->name,
-			};
-		}
 		if (c->trace) {
 			a->trace_active = b->trace_active = true;
 			trace_enabled = true;
@@ -52,6 +45,33 @@ static int bind_channels(const struct bolt_config *cfg, const char *file)
 		evtchn_port_set_delivery(&b->evtchn, c->port[1], delivery_of(c, b));
 	}
 	return 0;
+}
+
+/*
+ * Each guest's budget toward each receiver (cfg_pair_budget()): one entry
+ * per ordered pair, indexed by the receiver (nr_guests <= CFG_MAX_GUESTS,
+ * cfg_parse()), so the table cannot overflow whatever the number of
+ * budgeted channels.
+ */
+static void set_budgets(const struct bolt_config *cfg)
+{
+	_Static_assert(ARRAY_SIZE(((struct guest *)0)->budgets) >= CFG_MAX_GUESTS,
+		       "one budget per receiver");
+	for (unsigned s = 0; s < nr_guests; s++) {
+		struct guest *g = &guests[s];
+
+		for (unsigned r = 0; r < nr_guests; r++) {
+			const struct cfg_channel *c = cfg_pair_budget(cfg, s, r);
+
+			if (!c)
+				continue;
+			g->budgets[r] = (struct send_budget){
+				.limit = c->budget.events, .period_ns = c->budget.period_ns,
+				.channel = c->name,
+			};
+			g->nr_budgets++;
+		}
+	}
 }
 
 static void add_doorbells(const struct bolt_config *cfg)
@@ -125,6 +145,7 @@ int wiring_setup(const struct bolt_config *cfg, const char *file, void *(*alloc)
 	rc = bind_channels(cfg, file);
 	if (rc)
 		return rc;
+	set_budgets(cfg);
 	if (trace_enabled)
 		trace_init(nr_pcpus);
 	add_doorbells(cfg);

@@ -96,6 +96,8 @@ const char *evt_status_peer(const struct evt_args *a); /* status.c */
 const char *evt_flood_ping(const struct evt_args *a);
 const char *evt_flood(const struct evt_args *a);
 const char *evt_flood_sink(const struct evt_args *a);
+const char *evt_flood_rebind(const struct evt_args *a);
+const char *evt_flood_self(const struct evt_args *a);
 
 /* restart.c, watchdog.c */
 const char *evt_restart_victim(const struct evt_args *a);

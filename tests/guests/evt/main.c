@@ -35,6 +35,8 @@ static const struct {
 	{ "flood-ping", evt_flood_ping },
 	{ "flood", evt_flood },
 	{ "flood-sink", evt_flood_sink },
+	{ "flood-rebind", evt_flood_rebind },
+	{ "flood-self", evt_flood_self },
 	{ "restart-victim", evt_restart_victim },
 	{ "restart-survivor", evt_restart_survivor },
 	{ "cli-spin", evt_cli_spin },
