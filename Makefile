@@ -120,7 +120,7 @@ img: esp
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%)
 
-$(B)/unit/%: tests/unit/%.c tests/unit/unit.c tests/unit/unit.h $(HOST_SRCS) $(wildcard core/*.h boot/*.h arch/x86/include/arch/*.h evtchn/*.h guests/sdk/* tools/*.c tools/*.h sched/*)
+$(B)/unit/%: tests/unit/%.c tests/unit/unit.c tests/unit/unit.h $(HOST_SRCS) $(wildcard core/*.h boot/*.h arch/x86/include/arch/*.h evtchn/*.h guests/sdk/* tools/*.c tools/*.h sched/* core/time.c)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
 	@$(HOST_CC) $(HOST_CFLAGS) $(SAN) -Itests/unit $< tests/unit/unit.c $(HOST_SRCS) -o $@

@@ -137,6 +137,17 @@ int guest_load(struct guest *g)
 	write_start_info(g);
 	guest_xen_reset(g);
 	g->log_lines = 0;
+	/*
+	 * A fresh budget of moves each boot is safe for the heap: a move
+	 * splits a 2 MiB EPT page for the hypervisor page, and mapping the
+	 * RAM back (on the next move, or in guest_xen_reset above) folds the
+	 * table back into the large page and keeps it as the guest's spare
+	 * (arch/x86/ept.c). Across any number of boots the guest's EPT holds
+	 * at most its boot-time tables plus one per hypervisor page mapped
+	 * (shared_info, trace acks) and one spare, never a table per region
+	 * it ever touched. Reusing rather than freeing: the next boot's
+	 * first move needs a table again anyway.
+	 */
 	g->page_remaps = 0;
 	g->uart = (struct pio_uart){ 0 };
 	g->stop_reason = GUEST_STOP_NONE;

@@ -82,7 +82,9 @@ int guest_send(struct vcpu *v, uint32_t port);
 bool guest_may_log(struct guest *g);
 /*
  * Mapping a hypervisor page into the guest may split a 2 MiB EPT page and
- * cost a table from the shared heap: allow a bounded number per boot.
+ * cost a table from the shared heap: allow a bounded number per boot. The
+ * table is folded back and reused once the RAM is mapped back, so restarts
+ * do not add up (see guest_load).
  */
 #define GUEST_PAGE_REMAPS_MAX 16
 /* Allocate shared_info and the event-channel ports (at boot). */

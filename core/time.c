@@ -28,9 +28,22 @@ uint64_t time_now_ns(void)
 	return t / ticks_per_us * 1000 + t % ticks_per_us * 1000 / ticks_per_us;
 }
 
+/*
+ * Saturating: a deadline the TSC cannot reach in 64 bits (set_timer_op(~0),
+ * a huge SCHEDOP_poll timeout; at 1 GHz or more ns / 1000 * ticks_per_us
+ * alone passes 2^64) is UINT64_MAX, "never". Wrapping would turn it into a
+ * TSC value already past: the VMX-preemption timer armed at 0 on every
+ * entry, the idle loop spinning.
+ */
 uint64_t time_ns_to_tsc(uint64_t ns)
 {
-	return boot_tsc + ns / 1000 * ticks_per_us + ns % 1000 * ticks_per_us / 1000;
+	uint64_t t;
+
+	if (__builtin_mul_overflow(ns / 1000, ticks_per_us, &t) ||
+	    __builtin_add_overflow(t, ns % 1000 * ticks_per_us / 1000, &t) ||
+	    __builtin_add_overflow(t, boot_tsc, &t))
+		return UINT64_MAX;
+	return t;
 }
 
 /*

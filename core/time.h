@@ -14,7 +14,8 @@ struct vcpu_time_info;
 
 void time_init(uint64_t boot_tsc, uint64_t tsc_per_us);
 uint64_t time_now_ns(void);
-uint64_t time_ns_to_tsc(uint64_t ns);   /* absolute system time -> TSC value */
+/* Absolute system time -> TSC value; UINT64_MAX (never) past the TSC's range. */
+uint64_t time_ns_to_tsc(uint64_t ns);
 uint64_t time_tsc_per_us(void);
 void time_fill_pvclock(struct vcpu_time_info *t);
 

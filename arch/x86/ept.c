@@ -173,6 +173,62 @@ static int ept_map_level(struct ept *ept, uint64_t *table, int level, uint64_t g
 	return 0;
 }
 
+/*
+ * Does this table (its entries at `level`) map one contiguous range,
+ * aligned to the size of the entry above, with the same attributes
+ * throughout? Then *leaf is the one large entry that translates the same.
+ */
+static bool ept_uniform(const uint64_t *table, int level, uint64_t *leaf)
+{
+	uint64_t size = ept_level_size(level);
+	uint64_t base = table[0] & EPT_ADDR_MASK;
+	uint64_t bits = table[0] & ~EPT_ADDR_MASK;
+	unsigned i;
+
+	if (!ept_present(table[0]) || !ept_is_leaf(table[0], level) ||
+	    !IS_ALIGNED(base, ept_level_size(level + 1)))
+		return false;
+	for (i = 1; i < EPT_ENTRIES; i++)
+		if (table[i] != ((base + i * size) | bits))
+			return false;
+	*leaf = base | (bits & (EPT_RWX | EPT_MT_MASK | EPT_IPAT)) | EPT_LARGE;
+	return true;
+}
+
+/*
+ * Fold tables below [gpa, end) that became uniform back into large leaves
+ * (the inverse of ept_split), bottom-up, and put them on the spare list.
+ * This is what bounds the tables a guest's EPT ever holds: a 2 MiB page
+ * split to map a hypervisor page (shared_info) is whole again as soon as
+ * its RAM page is mapped back, so moving that page around, and restarts,
+ * reuse one spare table instead of keeping every region they ever touched
+ * split. The translation of every address is unchanged; only the page
+ * size differs, which the INVEPT the caller owes after a change covers
+ * (SDM Vol. 3C §29.4.3.1; §4.10.2.3 on TLBs holding both sizes).
+ */
+static void ept_merge_level(struct ept *ept, uint64_t *table, int level, uint64_t gpa,
+			    uint64_t end)
+{
+	while (gpa < end) {
+		uint64_t size = ept_level_size(level);
+		uint64_t next = ALIGN_DOWN(gpa, size) + size;
+		uint64_t *slot = &table[ept_index(gpa, level)];
+		uint64_t sub_end = MIN(next, end), leaf;
+
+		if (ept_present(*slot) && !ept_is_leaf(*slot, level)) {
+			uint64_t *t = ept_table(*slot);
+
+			if (level > 1)
+				ept_merge_level(ept, t, level - 1, gpa, sub_end);
+			if (ept_leaf_ok(ept, level) && ept_uniform(t, level - 1, &leaf)) {
+				ept_set(slot, leaf);
+				ept_recycle(ept, t, level - 1);
+			}
+		}
+		gpa = sub_end;
+	}
+}
+
 static bool ept_memtype_ok(unsigned mt)
 {
 	/* 2, 3 and 7 are reserved and cause EPT misconfigurations (§29.3.3.1). */
@@ -214,6 +270,9 @@ int ept_map(struct ept *ept, uint64_t gpa, uint64_t hpa, uint64_t size, unsigned
 	if (rc && done)
 		/* Only whole leaves inside the range: unmapping splits nothing. */
 		ept_unmap(ept, gpa, done);
+	else if (!rc)
+		/* After success only: the rollback above must never need a split. */
+		ept_merge_level(ept, ept->pml4, EPT_LEVELS - 1, gpa, gpa + size);
 	return rc;
 }
 

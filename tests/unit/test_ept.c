@@ -354,6 +354,117 @@ static void test_leaf_over_empty_table(void)
 	finish(&e, a);
 }
 
+/*
+ * Issue 8 item 6: shared_info moved to a new 2 MiB region again and again
+ * (every boot of a restarting guest), each time as Bolt does it: split the
+ * RAM's large page for the hypervisor page, later map the RAM page back.
+ * The table must be folded back and reused, not leak one per region.
+ */
+static void map_hv_page(struct ept *e, uint64_t gpa, uint64_t page)
+{
+	CHECK_EQ(ept_unmap(e, gpa, PAGE_SIZE), 0);
+	CHECK_EQ(ept_map(e, gpa, page, PAGE_SIZE, EPT_R | EPT_W, EPT_MT_WB), 0);
+}
+
+static void restore_ram(struct ept *e, uint64_t ram, uint64_t gpa)
+{
+	CHECK_EQ(ept_unmap(e, gpa, PAGE_SIZE), 0);
+	CHECK_EQ(ept_map(e, gpa, ram + gpa, PAGE_SIZE, EPT_RWX, EPT_MT_WB), 0);
+}
+
+static void test_split_restore_bounded(void)
+{
+	const uint64_t ram = GiB(2), ram_size = MiB(64), shinfo = GiB(5);
+	struct test_alloc *a = new_alloc(-1);
+	struct ept e;
+	uint64_t h, ps, prev = 0, gpa = 0;
+	unsigned prot, boot, move;
+	int base, bad = 0;
+
+	CHECK_EQ(ept_init(&e, talloc, a, 46, 0), 0);
+	CHECK_EQ(ept_map(&e, 0, ram, ram_size, EPT_RWX, EPT_MT_WB), 0);
+	base = a->allocated; /* PML4, PDPT, PD: every 2 MiB of RAM is one leaf */
+	CHECK_EQ(base, 3);
+	for (boot = 0; boot < 40; boot++) {
+		/* 16 moves a boot (GUEST_PAGE_REMAPS_MAX), each to another region. */
+		for (move = 0; move < 16; move++) {
+			gpa = MiB(2) * (1 + (boot * 16 + move) % 31) + PAGE_SIZE * (boot + move);
+			map_hv_page(&e, gpa, shinfo);
+			if (prev)
+				restore_ram(&e, ram, prev);
+			prev = gpa;
+			/* At most the region holding shared_info is split, plus one spare. */
+			if (a->allocated > base + 2)
+				bad++;
+		}
+		/* The restart maps the page back as RAM. */
+		restore_ram(&e, ram, prev);
+		prev = 0;
+	}
+	CHECK_EQ(bad, 0);
+	CHECK(a->allocated <= base + 2);
+	/* Every region is one 2 MiB RAM leaf again, with its attributes. */
+	for (h = 0; h < ram_size; h += MiB(2)) {
+		CHECK_EQ(ept_translate(&e, h + PAGE_SIZE * 7, &gpa, &prot, &ps), 0);
+		CHECK_EQ(gpa, ram + h + PAGE_SIZE * 7);
+		CHECK_EQ(prot, EPT_RWX);
+		CHECK_EQ(ps, MiB(2));
+	}
+	/* While mapped, the hypervisor page is 4K and its neighbours RAM. */
+	map_hv_page(&e, MiB(6) + PAGE_SIZE, shinfo);
+	CHECK_EQ(ept_translate(&e, MiB(6) + PAGE_SIZE, &h, &prot, &ps), 0);
+	CHECK_EQ(h, shinfo);
+	CHECK_EQ(prot, EPT_R | EPT_W);
+	CHECK_EQ(ps, KiB(4));
+	CHECK_EQ(ept_translate(&e, MiB(6), &h, &prot, &ps), 0);
+	CHECK_EQ(h, ram + MiB(6));
+	CHECK_EQ(ps, KiB(4));
+	/* Back in place but with other attributes: stays split. */
+	CHECK_EQ(ept_unmap(&e, MiB(6) + PAGE_SIZE, PAGE_SIZE), 0);
+	CHECK_EQ(ept_map(&e, MiB(6) + PAGE_SIZE, ram + MiB(6) + PAGE_SIZE, PAGE_SIZE, EPT_R,
+			 EPT_MT_WB), 0);
+	CHECK_EQ(ept_translate(&e, MiB(6), NULL, NULL, &ps), 0);
+	CHECK_EQ(ps, KiB(4));
+	restore_ram(&e, ram, MiB(6) + PAGE_SIZE);
+	CHECK_EQ(ept_translate(&e, MiB(6), NULL, NULL, &ps), 0);
+	CHECK_EQ(ps, MiB(2));
+	finish(&e, a);
+}
+
+/* A hole punched into a 1 GiB page and filled again: 4K -> 2M -> 1G. */
+static void test_merge_1g(void)
+{
+	struct test_alloc *a = new_alloc(-1);
+	struct ept e;
+	uint64_t h, ps;
+	int before;
+
+	CHECK_EQ(ept_init(&e, talloc, a, 46, EPT_FLAG_1G), 0);
+	CHECK_EQ(ept_map(&e, GiB(1), GiB(7), GiB(1), EPT_R | EPT_W, EPT_MT_WT), 0);
+	CHECK_EQ(ept_unmap(&e, GiB(1) + MiB(3), PAGE_SIZE), 0);
+	before = a->allocated;
+	CHECK_EQ(ept_map(&e, GiB(1) + MiB(3), GiB(7) + MiB(3), PAGE_SIZE, EPT_R | EPT_W,
+			 EPT_MT_WT), 0);
+	CHECK_EQ(ept_translate(&e, GiB(1) + MiB(3) + 5, &h, NULL, &ps), 0);
+	CHECK_EQ(h, GiB(7) + MiB(3) + 5);
+	CHECK_EQ(ps, GiB(1));
+	CHECK_EQ(leaf_entry(&e, GiB(1)), GiB(7) | 0x80 | (4 << 3) | 3);
+	/* The same hole again: both tables come from the spares. */
+	CHECK_EQ(ept_unmap(&e, GiB(1) + MiB(3), PAGE_SIZE), 0);
+	CHECK_EQ(a->allocated, before);
+	/* Without 1 GiB support the PD stays, the PT still folds. */
+	finish(&e, a);
+	a = new_alloc(-1);
+	CHECK_EQ(ept_init(&e, talloc, a, 46, 0), 0);
+	CHECK_EQ(ept_map(&e, GiB(1), GiB(7), GiB(1), EPT_R, EPT_MT_WB), 0);
+	CHECK_EQ(ept_unmap(&e, GiB(1) + MiB(3), PAGE_SIZE), 0);
+	CHECK_EQ(ept_map(&e, GiB(1) + MiB(3), GiB(7) + MiB(3), PAGE_SIZE, EPT_R, EPT_MT_WB), 0);
+	CHECK_EQ(ept_translate(&e, GiB(1) + MiB(3), NULL, NULL, &ps), 0);
+	CHECK_EQ(ps, MiB(2));
+	CHECK(e.spare != NULL);
+	finish(&e, a);
+}
+
 /* Every prefix of allocations failing: -ENOMEM, no leaks, nothing half mapped. */
 static void test_alloc_failure(void)
 {
@@ -403,4 +514,6 @@ void unit_main(void)
 	TEST(test_unmap_split);
 	TEST(test_leaf_over_empty_table);
 	TEST(test_alloc_failure);
+	TEST(test_split_restore_bounded);
+	TEST(test_merge_1g);
 }

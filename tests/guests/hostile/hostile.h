@@ -127,6 +127,7 @@ void hostile_cat_console(const struct hostile_args *a); /* cat_xen.c: the 1 GiB 
 void hostile_cat_user(const struct hostile_args *a);	/* cat_user.c */
 const char *hostile_shared_state(const struct hostile_args *a); /* cat_shared.c */
 const char *hostile_tpr_kick(const struct hostile_args *a);     /* cat_tpr.c */
+const char *hostile_life(const struct hostile_args *a, const char *cas); /* cat_life.c */
 
 /* user.S: enter CPL 3 at a stub that calls `stub` (or VMCALLs nr when stub is 0), returns RAX. */
 long hostile_user_call(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t user_rsp,

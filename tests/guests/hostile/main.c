@@ -48,6 +48,8 @@ int main(const struct hvm_start_info *si)
 		why = hostile_catalogue_case(&a, cas);
 	else if (strcmp(test, "catalogue") == 0)
 		why = hostile_catalogue(&a);
+	else if (strcmp(test, "life") == 0)
+		why = hostile_life(&a, cas);
 	else
 		why = "unknown test= (fuzz, catalogue)";
 	if (why) {

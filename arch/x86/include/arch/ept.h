@@ -58,7 +58,12 @@ int ept_init(struct ept *ept, ept_alloc_fn alloc, void *ctx, unsigned maxphyaddr
  * (unaligned, empty, bad prot/memtype, gpa beyond 2^min(48, maxphyaddr),
  * hpa beyond 2^maxphyaddr), -XEN_EEXIST (any page already mapped; nothing
  * is changed), -XEN_ENOMEM (allocation failed; what was mapped is undone,
- * intermediate tables allocated so far stay, empty).
+ * intermediate tables allocated so far stay, empty). On success, a table
+ * that now maps one aligned, contiguous range with the same attributes is
+ * folded back into one large leaf (where that level allows leaves) and
+ * kept for reuse, as by ept_unmap: so a large page split by ept_unmap and
+ * then mapped back as it was costs no table for good. The caller must
+ * INVEPT before the guest runs again and before later maps.
  */
 int ept_map(struct ept *ept, uint64_t gpa, uint64_t hpa, uint64_t size, unsigned prot,
 	    unsigned memtype);
