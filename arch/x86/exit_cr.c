@@ -68,6 +68,13 @@ static bool guest_write_cr0(uint64_t val)
 		efer |= X86_EFER_LMA;
 		entry |= ENTRY_IA32E_MODE;
 	} else if (!(val & X86_CR0_PG) && (efer & X86_EFER_LMA)) {
+		/*
+		 * IA-32e mode is left only from compatibility mode and with
+		 * CR4.PCIDE clear (SDM Vol. 2B, MOV to CR0, #GP(0)); from 64-bit
+		 * code the next VM entry would fail its CS.L check instead.
+		 */
+		if ((vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_L) || (vmx_guest_cr4() & X86_CR4_PCIDE))
+			return false;
 		efer &= ~X86_EFER_LMA;
 		entry &= ~ENTRY_IA32E_MODE;
 	}

@@ -6,17 +6,16 @@
  */
 #include "arch/exits.h"
 #include "arch/vmcs.h"
+#include "arch/vmx.h"
 #include "arch/vmx_setup.h"
 #include "arch/x86.h"
 #include "core/errno.h"
 #include "core/guest.h"
 #include "core/hypercall.h"
 
-#define AR_L (1u << 13) /* CS.L: 64-bit code segment */
-
 void vmx_hypercall(struct vcpu *v, struct guest_regs *regs)
 {
-	bool long_mode = (vmcs_read32(GUEST_CS_AR_BYTES) & AR_L) &&
+	bool long_mode = (vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_L) &&
 			 (vmcs_read64(GUEST_IA32_EFER) & X86_EFER_LMA);
 	unsigned cpl = (vmcs_read32(GUEST_SS_AR_BYTES) >> 5) & 3;
 	struct hypercall_args a;

@@ -141,6 +141,13 @@ static void hostile_cat_crs(void)
 			     hostile_try_write_cr(4, cr4 & ~(1ull << 5)), HOSTILE_GP);
 	hostile_expect_fault("MOV CR0 clearing PG in long mode",
 			     hostile_try_write_cr(0, cr0 & ~(1ull << 31)), HOSTILE_GP);
+	/*
+	 * Toggling NE makes the write exit to Bolt (NE is a VMX fixed bit):
+	 * clearing PG with it from 64-bit code must be the CPU's #GP, not an
+	 * exit from IA-32e mode that fails the next VM entry.
+	 */
+	hostile_expect_fault("MOV CR0 clearing PG, toggling NE, in 64-bit code",
+			     hostile_try_write_cr(0, (cr0 ^ (1ull << 5)) & ~(1ull << 31)), HOSTILE_GP);
 	hostile_expect_fault("MOV CR0 bit 32", hostile_try_write_cr(0, cr0 | (1ull << 32)),
 			     HOSTILE_GP);
 	hostile_expect_fault("MOV CR0 NW without CD", hostile_try_write_cr(0, cr0 | (1ull << 29)),

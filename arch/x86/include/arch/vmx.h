@@ -63,6 +63,9 @@
 #define INTR_TYPE_MASK (7u << 8)
 
 /* Guest activity states (SDM 25.4.2) */
+/* Segment access rights in the VMCS (SDM 25.4.1, Table 25-2): CS.L, 64-bit code. */
+#define VMX_AR_L (1u << 13)
+
 #define ACTIVITY_ACTIVE 0u
 #define ACTIVITY_HLT 1u
 

@@ -24,6 +24,7 @@
 #define X86_CR4_LA57 (1ULL << 12)
 #define X86_CR4_VMXE (1ULL << 13)
 #define X86_CR4_SMXE (1ULL << 14)
+#define X86_CR4_PCIDE (1ULL << 17)
 #define X86_CR4_OSXSAVE (1ULL << 18)
 
 #define X86_EFER_SCE (1ULL << 0)
