@@ -282,6 +282,30 @@ static void hostile_cat_cr8(void)
 	hostile_try_write_cr8(0);
 }
 
+long hostile_pae_call(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t pdpt);
+
+/*
+ * A hypercall with a pointer argument from 32-bit PAE paging (pae.S). The
+ * PAE PDPT points at the SDK's four page directories (2 MiB pages, the same
+ * identity map); PDPTEs take only P (RW/US are reserved there).
+ */
+static void hostile_cat_pae(void)
+{
+	static uint64_t pdpt[4] __attribute__((aligned(32)));
+	static const char msg[] = "hostile: pae: this line was copied through PAE tables\n";
+	uint64_t cr3, *pml4, *lm_pdpt;
+	long ret;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	pml4 = (uint64_t *)(uintptr_t)(cr3 & ~0xfffull);
+	lm_pdpt = (uint64_t *)(uintptr_t)(pml4[0] & 0x000ffffffffff000ull);
+	for (unsigned i = 0; i < 4; i++)
+		pdpt[i] = (lm_pdpt[i] & 0x000ffffffffff000ull) | 1;
+	ret = hostile_pae_call(__HYPERVISOR_console_io, CONSOLEIO_write, sizeof(msg) - 1,
+			       (uint32_t)(uintptr_t)msg, (uint32_t)(uintptr_t)pdpt);
+	hostile_expect_rc("32-bit PAE paging: console_io(write) of a buffer", ret, 0);
+}
+
 /* One VMX (or SMX) instruction that must raise #UD. */
 #define HOSTILE_VMX_CASE(name, insn, ...)                                                          \
 	do {                                                                                       \
@@ -320,6 +344,7 @@ void hostile_cat_cpu(const struct hostile_args *a)
 	hostile_cat_crs();
 	hostile_cat_xcr0();
 	hostile_cat_cr8();
+	hostile_cat_pae();
 	hostile_cat_vmx();
 }
 
