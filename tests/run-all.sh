@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Everything `make test` runs, after `make all`: host unit tests, the
-# boltcfg tool on every shipped and test configuration, then every Bochs
+# boltcfg tool on every shipped and test configuration, the tests of the
+# shell tools (tests/scripts/run.sh, seconds), then every Bochs
 # integration test (two at a time: Bochs uses one host core each), then
 # the bench smoke run (tools/bench.sh --smoke, also two Bochs at once),
 # then 10 s of each libFuzzer harness (tests/fuzz/run.sh --smoke).
@@ -31,7 +32,14 @@ for f in configs/*.cfg tests/integration/*.cfg; do
 	fi
 done | tee -a "$all"
 
+echo "== script tests"
+# tools/run.sh, tools/bochsrc.sh and tests/run-integration.sh against fake
+# bochs programs, and the generated bochsrc against the real Bochs.
+tests/scripts/run.sh | tee -a "$all"
+
 echo "== Bochs integration tests"
+# A Bochs that dies gives its test one "RESULT NAME/run FAIL: Bochs died
+# (exit status N...): <its last words>" line (tools/bochsrc.sh --why).
 # Each test runs with the CPU count its file names; smp2 also runs with 4.
 {
 	for f in tests/integration/*.cfg; do echo "$f"; done

@@ -6,14 +6,55 @@
 # Debian's debugger-enabled Bochs needs to run unattended.
 #
 #   tools/bochsrc.sh IMG CPUS OUTDIR
-#   bochs -q -f OUTDIR/bochsrc -rc OUTDIR/bochs.rc
+#   bochs -q -f OUTDIR/bochsrc -rc OUTDIR/bochs.rc >OUTDIR/bochs.out 2>&1
+#   tools/bochsrc.sh --why OUTDIR STATUS
 #
 # Outputs of a run: OUTDIR/com1.txt (COM1), OUTDIR/bochs.log (Bochs'
-# own log). Port 0xE9 writes go to Bochs' stdout.
+# own log). Port 0xE9 writes go to Bochs' stdout, which the runners keep
+# in OUTDIR/bochs.out together with its stderr.
+#
+# --why prints one line saying why a Bochs run in OUTDIR that exited with
+# STATUS died: the status (and signal), Bochs' last words from bochs.out
+# and the last >>PANIC<< of bochs.log. tools/run.sh and
+# tests/run-integration.sh print it instead of only naming the files.
 set -eu
 
+# why OUTDIR STATUS: the line described above.
+why() {
+	local dir=$1 rc=$2 status words panic
+	status="exit status $rc"
+	# Above 128 the shell's convention: killed by signal rc - 128.
+	if [ "$rc" -gt 128 ] 2>/dev/null && kill -l $((rc - 128)) >/dev/null 2>&1; then
+		status="$status, SIG$(kill -l $((rc - 128)))"
+	fi
+	words=""
+	if [ -r "$dir/bochs.out" ]; then
+		# Bochs' own farewell when it quits on purpose (a bad bochsrc, a panic).
+		words=$(tr -d '\r' <"$dir/bochs.out" |
+			sed -n '/Bochs is exiting with the following message:/{n;s/^\[[^]]*\] *//;p;}' | tail -1)
+		# Otherwise the last two lines that are not its info chatter or banner:
+		# a crash (glibc's "*** buffer overflow detected ***", ALSA) shows there.
+		[ -n "$words" ] || words=$(tr -d '\r' <"$dir/bochs.out" |
+			grep -avE '^[0-9]+i\[|^=+$|^ *$|Bochs x86 Emulator|Built from SVN|Timestamp:|bxevent_callback' |
+			tail -2 | sed 's/^[0-9]\{11\}[a-z]\[[^]]*\] *//' | paste -sd '|' | sed 's/|/ | /g')
+	fi
+	panic=$(grep -a '>>PANIC<<' "$dir/bochs.log" 2>/dev/null | tail -1 | sed 's/^[0-9]*[a-z]//' || true)
+	case $panic in *"${words:-@@}"*) [ -z "$words" ] || words="" ;; esac
+	printf 'Bochs died (%s): %s%s%s (files: %s/bochs.out, %s/bochs.log)\n' "$status" \
+		"${words:-no message in bochs.out}" "${panic:+; bochs.log: }" "$panic" "$dir" "$dir"
+}
+
+if [ "${1:-}" = --why ]; then
+	if [ $# -ne 3 ]; then
+		echo "usage: $0 --why OUTDIR STATUS" >&2
+		exit 2
+	fi
+	why "$2" "$3"
+	exit 0
+fi
+
 if [ $# -ne 3 ]; then
-	echo "usage: $0 IMG CPUS OUTDIR" >&2
+	echo "usage: $0 IMG CPUS OUTDIR | $0 --why OUTDIR STATUS" >&2
 	exit 2
 fi
 img=$1 cpus=$2 outdir=$3
@@ -73,6 +114,26 @@ display_library: rfb, options="timeout=0"
 port_e9_hack: enabled=1
 com1: enabled=1, mode=file, dev="$out_abs/com1.txt"
 log: $out_abs/bochs.log
+# Only the devices Bolt relies on: the i440FX chipset with its ACPI
+# power-off, the ATA disk, COM1, the PIC/APIC/PIT/CMOS timers and VGA for
+# OVMF. The rest is off. Sound first: without a sound card Debian's
+# Bochs 2.7 aborts at start-up ("*** buffer overflow detected ***" in its
+# ALSA mixer thread) unless every sound driver is the dummy one.
+sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+speaker: enabled=0
+# Optional plugins: Bochs loads gameport, iodebug and parallel by default;
+# the others only when named, and =0 keeps them out. The PIIX3's UHCI stays:
+# Bochs always adds it to an i440FX, but no device is plugged into it.
+plugin_ctrl: gameport=0, iodebug=0, parallel=0, sb16=0, es1370=0, ne2k=0, e1000=0, pcipnic=0, usb_ohci=0, usb_ehci=0, usb_xhci=0, voodoo=0, pcidev=0
+floppya: type=none
+floppyb: type=none
+ata1: enabled=0
+ata2: enabled=0
+ata3: enabled=0
+com2: enabled=0
+com3: enabled=0
+com4: enabled=0
+mouse: enabled=0
 # A Bochs panic (also how it reports an ACPI soft power-off) ends the run
 # instead of prompting on the terminal.
 panic: action=fatal
