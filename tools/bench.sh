@@ -108,11 +108,16 @@ boot() {
 		[ $(($(date +%s) - start)) -ge $timeout ] && break
 		sleep 0.5
 	done
-	kill $pid 2>/dev/null
-	wait $pid 2>/dev/null
+	# Still running here means we stop it; otherwise Bochs ended by itself.
+	died=yes
+	kill $pid 2>/dev/null && died=""
+	rc=0
+	wait $pid 2>/dev/null || rc=$?
 	tr -d '\r' <"$dir/bochs.out" | sed 's/\x1b\[[0-9;=?]*[a-zA-Z]//g' >"$dir/log.txt"
 	if grep -aqE "$end_re" "$dir/log.txt"; then
 		echo "# $name: $cpus CPUs, $(($(date +%s) - start))s, log $dir/log.txt"
+	elif [ -n "$died" ] && ! grep -q 'ACPI control: soft power off' "$dir/bochs.log" 2>/dev/null; then
+		echo "# $name: $cpus CPUs: $(tools/bochsrc.sh --why "$dir" "$rc")"
 	else
 		echo "# $name: $cpus CPUs: no end of run within ${timeout}s, log $dir/log.txt"
 	fi >"$dir/status.txt"
