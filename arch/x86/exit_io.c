@@ -51,7 +51,10 @@ static uint64_t addr_mask(unsigned addr_size)
 /*
  * INS/OUTS: the CPU reports the linear address of the memory operand
  * (SDM 28.2.1, "guest-linear address") and the address size in the
- * VM-exit instruction-information field (SDM 28.2.5, Table 28-8).
+ * VM-exit instruction-information field (SDM 28.2.5, Table 28-8). Each
+ * element's address is the segment base plus the index register wrapped
+ * to the address size (DI = 0xFFFF + 1 is offset 0 again), and outside
+ * 64-bit mode the linear address itself wraps at 4 GiB.
  */
 static void string_io(struct vcpu *v, struct guest_regs *regs, uint16_t port, unsigned size,
 		      bool in, bool rep)
@@ -62,6 +65,8 @@ static void string_io(struct vcpu *v, struct guest_regs *regs, uint16_t port, un
 	uint64_t *index = in ? &regs->rdi : &regs->rsi;
 	uint64_t count = rep ? (regs->rcx & mask) : 1;
 	uint64_t la = vmcs_readnat(GUEST_LINEAR_ADDRESS);
+	uint64_t seg_base = la - (*index & mask);
+	uint64_t la_mask = (vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_L) ? ~0ULL : 0xffffffffULL;
 	int64_t step = (vmcs_readnat(GUEST_RFLAGS) & X86_RFLAGS_DF) ? -(int64_t)size : (int64_t)size;
 	uint64_t done = 0;
 
@@ -79,11 +84,11 @@ static void string_io(struct vcpu *v, struct guest_regs *regs, uint16_t port, un
 		}
 		if (rc) {
 			/* Registers show the progress so far, as after a real fault. */
-			vcpu_inject_access_fault(v, la, in);
+			vcpu_inject_access_fault(v, la, size, in);
 			break;
 		}
-		la += (uint64_t)step;
 		*index = (*index & ~mask) | ((*index + (uint64_t)step) & mask);
+		la = (seg_base + (*index & mask)) & la_mask;
 		done++;
 	}
 	if (rep)

@@ -77,18 +77,29 @@ int vcpu_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len
 	return gpt_copy_to_guest(&c, gva, src, len, GPT_WRITE);
 }
 
-void vcpu_inject_access_fault(struct vcpu *v, uint64_t gva, bool write)
+void vcpu_inject_access_fault(struct vcpu *v, uint64_t gva, size_t len, bool write)
 {
 	struct gpt_ctx c;
 	uint64_t gpa;
 	uint32_t pfec = 0;
 
 	gpt_ctx_of(v, &c);
+	/*
+	 * The access may straddle two pages: the fault belongs to the first
+	 * byte that does not translate, which is where the CPU points CR2.
+	 */
 	if (!gpt_translate_pfec(&c, gva, write ? GPT_WRITE : 0, &gpa, &pfec)) {
-		/* Translated fine: the guest-physical page is not its memory. */
-		guest_stop(v->guest, GUEST_STOP_CRASH,
-			   "string I/O to guest-physical 0x%lx outside its memory", (unsigned long)gpa);
-		return;
+		uint64_t next = (gva | (PAGE_SIZE - 1)) + 1;
+
+		if (len < 2 || next > gva + len - 1 ||
+		    !gpt_translate_pfec(&c, next, write ? GPT_WRITE : 0, &gpa, &pfec)) {
+			/* Every byte translated: the guest-physical page is not its memory. */
+			guest_stop(v->guest, GUEST_STOP_CRASH,
+				   "string I/O to guest-physical 0x%lx outside its memory",
+				   (unsigned long)gpa);
+			return;
+		}
+		gva = next;
 	}
 	if (pfec & GPT_PFEC_GP) {
 		vmx_inject_exception(X86_EXC_GP, 0);

@@ -107,8 +107,12 @@ bool vcpu_upcall_pending(const struct vcpu *v);
 /* Copy to/from guest-virtual memory of the current vCPU, checking permissions. */
 int vcpu_copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len);
 int vcpu_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len);
-/* After a failed copy for an instruction: inject the #PF/#GP the access raises. */
-void vcpu_inject_access_fault(struct vcpu *v, uint64_t gva, bool write);
+/*
+ * After a failed copy of len bytes at gva for an instruction: inject the
+ * #PF/#GP the access raises (CR2 = its first untranslatable byte), or stop
+ * the guest if every byte translates to something that is not its memory.
+ */
+void vcpu_inject_access_fault(struct vcpu *v, uint64_t gva, size_t len, bool write);
 
 /*
  * Idle until *line is written (MONITOR/MWAIT), returning early if *cond is
