@@ -338,8 +338,12 @@ void exits_op_syscall(struct exits_ctx *c)
 		uint64_t fmask = exits_rdmsr_raw(0xc0000084), efer = exits_rdmsr_raw(0xc0000080);
 		bool sce = exits_below(c, 8);
 
-		/* STAR's selectors are loaded without a descriptor check: any will do. */
-		exits_wrmsr_raw(0xc0000081, r & 0xffffffff00000000ull);
+		/*
+		 * STAR's selectors are loaded without a descriptor check: any will
+		 * do, but SS.RPL (STAR bits 33:32) stays 0 so that a VM exit in the
+		 * few instructions before the IRETQ leaves a state VM entry takes.
+		 */
+		exits_wrmsr_raw(0xc0000081, r & 0xfffffffc00000000ull);
 		exits_wrmsr_raw(0xc0000082, (uint64_t)(uintptr_t)exits_syscall_target);
 		exits_wrmsr_raw(0xc0000084, (uint32_t)exits_rand(c));
 		if (!sce)
