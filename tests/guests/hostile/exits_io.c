@@ -132,6 +132,99 @@ static int strio_run(struct strio *s, unsigned k)
 	return (int)exits_vec;
 }
 
+/*
+ * A page of ours mapped at 8 GiB with nothing mapped around it (the SDK's
+ * identity map ends at 4 GiB): a REP INS/OUTS that runs off either end
+ * must stop at the last whole element, with RCX and RDI/RSI showing the
+ * progress and #PF for the address the next element touches.
+ */
+#define STRADDLE_VA (8ull << 30)
+static uint64_t exits_pd[512] __attribute__((aligned(4096)));
+static uint64_t exits_pt[512] __attribute__((aligned(4096)));
+static uint8_t exits_spage[4096] __attribute__((aligned(4096)));
+
+static void straddle_setup(void)
+{
+	static bool done;
+	uint64_t cr3, *pml4, *pdpt;
+
+	if (done)
+		return;
+	done = true;
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	pml4 = (uint64_t *)(uintptr_t)(cr3 & 0x000ffffffffff000ull);
+	pdpt = (uint64_t *)(uintptr_t)(pml4[0] & 0x000ffffffffff000ull);
+	exits_pt[0] = (uint64_t)(uintptr_t)exits_spage | 3; /* present, writable */
+	exits_pd[0] = (uint64_t)(uintptr_t)exits_pt | 3;
+	pdpt[STRADDLE_VA >> 30] = (uint64_t)(uintptr_t)exits_pd | 3;
+	__asm__ volatile("mov %0, %%cr3" : : "r"(cr3) : "memory");
+}
+
+static void strio_straddle(struct exits_ctx *c, unsigned k)
+{
+	unsigned size = 1u << (k % 3);
+	bool in = (k % 6) < 3;
+	struct strio s = {.df = exits_below(c, 2)};
+	uint64_t count = 2 + exits_below(c, 300), bytes = count * size, start, done, *idx, cr2;
+	int got;
+
+	straddle_setup();
+	do
+		s.port = pick_port(c);
+	while (console_port(s.port));
+	/* Start close enough to the edge that the run crosses it. */
+	if (!s.df)
+		start = STRADDLE_VA + 4096 - 1 - exits_below(c, bytes < 4096 ? bytes - 1 : 4095);
+	else
+		start = STRADDLE_VA + exits_below(c, bytes - size < 4096 - size ? bytes - size : 4096 - size);
+	if (!s.df)
+		done = (STRADDLE_VA + 4096 - start) / size;
+	else
+		done = (start - STRADDLE_VA) / size + 1;
+	if (done >= count)
+		return;
+	idx = in ? &s.rdi : &s.rsi;
+	*idx = start;
+	s.rcx = count;
+	memset(exits_spage, SBUF_FILL, sizeof(exits_spage));
+	got = strio_run(&s, k < 6 ? k + 6 : k); /* always REP */
+	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+	exits_result(c, EXC_STRIO, got, EX_PF, "REP %s%u off the mapped page: at 0x%llx count %llu df %u",
+		     in ? "INS" : "OUTS", size, (unsigned long long)start, (unsigned long long)count,
+		     s.df);
+	if (got != EX_PF)
+		return;
+	{
+		uint64_t want_idx = s.df ? start - done * size : start + done * size;
+		/* The next element's first byte; one that straddles the edge may report the edge. */
+		uint64_t want_cr2 = want_idx, edge = STRADDLE_VA + 4096;
+
+		if (*idx != want_idx || s.rcx != count - done ||
+		    (cr2 != want_cr2 && !(!s.df && cr2 == edge && want_idx < edge)))
+			exits_wrong(c, EXC_STRIO,
+				    "REP %s%u df %u from 0x%llx count %llu: index 0x%llx RCX %llu CR2 0x%llx, "
+				    "want 0x%llx %llu 0x%llx",
+				    in ? "INS" : "OUTS", size, s.df, (unsigned long long)start,
+				    (unsigned long long)count, (unsigned long long)*idx,
+				    (unsigned long long)s.rcx, (unsigned long long)cr2,
+				    (unsigned long long)want_idx, (unsigned long long)(count - done),
+				    (unsigned long long)want_cr2);
+	}
+	if (in) {
+		uint64_t lo = s.df ? start - (done - 1) * size : start, hi = s.df ? start + size : start + done * size;
+
+		for (uint64_t a = STRADDLE_VA; a < STRADDLE_VA + 4096; a++) {
+			uint8_t w = a >= lo && a < hi ? 0xff : SBUF_FILL;
+
+			if (exits_spage[a - STRADDLE_VA] != w) {
+				exits_wrong(c, EXC_STRIO, "REP INS%u off the page: byte 0x%llx is 0x%x",
+					    size, (unsigned long long)a, exits_spage[a - STRADDLE_VA]);
+				break;
+			}
+		}
+	}
+}
+
 void exits_op_strio(struct exits_ctx *c)
 {
 	unsigned k = (unsigned)exits_below(c, 12), size = 1u << (k % 3);
@@ -142,6 +235,10 @@ void exits_op_strio(struct exits_ctx *c)
 	unsigned where = (unsigned)exits_below(c, 8);
 	int want, got;
 
+	if (where == 7 && exits_below(c, 2)) {
+		strio_straddle(c, k);
+		return;
+	}
 	do
 		s.port = pick_port(c);
 	while (console_port(s.port));
