@@ -26,6 +26,70 @@
 #define EX_GP_OR_NONE (-3)
 #define EX_UD_OR_NONE (-4)
 
+/* Architectural bits the expectations use (SDM Vol. 3 2.5, 2.2.1). */
+#define CR0_PE (1ull << 0)
+#define CR0_ET (1ull << 4)
+#define CR0_NW (1ull << 29)
+#define CR0_CD (1ull << 30)
+#define CR0_PG (1ull << 31)
+#define CR0_WP (1ull << 16)
+#define CR0_DEFINED 0xe005003full
+#define CR4_PAE (1ull << 5)
+#define CR4_LA57 (1ull << 12)
+#define CR4_VMXE (1ull << 13)
+#define CR4_SMXE (1ull << 14)
+#define CR4_PCIDE (1ull << 17)
+#define CR4_OSXSAVE (1ull << 18)
+#define CR4_CET (1ull << 23)
+#define EFER_SCE (1ull << 0)
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
+#define EFER_NXE (1ull << 11)
+
+/* Interrupts off around a window in which the guest could not take one. */
+static inline uint64_t exits_irq_off(void)
+{
+	uint64_t f;
+
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) : : "memory");
+	return f;
+}
+
+static inline void exits_irq_restore(uint64_t f)
+{
+	if (f & (1u << 9))
+		__asm__ volatile("sti" : : : "memory");
+}
+
+static inline uint64_t exits_rd_cr0(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t exits_rd_cr4(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t exits_xgetbv0(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static inline void exits_xsetbv0(uint64_t v)
+{
+	__asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+
 /* Inline asm: arm the resume address (local label 1:), disarm after. */
 #define EXITS_TRY                                                                                  \
 	"leaq 1f(%%rip), %%r11\n\t"                                                                \
@@ -102,16 +166,20 @@ void exits_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4]);
 uint64_t exits_rdmsr_raw(uint32_t msr);
 void exits_wrmsr_raw(uint32_t msr, uint64_t val);
 
-/* exits_cpu.c */
+/* exits_msr.c */
 bool exits_xcr0_valid(const struct exits_cpu *p, uint64_t v);
 void exits_op_xsetbv(struct exits_ctx *c);
 void exits_op_rdmsr(struct exits_ctx *c);
 void exits_op_wrmsr(struct exits_ctx *c);
+
+/* exits_cr.c */
 void exits_op_cr0(struct exits_ctx *c);
 void exits_op_cr3(struct exits_ctx *c);
 void exits_op_cr4(struct exits_ctx *c);
 void exits_op_cr8(struct exits_ctx *c);
 void exits_op_dr(struct exits_ctx *c);
+
+/* exits_cpuid.c */
 void exits_op_cpuid(struct exits_ctx *c);
 void exits_op_xrstor(struct exits_ctx *c);
 
@@ -125,6 +193,8 @@ void exits_op_vmx(struct exits_ctx *c);
 void exits_op_svm(struct exits_ctx *c);
 void exits_op_mwait(struct exits_ctx *c);
 void exits_op_hlt(struct exits_ctx *c);
+
+/* exits_desc.c */
 void exits_op_desc(struct exits_ctx *c);
 void exits_op_syscall(struct exits_ctx *c);
 void exits_op_except(struct exits_ctx *c);
