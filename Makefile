@@ -181,8 +181,13 @@ $(foreach n,$(FUZZ_NAMES),$(eval $(call FUZZ_RULE,$(n))))
 
 fuzz-bins: $(FUZZ_BINS)
 
-fuzz: deps fuzz-bins
-	tests/fuzz/run.sh --seconds $(FUZZ_SECONDS)
+# Then the large hostile-exits run in Bochs (issue 8): 1,000,000 exit-causing
+# operations; EXITS_SEED=N (and EXITS_COUNT=N) replace the cfg's seed and count.
+EXITS_FLAGS = $(if $(EXITS_SEED),--seed $(EXITS_SEED)) $(if $(EXITS_COUNT),--count $(EXITS_COUNT))
+
+fuzz: deps fuzz-bins all
+	rc=0; tests/fuzz/run.sh --seconds $(FUZZ_SECONDS) || rc=1; \
+	tests/fuzz/hostile-exits.sh $(EXITS_FLAGS) || rc=1; exit $$rc
 
 fuzz-smoke: fuzz-bins
 	tests/fuzz/run.sh --smoke

@@ -3,6 +3,7 @@
  * hostile: the attacking test guest of issue 5. One binary, two jobs picked
  * by `test=` on the command line:
  *   test=fuzz seed=N calls=N        seeded random hypercalls (fuzz.c)
+ *   test=exits seed=N count=N       seeded exit-causing instructions (exits*.c)
  *   test=catalogue [case=NAME]      the attack catalogue (cat_*.c); without
  *                                   case= every case that lets the guest
  *                                   live runs, case=NAME runs one case that
@@ -112,6 +113,10 @@ struct hostile_fuzz_stats {
 bool hostile_fuzz_account(struct hostile_fuzz_stats *st, unsigned nr, uint64_t sub, long ret,
 			  uint64_t call_index);
 void hostile_fuzz_print(const struct hostile_fuzz_stats *st);
+
+/* --- exits*.c: the exit fuzzer (issue 8) --------------------------------------- */
+
+const char *hostile_exits(const struct hostile_args *a);
 
 /* --- catalogue ---------------------------------------------------------------- */
 

@@ -4,6 +4,7 @@
  * installs the expected-fault hooks and prints the RESULT line:
  *   RESULT hostile-fuzz PASS|FAIL: <why>
  *   RESULT hostile-catalogue PASS|FAIL: <why>
+ *   RESULT hostile-exits PASS|FAIL: <why>
  *   RESULT hostile-catalogue-<case> FAIL: survived   (a stop case Bolt missed)
  * name=X replaces the RESULT name.
  */
@@ -40,6 +41,8 @@ int main(const struct hvm_start_info *si)
 		why = "the SDK found no hypercall page or shared_info";
 	else if (strcmp(test, "fuzz") == 0)
 		why = hostile_fuzz(&a);
+	else if (strcmp(test, "exits") == 0)
+		why = hostile_exits(&a);
 	else if (strcmp(test, "catalogue") == 0 && strcmp(cas, "shared-state") == 0)
 		why = hostile_shared_state(&a);
 	else if (strcmp(test, "catalogue") == 0 && strcmp(cas, "tpr-kick") == 0)
