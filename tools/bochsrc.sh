@@ -127,7 +127,9 @@ speaker: enabled=0
 plugin_ctrl: gameport=0, iodebug=0, parallel=0, sb16=0, es1370=0, ne2k=0, e1000=0, pcipnic=0, usb_ohci=0, usb_ehci=0, usb_xhci=0, voodoo=0, pcidev=0
 floppya: type=none
 floppyb: type=none
-ata1: enabled=0
+# ata1 (the PIIX3's secondary IDE channel) stays enabled, empty: with it
+# disabled, OVMF's IDE driver waits out its timeouts on the floating bus,
+# about a minute of every boot. ata2/ata3 are ISA channels nothing probes.
 ata2: enabled=0
 ata3: enabled=0
 com2: enabled=0

@@ -20,7 +20,7 @@ for want in \
 	'sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy' \
 	'speaker: enabled=0' \
 	'floppya: type=none' 'floppyb: type=none' \
-	'ata1: enabled=0' 'ata2: enabled=0' 'ata3: enabled=0' \
+	'ata2: enabled=0' 'ata3: enabled=0' \
 	'com2: enabled=0' 'com3: enabled=0' 'com4: enabled=0' \
 	'mouse: enabled=0'; do
 	grep -qxF -- "$want" "$rc_file" || missing="$missing '$want'"
