@@ -14,16 +14,6 @@
 #define HOSTILE_GP 13
 #define HOSTILE_UD 6
 
-static int hostile_try_wrmsr(uint32_t msr, uint64_t val)
-{
-	hostile_fault_arm();
-	__asm__ volatile(HOSTILE_TRY_BEGIN "wrmsr" HOSTILE_TRY_END
-			 :
-			 : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
-			 : "r11", "memory");
-	return hostile_fault_take();
-}
-
 static int hostile_try_rdmsr(uint32_t msr, uint64_t *val)
 {
 	uint32_t lo = 0, hi = 0;

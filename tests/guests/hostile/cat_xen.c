@@ -101,16 +101,6 @@ void hostile_cat_evtchn(const struct hostile_args *a)
 	}
 }
 
-static int hostile_try_wrmsr(uint32_t msr, uint64_t val)
-{
-	hostile_fault_arm();
-	__asm__ volatile(HOSTILE_TRY_BEGIN "wrmsr" HOSTILE_TRY_END
-			 :
-			 : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
-			 : "r11", "memory");
-	return hostile_fault_take();
-}
-
 static long hostile_physmap(domid_t dom, unsigned space, uint64_t idx, uint64_t gpfn)
 {
 	struct xen_add_to_physmap x = {

@@ -83,6 +83,16 @@ int hostile_fault_take(void)
 	return v;
 }
 
+int hostile_try_wrmsr(uint32_t msr, uint64_t val)
+{
+	hostile_fault_arm();
+	__asm__ volatile(HOSTILE_TRY_BEGIN "wrmsr" HOSTILE_TRY_END
+			 :
+			 : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
+			 : "r11", "memory");
+	return hostile_fault_take();
+}
+
 void hostile_expect(const char *what, const char *want, const char *got, bool ok)
 {
 	hostile_cases++;

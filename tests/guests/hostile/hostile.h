@@ -70,6 +70,8 @@ extern volatile uint64_t hostile_resume_rip;
 int hostile_fault_take(void);
 /* Clear the record before a HOSTILE_TRY. */
 void hostile_fault_arm(void);
+/* WRMSR msr = val under HOSTILE_TRY: the vector it raised, or -1. */
+int hostile_try_wrmsr(uint32_t msr, uint64_t val);
 
 /*
  * Inline-asm prologue: store the address of the local label `1:` that
