@@ -35,20 +35,6 @@ static void write_gpr(struct guest_regs *regs, unsigned n, uint64_t val)
 		*gpr(regs, n) = val;
 }
 
-uint64_t vmx_guest_cr0(void)
-{
-	uint64_t mask = vmcs_readnat(CR0_GUEST_HOST_MASK);
-
-	return (vmcs_readnat(GUEST_CR0) & ~mask) | (vmcs_readnat(CR0_READ_SHADOW) & mask);
-}
-
-uint64_t vmx_guest_cr4(void)
-{
-	uint64_t mask = vmcs_readnat(CR4_GUEST_HOST_MASK);
-
-	return (vmcs_readnat(GUEST_CR4) & ~mask) | (vmcs_readnat(CR4_READ_SHADOW) & mask);
-}
-
 static bool guest_write_cr0(uint64_t val)
 {
 	uint64_t efer = vmcs_read64(GUEST_IA32_EFER);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "arch/regs.h"
+#include "arch/vmcs.h"
 
 struct pcpu;
 struct vcpu;
@@ -29,16 +30,6 @@ void vmx_inject_exception(unsigned vector, int error_code);
  */
 bool vmx_deliver_upcall(struct vcpu *v);
 
-/*
- * The guest's own CR0/CR4 as it would read them: the bits it owns from the
- * real register (GUEST_CRn, which its MOVs change without exiting), the
- * bits Bolt owns (the guest/host mask) from the read shadow (SDM 25.6.6).
- * The read shadow alone goes stale as soon as the guest sets PAE or
- * OSXSAVE; GUEST_CR4 alone shows VMXE, which the guest never set.
- */
-uint64_t vmx_guest_cr0(void);
-uint64_t vmx_guest_cr4(void);
-
 /* Capabilities other files need. */
 extern unsigned vmx_maxphyaddr;
 /* Linear-address width (CPUID.80000008H:EAX[15:8]): 48, or 57 with LA57. */
@@ -53,5 +44,30 @@ static inline bool vmx_canonical(uint64_t addr)
 }
 extern uint64_t vmx_cr0_must1, vmx_cr0_must0, vmx_cr4_must1, vmx_cr4_must0;
 extern uint64_t host_xcr0_supported;
+
+/*
+ * The guest's own CR0/CR4 as it would read them: the bits it owns from the
+ * real register (GUEST_CRn, which its MOVs change without exiting), the
+ * bits Bolt owns (the guest/host mask) from the read shadow (SDM 25.6.6).
+ * The read shadow alone goes stale as soon as the guest sets PAE or
+ * OSXSAVE; GUEST_CR4 alone shows VMXE, which the guest never set.
+ *
+ * Inline, with the masks from the globals vmx_setup_controls() writes into
+ * CR0/CR4_GUEST_HOST_MASK: the page walker calls this on every guest copy,
+ * so two VMREADs, not three and a call.
+ */
+static inline uint64_t vmx_guest_cr0(void)
+{
+	uint64_t mask = vmx_cr0_must1 | vmx_cr0_must0;
+
+	return (vmcs_readnat(GUEST_CR0) & ~mask) | (vmcs_readnat(CR0_READ_SHADOW) & mask);
+}
+
+static inline uint64_t vmx_guest_cr4(void)
+{
+	uint64_t mask = vmx_cr4_must1 | vmx_cr4_must0;
+
+	return (vmcs_readnat(GUEST_CR4) & ~mask) | (vmcs_readnat(CR4_READ_SHADOW) & mask);
+}
 
 #endif
