@@ -70,8 +70,9 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 
 # Generic modules that compile unchanged on the host (unit tests link them all).
 HOST_SRCS := $(wildcard core/fmt.c core/lib.c core/config*.c core/mem.c core/stats.c \
-	boot/elf.c boot/acpi.c arch/x86/ept.c arch/x86/guest_pt.c arch/x86/xcr0.c core/fbcon.c \
-	evtchn/*.c)
+	boot/elf.c boot/acpi.c arch/x86/ept.c arch/x86/guest_pt.c arch/x86/xcr0.c core/fbcon.c)
+EVTCHN_SRCS := $(sort $(wildcard evtchn/*.c))
+SCHED_SRCS := $(sort $(wildcard sched/*.c))
 
 tools: $(B)/tools/boltcfg $(B)/tools/bolt-trace
 
@@ -120,10 +121,18 @@ img: esp
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%)
 
-$(B)/unit/%: tests/unit/%.c tests/unit/unit.c tests/unit/unit.h $(HOST_SRCS) $(wildcard core/*.h boot/*.h arch/x86/include/arch/*.h evtchn/*.h guests/sdk/* tools/*.c tools/*.h sched/* core/time.c)
+# Explicit seams: evtchn/ calls the scheduler's sched_notify(). test_evtchn
+# links the event-channel core alone and defines its own sched_notify to
+# observe deliveries; test_sched and test_notify link evtchn/ and include sched/'s
+# sources, with fake arch and time hooks; the other tests link neither.
+$(B)/unit/test_evtchn: UNIT_EXTRA := $(EVTCHN_SRCS)
+$(B)/unit/test_sched: UNIT_EXTRA := $(EVTCHN_SRCS)
+$(B)/unit/test_notify: UNIT_EXTRA := $(EVTCHN_SRCS)
+
+$(B)/unit/%: tests/unit/%.c tests/unit/unit.c tests/unit/unit.h $(HOST_SRCS) $(EVTCHN_SRCS) $(SCHED_SRCS) $(wildcard core/*.h boot/*.h arch/x86/include/arch/*.h evtchn/*.h guests/sdk/* tools/*.c tools/*.h sched/*.h core/time.c)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	@$(HOST_CC) $(HOST_CFLAGS) $(SAN) -Itests/unit $< tests/unit/unit.c $(HOST_SRCS) -o $@
+	@$(HOST_CC) $(HOST_CFLAGS) $(SAN) -Itests/unit $< tests/unit/unit.c $(HOST_SRCS) $(UNIT_EXTRA) -o $@
 
 # test_fbcon also checks the real font file when it exists.
 unit-bins: $(UNIT_BINS) $(FONT_BIN)

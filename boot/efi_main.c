@@ -17,6 +17,7 @@
 #include "boot/elf.h"
 #include "bolt/bolt.h"
 #include "core/config.h"
+#include "sched/sched.h"
 #include "core/console.h"
 #include "core/errno.h"
 #include "core/guest.h"

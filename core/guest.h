@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Guests: creation from bolt.cfg, PVH boot, stop and restart. */
+/* A guest: its configuration, memory, Xen interface state and vCPU (the data; core/lifecycle.h has the operations). */
 #ifndef CORE_GUEST_H
 #define CORE_GUEST_H
 
@@ -45,17 +45,12 @@ struct guest {
 	struct { uint16_t ioport; uint32_t port; } doorbells[CFG_MAX_DOORBELLS];
 	unsigned nr_doorbells;
 	/*
-	 * Flood budgets (core/hc_evtchn.c), one per receiver, indexed by its
+	 * Flood budgets (core/send.c, sched/budget.c), one per receiver, indexed by its
 	 * guests[] index: the budget belongs to the pair of guests, not to a
 	 * port, so rebinding cannot escape it nor reset its window. Sized by
 	 * the guest count, so no number of channels can overflow it.
 	 */
-	struct send_budget {
-		uint32_t limit, used; /* limit 0: no budget toward this receiver */
-		uint64_t period_ns, window_end_ns;
-		const char *channel;  /* the pair's first budgeted [channel] */
-		bool logged;
-	} budgets[CFG_MAX_GUESTS];
+	struct sched_budget budgets[CFG_MAX_GUESTS];
 	unsigned nr_budgets;             /* receivers with a budget: 0 skips the check */
 	/* Shared memory regions mapped into this guest (told on its command line). */
 	const struct cfg_shm *shms[CFG_MAX_SHMS];
@@ -72,14 +67,15 @@ struct guest {
 extern struct guest *guests;
 extern unsigned nr_guests;
 
-/* Send an event from the guest's own port (hypercall or doorbell); 0 or -errno. */
-int guest_send(struct vcpu *v, uint32_t port);
 /*
  * Guest-caused log lines (a refused MSR, #UD for a VMX instruction, ...)
  * are limited per boot so a hostile guest cannot flood the console.
  * True while this guest may still log.
  */
 bool guest_may_log(struct guest *g);
+/* "poweroff", "crash", ...: the summary's and the log's word for a stop reason. */
+const char *guest_stop_name(enum guest_stop why);
+
 /*
  * Mapping a hypervisor page into the guest may split a 2 MiB EPT page and
  * cost a table from the shared heap: allow a bounded number per boot. The
@@ -87,19 +83,5 @@ bool guest_may_log(struct guest *g);
  * do not add up (see guest_load).
  */
 #define GUEST_PAGE_REMAPS_MAX 16
-/* Allocate shared_info and the event-channel ports (at boot). */
-int guest_xen_create(struct guest *g);
-/* (Re)load the image into RAM, write the start info, reset the vCPU. */
-int guest_load(struct guest *g);
-/*
- * Stop a guest from its own CPU (a shutdown hypercall, a fault): logs why,
- * then restarts it or retires it according to its on_crash policy.
- */
-void guest_stop(struct guest *g, enum guest_stop why, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-const char *guest_stop_name(enum guest_stop why);
-
-/* Per-CPU start: boot every guest pinned to this CPU. */
-void guests_start_on_cpu(struct pcpu *p);
 
 #endif

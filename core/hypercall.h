@@ -26,4 +26,14 @@ struct hypercall_args {
 
 long hypercall_dispatch(struct vcpu *v, unsigned nr, struct hypercall_args *args);
 
+/* The handlers, one per hypercall, in core/hc_<name>.c: 0 or -XEN_E*. */
+long hc_console_io(struct vcpu *v, struct hypercall_args *a);
+long hc_sched_op(struct vcpu *v, struct hypercall_args *a);
+long hc_set_timer_op(struct vcpu *v, struct hypercall_args *a);
+long hc_event_channel_op(struct vcpu *v, struct hypercall_args *a);
+long hc_xen_version(struct vcpu *v, struct hypercall_args *a);
+long hc_memory_op(struct vcpu *v, struct hypercall_args *a);
+long hc_hvm_op(struct vcpu *v, struct hypercall_args *a);
+long hc_bolt_op(struct vcpu *v, struct hypercall_args *a);
+
 #endif

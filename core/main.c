@@ -8,6 +8,7 @@
 #include "boot/boot.h"
 #include "core/console.h"
 #include "core/guest.h"
+#include "core/lifecycle.h"
 #include "core/pcpu.h"
 #include "core/summary.h"
 

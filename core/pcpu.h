@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "arch/cpu.h"
-#include "sched/sched.h"
+#include "sched/types.h"
 
 #define MAX_VCPUS_PER_CPU 8
 

@@ -7,7 +7,7 @@
 
 #include "arch/cpu.h"
 #include "bolt/bolt.h"
-#include "sched/sched.h"
+#include "sched/types.h"
 
 struct vcpu {
 	struct guest *guest;
@@ -15,6 +15,8 @@ struct vcpu {
 	enum vcpu_state state;
 	struct vcpu *rq_next;
 	unsigned priority;        /* bolt.cfg `priority`: higher runs first */
+	bool handover;            /* bolt.cfg `handover`: a same-core sender hands it the CPU */
+	bool boosted;             /* woken and not yet run: ahead of its equals (sched/sched.c) */
 	/* Statistics for the summary: exits by basic reason, time in the guest. */
 	uint64_t exits[ARCH_NR_EXIT_REASONS];
 	uint64_t nr_exits;

@@ -10,8 +10,10 @@
 #include "core/console.h"
 #include "core/errno.h"
 #include "core/guest.h"
+#include "core/lifecycle.h"
 #include "core/lib.h"
 #include "core/pcpu.h"
+#include "core/send.h"
 #include "core/trace.h"
 #include "core/wiring.h"
 #include "evtchn/evtchn.h"
@@ -65,13 +67,22 @@ static void set_budgets(const struct bolt_config *cfg)
 
 			if (!c)
 				continue;
-			g->budgets[r] = (struct send_budget){
+			g->budgets[r] = (struct sched_budget){
 				.limit = c->budget.events, .period_ns = c->budget.period_ns,
 				.channel = c->name,
 			};
 			g->nr_budgets++;
 		}
 	}
+}
+
+/* Which guests may bind channels to each other ([allow] and [channel]). */
+static void allow_binds(const struct bolt_config *cfg)
+{
+	for (unsigned a = 0; a < nr_guests; a++)
+		for (unsigned b = a + 1; b < nr_guests; b++)
+			if (cfg_may_bind(cfg, a, b))
+				evtchn_allow_bind((uint16_t)guests[a].domid, (uint16_t)guests[b].domid);
 }
 
 static void add_doorbells(const struct bolt_config *cfg)
@@ -129,6 +140,7 @@ int wiring_setup(const struct bolt_config *cfg, const char *file, void *(*alloc)
 		}
 		p->vcpus[p->nr_vcpus++] = &g->vcpu;
 		g->vcpu.priority = g->cfg->priority;
+		g->vcpu.handover = g->cfg->handover;
 		/*
 		 * The 1 ms tick runs on a CPU with lazy delivery, and on a CPU
 		 * shared by several vCPUs: there it bounds how long a woken vCPU
@@ -142,6 +154,7 @@ int wiring_setup(const struct bolt_config *cfg, const char *file, void *(*alloc)
 		if (cfg->channels[i].delivery == CFG_DELIVERY_LAZY)
 			for (int e = 0; e < 2; e++)
 				guests[cfg->channels[i].guest[e]].vcpu.pcpu->lazy = true;
+	allow_binds(cfg);
 	rc = bind_channels(cfg, file);
 	if (rc)
 		return rc;

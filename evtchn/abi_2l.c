@@ -29,7 +29,9 @@ static inline uint32_t word_of(uint32_t port)
  * Publish "word w has pending events" to vCPU 0 and raise the upcall.
  * Selector: fetch-or (acq_rel) so the pending bit set before it is visible
  * to a guest that finds the selector bit. Upcall flag: exchange to 1
- * (release, ordering the selector before it); only the 0 -> 1 transition
+ * (seq_cst: it orders the selector before it, and it is the store half of
+ * the Dekker pair with prepare_entry's in_guest store and upcall re-check,
+ * tests/model/wake.pml; x86 emits the same xchg); only the 0 -> 1 transition
  * notifies, as in Xen, so a burst of events costs one kick.
  */
 static bool twol_mark_word(struct evtchn_domain *d, uint32_t w)
@@ -37,7 +39,7 @@ static bool twol_mark_word(struct evtchn_domain *d, uint32_t w)
 	struct vcpu_info *vi = &d->shinfo->vcpu_info[0];
 
 	__atomic_fetch_or(&vi->evtchn_pending_sel, (xen_ulong_t)1 << w, __ATOMIC_ACQ_REL);
-	return __atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_RELEASE) == 0;
+	return __atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST) == 0;
 }
 
 /*

@@ -3,8 +3,11 @@
  * Generic event-channel core: Xen's EVTCHNOP_* semantics over a per-domain
  * port table, with the guest-visible pending/mask bitmaps handled by an ABI
  * ops table (2-level now, FIFO could follow). Nothing here knows about VMX,
- * cores or bolt.cfg: the embedder provides storage and three hooks
- * (evtchn_hook_*), so the same code runs in the hypervisor and in host tests.
+ * cores or bolt.cfg: the embedder provides storage, registers each domain
+ * with the vCPU that receives its events, and says which domains may bind
+ * to each other (evtchn_allow_bind). A raised event goes on to the
+ * scheduler's delivery policy (sched_notify in sched/notify.h): the path
+ * runs one way, arch -> core -> evtchn -> sched -> arch.
  *
  * The arch hypercall handler copies the EVTCHNOP_* argument struct in
  * (evtchn_op_arg_size()), calls evtchn_op(), and copies it back out for the
@@ -51,6 +54,7 @@ struct evtchn_port {
 };
 
 struct evtchn_domain;
+struct vcpu;
 
 /* Xen-style ops table for the guest-visible event ABI. */
 /* What raising a port did (Xen: set_pending, then check the pollers). */
@@ -80,29 +84,35 @@ struct evtchn_domain {
 	uint32_t virq_port[NR_VIRQS]; /* 0 = unbound */
 	enum evtchn_delivery delivery; /* default for new ports */
 	const struct evtchn_abi_ops *abi;
-	void *owner;                  /* the embedding guest */
+	struct vcpu *vcpu;            /* receives this domain's events (sched_notify) */
 	uint64_t nr_sends;            /* successful sends from this domain */
 	uint64_t nr_notifies;         /* upcall 0 -> 1 transitions (atomic) */
 };
 
-/*
- * Hooks the embedder implements. lookup() must return a pointer that stays
- * valid for the life of the system (Bolt's guests are static). notify() is
- * called with no evtchn lock held.
- */
-struct evtchn_domain *evtchn_hook_lookup(uint16_t domid); /* NULL: no such guest */
-bool evtchn_hook_may_bind(uint16_t domid_a, uint16_t domid_b); /* bolt.cfg ACL */
-void evtchn_hook_notify(struct evtchn_domain *d, enum evtchn_delivery how);
-/*
- * A port became pending without a new upcall (masked, or an upcall already
- * pending): wake the vCPU if it sleeps in SCHEDOP_poll (Xen's
- * evtchn_check_pollers). Called with no evtchn lock held.
- */
-void evtchn_hook_poll_wake(struct evtchn_domain *d, enum evtchn_delivery how);
+#define EVTCHN_MAX_DOMAINS 64 /* domids 1..64 */
 
-/* Resets every port (port 0 RESERVED) and uses the 2-level ABI. */
-void evtchn_domain_init(struct evtchn_domain *d, uint16_t domid, struct shared_info *shinfo,
-			struct evtchn_port *ports, enum evtchn_delivery delivery, void *owner);
+/*
+ * The domain with this domid, NULL if none was initialised. Domains are
+ * registered by evtchn_domain_init() and never go away (Bolt's guests are
+ * static; a restart closes ports, it does not free the domain).
+ */
+struct evtchn_domain *evtchn_domain_lookup(uint16_t domid);
+/*
+ * Access control (bolt.cfg [allow] and [channel]): a and b may bind
+ * interdomain channels to each other. A domain may always bind to itself.
+ * evtchn_domain_init() forgets every permission of the domain it
+ * initialises; the embedder grants them afterwards.
+ */
+void evtchn_allow_bind(uint16_t domid_a, uint16_t domid_b);
+bool evtchn_may_bind(uint16_t domid_a, uint16_t domid_b);
+
+/*
+ * Resets every port (port 0 RESERVED), uses the 2-level ABI and registers
+ * d under domid (1..EVTCHN_MAX_DOMAINS) with v as the vCPU its events go
+ * to; -XEN_EINVAL for a domid out of range.
+ */
+int evtchn_domain_init(struct evtchn_domain *d, uint16_t domid, struct shared_info *shinfo,
+		       struct evtchn_port *ports, enum evtchn_delivery delivery, struct vcpu *v);
 
 /* EVTCHNOP_* with the structs of xen/event_channel.h; 0 or -XEN_E*. */
 int evtchn_op_alloc_unbound(struct evtchn_domain *d, struct evtchn_alloc_unbound *op);

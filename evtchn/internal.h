@@ -14,6 +14,9 @@ static inline bool evtchn_port_in_range(uint32_t port)
 	return port < EVTCHN_NR_PORTS;
 }
 
+/* Record d as the domain of domid (evtchn/domains.c); -XEN_EINVAL out of range. */
+int evtchn_domain_register(struct evtchn_domain *d, uint16_t domid);
+
 /* Lock two domains in domid order (lower first); a == b locks once. */
 void evtchn_lock_pair(struct evtchn_domain *a, struct evtchn_domain *b);
 void evtchn_unlock_pair(struct evtchn_domain *a, struct evtchn_domain *b);

@@ -27,7 +27,7 @@ int evtchn_op_alloc_unbound(struct evtchn_domain *d, struct evtchn_alloc_unbound
 	if (!dom_is_self(d, op->dom))
 		return -XEN_EPERM;
 	/* Loopback needs no permission; any other peer must be allowed by bolt.cfg. */
-	if (remote != d->domid && !evtchn_hook_may_bind(d->domid, remote))
+	if (remote != d->domid && !evtchn_may_bind(d->domid, remote))
 		return -XEN_EPERM;
 	spin_lock(&d->lock);
 	port = evtchn_port_alloc_locked(d, ECS_UNBOUND);
@@ -48,10 +48,10 @@ int evtchn_op_bind_interdomain(struct evtchn_domain *d, struct evtchn_bind_inter
 	enum evtchn_raise raised = EVTCHN_RAISED_NONE;
 	int lport;
 
-	rd = remote == d->domid ? d : evtchn_hook_lookup(remote);
+	rd = remote == d->domid ? d : evtchn_domain_lookup(remote);
 	if (!rd)
 		return -XEN_ESRCH;
-	if (rd != d && !evtchn_hook_may_bind(d->domid, remote))
+	if (rd != d && !evtchn_may_bind(d->domid, remote))
 		return -XEN_EPERM;
 	evtchn_lock_pair(d, rd);
 	if (!evtchn_port_in_range(op->remote_port)) {

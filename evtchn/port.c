@@ -17,43 +17,15 @@
 #include "core/lib.h"
 #include "evtchn/evtchn.h"
 #include "evtchn/internal.h"
+#include "sched/notify.h"
 
-#ifdef BOLT_HOST
-/*
- * The lead's Makefile links every host module into every unit-test binary;
- * these weak no-op hooks let tests that do not exercise event channels
- * link. test_evtchn (and the hypervisor, which has no fallbacks, so a
- * missing hook is a link error there) provide the real ones.
- */
-__attribute__((weak)) struct evtchn_domain *evtchn_hook_lookup(uint16_t domid)
+int evtchn_domain_init(struct evtchn_domain *d, uint16_t domid, struct shared_info *shinfo,
+		       struct evtchn_port *ports, enum evtchn_delivery delivery, struct vcpu *v)
 {
-	(void)domid;
-	return NULL;
-}
+	int rc = evtchn_domain_register(d, domid);
 
-__attribute__((weak)) bool evtchn_hook_may_bind(uint16_t domid_a, uint16_t domid_b)
-{
-	(void)domid_a;
-	(void)domid_b;
-	return false;
-}
-
-__attribute__((weak)) void evtchn_hook_notify(struct evtchn_domain *d, enum evtchn_delivery how)
-{
-	(void)d;
-	(void)how;
-}
-
-__attribute__((weak)) void evtchn_hook_poll_wake(struct evtchn_domain *d, enum evtchn_delivery how)
-{
-	(void)d;
-	(void)how;
-}
-#endif
-
-void evtchn_domain_init(struct evtchn_domain *d, uint16_t domid, struct shared_info *shinfo,
-			struct evtchn_port *ports, enum evtchn_delivery delivery, void *owner)
-{
+	if (rc)
+		return rc;
 	memset(d, 0, sizeof(*d));
 	d->domid = domid;
 	d->lock = (struct spinlock)SPINLOCK_INIT;
@@ -63,7 +35,8 @@ void evtchn_domain_init(struct evtchn_domain *d, uint16_t domid, struct shared_i
 	ports[0].state = ECS_RESERVED;
 	d->delivery = delivery;
 	d->abi = &evtchn_abi_2l;
-	d->owner = owner;
+	d->vcpu = v;
+	return 0;
 }
 
 void evtchn_lock_pair(struct evtchn_domain *a, struct evtchn_domain *b)
@@ -118,11 +91,13 @@ enum evtchn_raise evtchn_port_set_pending_locked(struct evtchn_domain *d, uint32
 
 void evtchn_notify(struct evtchn_domain *d, enum evtchn_delivery how, enum evtchn_raise r)
 {
+	bool lazy = how == EVTCHN_DELIVERY_LAZY;
+
 	if (r == EVTCHN_RAISED_UPCALL) {
 		__atomic_fetch_add(&d->nr_notifies, 1, __ATOMIC_RELAXED);
-		evtchn_hook_notify(d, how);
+		sched_notify(d->vcpu, SCHED_EVENT_UPCALL, lazy);
 	} else if (r == EVTCHN_RAISED_QUIET) {
-		evtchn_hook_poll_wake(d, how);
+		sched_notify(d->vcpu, SCHED_EVENT_PORT, lazy);
 	}
 }
 
@@ -150,7 +125,7 @@ int evtchn_close_port(struct evtchn_domain *d, uint32_t port, struct evtchn_doma
 			break;
 		want = p->remote_domid;
 		evtchn_unlock_pair(d, rd);
-		rd = evtchn_hook_lookup(want);
+		rd = evtchn_domain_lookup(want);
 		peer_missing = !rd;
 		if (!rd)
 			rd = d;
@@ -220,7 +195,7 @@ int evtchn_op_send(struct evtchn_domain *d, uint32_t port)
 		rport = port;
 		break;
 	case ECS_INTERDOMAIN:
-		rd = evtchn_hook_lookup(d->ports[port].remote_domid);
+		rd = evtchn_domain_lookup(d->ports[port].remote_domid);
 		rport = d->ports[port].remote_port;
 		if (!rd)
 			rc = -XEN_EINVAL;

@@ -8,8 +8,14 @@
  *
  * Policy: strict priority (bolt.cfg `priority`, higher first); vCPUs of
  * equal priority share the CPU round robin in SCHED_SLICE_NS slices, cut
- * by the VMX-preemption timer. A woken vCPU of higher priority than the
- * running one preempts it at once.
+ * by the VMX-preemption timer. A woken vCPU goes ahead of its equals and
+ * preempts a running vCPU of equal or lower priority at once (a boost, as
+ * Xen's credit scheduler gives woken vCPUs): a notification runs its
+ * receiver now even on a shared CPU. A flood of wake-ups is bounded by
+ * the channel budget (sched/budget.c), which puts the sender to sleep.
+ *
+ * The waker / kicked CPU / blocking vCPU handshake is modelled in
+ * tests/model/wake.pml: change the two together.
  */
 #include "arch/cpu.h"
 #include "core/pcpu.h"
@@ -17,13 +23,11 @@
 #include "core/trace.h"
 #include "core/vcpu.h"
 #include "sched/sched.h"
-#include "sched/timer.h"
 
 void sched_init_cpu(struct pcpu *p)
 {
 	p->rq.head = NULL;
 	p->rq.kick = 0;
-	p->rq.idle = false;
 	p->rq.resched = false;
 	p->rq.slice_end_ns = 0;
 }
@@ -39,6 +43,22 @@ static void rq_insert(struct runqueue *rq, struct vcpu *v)
 	*pp = v;
 }
 
+/*
+ * Caller holds rq->lock. Woken (boosted): behind higher priorities and the
+ * other boosted vCPUs of its own, ahead of its unboosted equals.
+ */
+static void rq_insert_woken(struct runqueue *rq, struct vcpu *v)
+{
+	struct vcpu **pp = &rq->head;
+
+	v->boosted = true;
+	while (*pp && ((*pp)->priority > v->priority ||
+		       ((*pp)->priority == v->priority && (*pp)->boosted)))
+		pp = &(*pp)->rq_next;
+	v->rq_next = *pp;
+	*pp = v;
+}
+
 /* Caller holds rq->lock. */
 static struct vcpu *rq_pop(struct runqueue *rq)
 {
@@ -47,6 +67,7 @@ static struct vcpu *rq_pop(struct runqueue *rq)
 	if (v) {
 		rq->head = v->rq_next;
 		v->rq_next = NULL;
+		v->boosted = false; /* it runs now */
 	}
 	return v;
 }
@@ -58,13 +79,14 @@ static bool rq_remove(struct runqueue *rq, struct vcpu *v)
 		if (*pp == v) {
 			*pp = v->rq_next;
 			v->rq_next = NULL;
+			v->boosted = false;
 			return true;
 		}
 	}
 	return false;
 }
 
-static void kick(struct pcpu *target)
+void sched_kick(struct pcpu *target)
 {
 	if (target == this_pcpu()) {
 		target->rq.resched = true;
@@ -98,31 +120,31 @@ void sched_start(struct vcpu *v)
 		rq_insert(rq, v);
 	rq->resched = true;
 	spin_unlock(&rq->lock);
-	kick(v->pcpu);
-}
-
-void sched_block(struct vcpu *v)
-{
-	struct runqueue *rq = &v->pcpu->rq;
-
-	spin_lock(&rq->lock);
-	if (v->state == VCPU_RUNNABLE)
-		v->state = VCPU_BLOCKED;
-	rq->resched = true;
-	spin_unlock(&rq->lock);
+	sched_kick(v->pcpu);
 }
 
 bool sched_wake(struct vcpu *v)
 {
-	struct runqueue *rq = &v->pcpu->rq;
-	bool woke = false;
+	struct pcpu *p = v->pcpu;
+	struct runqueue *rq = &p->rq;
+	bool woke = false, kick = false;
 
 	spin_lock(&rq->lock);
 	if (v->state == VCPU_BLOCKED) {
+		struct vcpu *cur = p->current;
+
 		v->state = VCPU_RUNNABLE;
-		if (v->pcpu->current != v)
-			rq_insert(rq, v);
-		rq->resched = true; /* the target re-evaluates before its next entry */
+		if (cur != v)
+			rq_insert_woken(rq, v); /* the boost: see should_switch() */
+		/*
+		 * The CPU must look at its queue before its next entry, unless
+		 * it runs a vCPU of higher priority that keeps the CPU anyway:
+		 * then the woken one runs when that one blocks or is preempted,
+		 * and an IPI would only cost the running guest an exit.
+		 */
+		kick = !cur || cur == v || cur->state != VCPU_RUNNABLE || v->priority >= cur->priority;
+		if (kick)
+			rq->resched = true;
 		v->woken = true;
 		v->polling = false;
 		v->poll_ns = 0;
@@ -130,9 +152,53 @@ bool sched_wake(struct vcpu *v)
 		woke = true;
 	}
 	spin_unlock(&rq->lock);
-	if (woke)
-		kick(v->pcpu);
+	if (kick)
+		sched_kick(p);
 	return woke;
+}
+
+/* Caller holds rq->lock. */
+static void block_locked(struct vcpu *v)
+{
+	if (v->state == VCPU_RUNNABLE)
+		v->state = VCPU_BLOCKED;
+	v->pcpu->rq.resched = true;
+}
+
+bool sched_block_unless(struct vcpu *v, bool (*pending)(const struct vcpu *v, const void *arg),
+			const void *arg)
+{
+	struct runqueue *rq = &v->pcpu->rq;
+
+	if (pending && pending(v, arg))
+		return false;
+	spin_lock(&rq->lock);
+	block_locked(v);
+	spin_unlock(&rq->lock);
+	/*
+	 * A sender that saw us runnable did not wake us: look again now that
+	 * we are BLOCKED. The queue lock orders the two sides: the sender
+	 * makes the event pending (a locked RMW) before its sched_wake()
+	 * takes this lock. If it took the lock before us, it found us
+	 * RUNNABLE, and this load, after our own acquisition, sees the event;
+	 * if after us, it finds BLOCKED and wakes us.
+	 */
+	if (pending && pending(v, arg)) {
+		sched_wake(v);
+		return false;
+	}
+	return true;
+}
+
+static bool upcall_pending(const struct vcpu *v, const void *arg)
+{
+	(void)arg;
+	return vcpu_upcall_pending(v);
+}
+
+bool sched_block_unless_upcall(struct vcpu *v)
+{
+	return sched_block_unless(v, upcall_pending, NULL);
 }
 
 bool sched_handover(struct vcpu *v)
@@ -194,33 +260,19 @@ static void arm_slice(struct runqueue *rq, struct vcpu *next, bool same)
 	}
 }
 
-/*
- * Idle until the queue is non-empty. MONITOR arms the kick line, then the
- * queue is re-checked before MWAIT so a wake-up between the check and the
- * MWAIT is not lost (the write to the armed line ends the MWAIT at once).
- */
-static struct vcpu *idle_wait(struct pcpu *p)
+struct vcpu *sched_pick_idle(struct pcpu *p)
 {
 	struct runqueue *rq = &p->rq;
 	struct vcpu *v;
 
-	for (;;) {
-		spin_lock(&rq->lock);
-		v = rq_pop(rq);
-		rq->idle = v == NULL;
-		p->current = v;
-		if (v)
-			rq->resched = false; /* the wake-up that set it is this very pick */
-		arm_slice(rq, v, false);
-		spin_unlock(&rq->lock);
-		if (v)
-			return v;
-		uint64_t deadline = timer_next_deadline(p);
-		arch_idle_wait(&rq->kick, (void *volatile const *)&rq->head,
-			       deadline ? time_ns_to_tsc(deadline) : 0);
-		p->kick_tsc = arch_timestamp(); /* hv_wake starts when the kick arrives */
-		timer_run(p);
-	}
+	spin_lock(&rq->lock);
+	v = rq_pop(rq);
+	p->current = v;
+	if (v)
+		rq->resched = false; /* the wake-up that set it is this very pick */
+	arm_slice(rq, v, false);
+	spin_unlock(&rq->lock);
+	return v;
 }
 
 /* Caller holds rq->lock: should the running vCPU give way to the queue's head? */
@@ -232,10 +284,13 @@ static bool should_switch(struct runqueue *rq, struct vcpu *cur)
 		return false;
 	if (rq->handover || head->priority > cur->priority)
 		return true;
-	return head->priority == cur->priority && rq->yield;
+	if (head->priority < cur->priority)
+		return false;
+	/* An equal: a woken one preempts (the boost), else round robin on yield. */
+	return head->boosted || rq->yield;
 }
 
-struct vcpu *sched_next(struct pcpu *p)
+struct vcpu *sched_pick(struct pcpu *p)
 {
 	struct runqueue *rq = &p->rq;
 	struct vcpu *cur = p->current, *next;
@@ -261,7 +316,5 @@ struct vcpu *sched_next(struct pcpu *p)
 	 */
 	p->current = next;
 	spin_unlock(&rq->lock);
-	if (!next)
-		next = idle_wait(p);
 	return next;
 }

@@ -12,7 +12,9 @@
 #include "arch/x86.h"
 #include "core/console.h"
 #include "core/guest.h"
+#include "core/lifecycle.h"
 #include "core/hypercall.h"
+#include "sched/sched.h"
 #include "sched/timer.h"
 
 static const char *const exit_names[EXIT_REASON_MAX] = {
@@ -129,10 +131,7 @@ static void exit_hlt(struct vcpu *v, struct guest_regs *regs, uint32_t reason)
 			   (unsigned long)(vmcs_readnat(GUEST_RIP) - 1));
 		return;
 	}
-	sched_block(v);
-	/* A sender that saw us runnable did not wake us: look again now that we are blocked. */
-	if (vcpu_upcall_pending(v))
-		sched_wake(v);
+	sched_block_unless_upcall(v);
 }
 
 /* VMX, SMX and other instructions a guest must not use: #UD, as on a CPU without VMX. */

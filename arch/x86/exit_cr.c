@@ -14,6 +14,7 @@
 #include "arch/xcr0.h"
 #include "core/console.h"
 #include "core/guest.h"
+#include "core/lifecycle.h"
 #include "core/pcpu.h"
 
 static uint64_t *gpr(struct guest_regs *regs, unsigned n)

@@ -14,6 +14,7 @@
 #include "arch/x86.h"
 #include "core/errno.h"
 #include "core/guest.h"
+#include "core/lifecycle.h"
 #include "core/lib.h"
 
 static int gpa_access(struct guest *g, uint64_t gpa, void *buf, size_t len, bool write)

@@ -15,6 +15,7 @@
 #include "core/errno.h"
 #include "core/fmt.h"
 #include "core/guest.h"
+#include "core/lifecycle.h"
 #include "core/heap.h"
 #include "core/lib.h"
 #include "core/panic.h"
@@ -22,6 +23,8 @@
 #include "core/stats.h"
 #include "core/time.h"
 #include "core/trace.h"
+#include "sched/idle.h"
+#include "sched/sched.h"
 #include "sched/timer.h"
 
 #define SEL_CODE64 0x08

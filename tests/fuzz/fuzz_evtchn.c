@@ -28,6 +28,8 @@
 #include <xen/xen.h>
 #include <xen/event_channel.h>
 
+#include "sched/notify.h"
+
 #include "core/errno.h"
 #include "core/lib.h"
 #include "evtchn/evtchn.h"
@@ -74,31 +76,19 @@ static void fail(const char *what, int dom, uint32_t port)
 	abort();
 }
 
-/* --- hooks --------------------------------------------------------------- */
+/* --- the scheduler side: this harness links evtchn/ alone (explicit seam) -- */
 
-struct evtchn_domain *evtchn_hook_lookup(uint16_t domid)
-{
-	return domid >= 1 && domid <= NDOM ? &W.d[domid - 1] : NULL;
-}
+static char vcpu_tag[NDOM]; /* stands for each domain's vCPU, never dereferenced */
 
-bool evtchn_hook_may_bind(uint16_t a, uint16_t b)
+void sched_notify(struct vcpu *v, enum sched_event ev, bool lazy)
 {
-	if (a < 1 || a > NDOM || b < 1 || b > NDOM)
-		return false;
-	return !((a == 1 && b == 3) || (a == 3 && b == 1));
-}
+	long i = (char *)(void *)v - vcpu_tag;
 
-void evtchn_hook_notify(struct evtchn_domain *d, enum evtchn_delivery how)
-{
-	if (d->domid < 1 || d->domid > NDOM || how > EVTCHN_DELIVERY_LAZY)
-		fail("notify hook called with a bad domain or delivery", d->domid, how);
-	W.notifies[d->domid - 1]++;
-}
-
-void evtchn_hook_poll_wake(struct evtchn_domain *d, enum evtchn_delivery how)
-{
-	if (d->domid < 1 || d->domid > NDOM || how > EVTCHN_DELIVERY_LAZY)
-		fail("poll_wake hook called with a bad domain or delivery", d->domid, how);
+	if (i < 0 || i >= NDOM || ev > SCHED_EVENT_PORT)
+		fail("sched_notify called with a bad vCPU or event", (int)i, ev);
+	(void)lazy; /* per port: set_delivery changes it at will */
+	if (ev == SCHED_EVENT_UPCALL)
+		W.notifies[i]++;
 }
 
 /* --- invariants ------------------------------------------------------------ */
@@ -414,7 +404,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 0; i < NDOM; i++)
 		evtchn_domain_init(&W.d[i], (uint16_t)(i + 1), &W.sh[i], W.ports[i],
 				   (i == 2) ? EVTCHN_DELIVERY_LAZY : EVTCHN_DELIVERY_IMMEDIATE,
-				   &W.sh[i]);
+				   (struct vcpu *)(void *)&vcpu_tag[i]);
+	/* bolt.cfg-style access control: every pair but 1 <-> 3. */
+	evtchn_allow_bind(1, 2);
+	evtchn_allow_bind(2, 3);
 	for (unsigned step = 0; c.left && step < MAX_STEPS; step++) {
 		uint8_t s = take8(&c);
 

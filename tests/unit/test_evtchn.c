@@ -2,8 +2,9 @@
 /*
  * Host tests for the event-channel core (evtchn/): a fake world of three
  * domains (domids 1..3) with malloc'd shared_info pages and port tables,
- * hooks that record their calls, and bolt.cfg-style access control that
- * denies the pair 1 <-> 3. Covers every EVTCHNOP in every port state, the
+ * a fake scheduler (sched_notify, the explicit seam: this test links the
+ * event-channel core without sched/) that records the deliveries, and
+ * access control that allows every pair but 1 <-> 3. Covers every EVTCHNOP in every port state, the
  * 2-level bitmap transitions and notify counts, VIRQs, static channels,
  * guest teardown, dispatch, exhaustion and a threaded lock stress.
  */
@@ -15,6 +16,7 @@
 #include "core/errno.h"
 #include "core/lib.h"
 #include "evtchn/evtchn.h"
+#include "sched/notify.h"
 #include "unit.h"
 
 #define NDOM 3
@@ -23,10 +25,10 @@ static struct {
 	struct evtchn_domain d[NDOM];
 	struct shared_info *sh[NDOM];
 	struct evtchn_port *ports[NDOM];
-	int notifies[NDOM];
+	char vcpu_tag[NDOM];       /* stands for each domain's vCPU (never dereferenced) */
+	int notifies[NDOM];        /* SCHED_EVENT_UPCALL deliveries */
+	int port_events[NDOM];     /* SCHED_EVENT_PORT deliveries */
 	enum evtchn_delivery last_how[NDOM];
-	int lookups, may_binds;
-	uint16_t deny_a, deny_b;
 } W;
 
 static struct evtchn_domain *D(int domid)
@@ -34,26 +36,25 @@ static struct evtchn_domain *D(int domid)
 	return &W.d[domid - 1];
 }
 
-/* --- hooks (called concurrently by the stress test, hence atomics) ------- */
+/* --- the scheduler side (called concurrently by the stress test) ------- */
 
-struct evtchn_domain *evtchn_hook_lookup(uint16_t domid)
+static struct vcpu *vcpu_of(int i)
 {
-	__atomic_fetch_add(&W.lookups, 1, __ATOMIC_RELAXED);
-	return domid >= 1 && domid <= NDOM ? D(domid) : NULL;
+	return (struct vcpu *)(void *)&W.vcpu_tag[i];
 }
 
-bool evtchn_hook_may_bind(uint16_t a, uint16_t b)
+void sched_notify(struct vcpu *v, enum sched_event ev, bool lazy)
 {
-	__atomic_fetch_add(&W.may_binds, 1, __ATOMIC_RELAXED);
-	return !((a == W.deny_a && b == W.deny_b) || (a == W.deny_b && b == W.deny_a));
-}
+	int i = (int)((char *)(void *)v - W.vcpu_tag);
 
-void evtchn_hook_notify(struct evtchn_domain *d, enum evtchn_delivery how)
-{
-	int i = d->domid - 1;
-
-	__atomic_fetch_add(&W.notifies[i], 1, __ATOMIC_RELAXED);
-	__atomic_store_n(&W.last_how[i], how, __ATOMIC_RELAXED);
+	if (i < 0 || i >= NDOM)
+		abort();
+	if (ev == SCHED_EVENT_UPCALL)
+		__atomic_fetch_add(&W.notifies[i], 1, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_add(&W.port_events[i], 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&W.last_how[i], lazy ? EVTCHN_DELIVERY_LAZY : EVTCHN_DELIVERY_IMMEDIATE,
+			 __ATOMIC_RELAXED);
 }
 
 /* --- world --------------------------------------------------------------- */
@@ -77,11 +78,13 @@ static void world_init(void)
 			abort();
 		/* Garbage in the port storage: init must clear it. */
 		memset(W.ports[i], 0xa5, EVTCHN_NR_PORTS * sizeof(struct evtchn_port));
-		evtchn_domain_init(&W.d[i], (uint16_t)(i + 1), W.sh[i], W.ports[i],
-				   EVTCHN_DELIVERY_IMMEDIATE, &W.sh[i]);
+		if (evtchn_domain_init(&W.d[i], (uint16_t)(i + 1), W.sh[i], W.ports[i],
+				       EVTCHN_DELIVERY_IMMEDIATE, vcpu_of(i)))
+			abort();
 	}
-	W.deny_a = 1;
-	W.deny_b = 3;
+	/* bolt.cfg-style access control: every pair but 1 <-> 3. */
+	evtchn_allow_bind(1, 2);
+	evtchn_allow_bind(2, 3);
 }
 
 static int state_of(int dom, uint32_t port)
@@ -197,7 +200,7 @@ static void test_init_and_names(void)
 		}
 	CHECK_EQ(D(3)->domid, 3);
 	CHECK(D(1)->abi == &evtchn_abi_2l);
-	CHECK(D(1)->owner == &W.sh[0]);
+	CHECK(D(1)->vcpu == vcpu_of(0));
 	CHECK_EQ(EVTCHN_NR_PORTS, 4096);
 	CHECK_EQ(status_of(1, 0, &st), 0);
 	CHECK_EQ(st.status, EVTCHNSTAT_closed);
@@ -443,8 +446,7 @@ static void test_loopback(void)
 	CHECK_EQ(evtchn_op_send(D(1), 2), 0);
 	CHECK(pending(1, 1));
 	CHECK(!pending(1, 2));
-	/* Also by explicit own domid; no ACL consulted for self. */
-	W.deny_a = W.deny_b = 1;
+	/* Also by explicit own domid: a domain may always bind to itself. */
 	rp = alloc_unbound(1, 1);
 	CHECK_EQ(bind_interdomain(1, 1, (uint32_t)rp), 4);
 	CHECK_EQ(evtchn_op_close(D(1), 1), 0);

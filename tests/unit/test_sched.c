@@ -1,191 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host tests for the per-CPU scheduler and time events (sched/). The two
- * sources call arch and time hooks, so they are included here directly and
- * run against fakes: two CPUs whose "current CPU" the test chooses, a clock
- * the test sets, and an idle wait that records its arguments and runs a
- * test-supplied callback (standing in for a remote CPU or the passing of
- * time) so the idle loop can end. The real event-channel core (linked from
- * HOST_SRCS) delivers VIRQ_TIMER; a strong evtchn_hook_notify counts it.
+ * Host tests for the per-CPU run queues and time events (sched/), in the
+ * fake world of sched_world.h. The delivery policy (sched_notify) has its
+ * own tests in test_notify.c.
  */
 #include <stdint.h>
 #include <xen/xen.h>
 #include <xen/event_channel.h>
 
-#include "../../sched/sched.c"
-#include "../../sched/timer.c"
-
-#include "core/errno.h"
-#include "unit.h"
-
-#define NCPU 2
-#define NGUEST 6
-
-static struct pcpu P[NCPU];
-static struct guest G[NGUEST];
-static struct shared_info *g0_shinfo;
-static struct evtchn_port *g0_ports;
-static uint32_t g0_timer_port;
-
-/* --- fakes --------------------------------------------------------------- */
-
-static struct pcpu *fake_cpu;     /* what this_pcpu() returns */
-static int fake_ipis[NCPU];       /* arch_kick_cpu() calls per CPU */
-static uint64_t fake_now;         /* time_now_ns() */
-static bool fake_upcall[NGUEST];  /* vcpu_upcall_pending() per guest */
-static int fake_notifies;         /* evtchn_hook_notify() calls */
-static int fake_trace_ipi, fake_trace_line; /* trace_kick(true/false) calls */
-static uint64_t fake_tsc;         /* arch_timestamp(): advances by 1 per read */
-bool trace_enabled;
-
-static struct {
-	int calls;
-	volatile uint64_t *line;
-	void *volatile const *cond;
-	uint64_t deadline_tsc;
-	void (*hook)(int call);   /* what "happens" while the CPU waits */
-} fake_idle;
-
-struct pcpu *this_pcpu(void)
-{
-	return fake_cpu;
-}
-
-void arch_kick_cpu(struct pcpu *p)
-{
-	fake_ipis[p->index]++;
-}
-
-void trace_kick(bool ipi)
-{
-	if (ipi)
-		fake_trace_ipi++;
-	else
-		fake_trace_line++;
-}
-
-uint64_t arch_timestamp(void)
-{
-	return ++fake_tsc;
-}
-
-uint64_t time_now_ns(void)
-{
-	return fake_now;
-}
-
-/* A distinct affine map, so the test sees that the deadline was converted. */
-uint64_t time_ns_to_tsc(uint64_t ns)
-{
-	return ns * 3 + 7;
-}
-
-bool vcpu_upcall_pending(const struct vcpu *v)
-{
-	return fake_upcall[v->guest - G];
-}
-
-void arch_idle_wait(volatile uint64_t *line, void *volatile const *cond, uint64_t deadline_tsc)
-{
-	fake_idle.calls++;
-	fake_idle.line = line;
-	fake_idle.cond = cond;
-	fake_idle.deadline_tsc = deadline_tsc;
-	if (fake_idle.calls > 50 || !fake_idle.hook) {
-		fprintf(stderr, "%s: idle loop never ends\n", unit_current);
-		abort();
-	}
-	fake_idle.hook(fake_idle.calls);
-}
-
-void evtchn_hook_notify(struct evtchn_domain *d, enum evtchn_delivery how)
-{
-	(void)d;
-	(void)how;
-	fake_notifies++;
-}
-
-/* --- world --------------------------------------------------------------- */
-
-static struct vcpu *V(int i)
-{
-	return &G[i].vcpu;
-}
-
-/* Fresh CPUs and guests; guest i is pinned to cpu[i] with priority prio[i]. */
-static void world(const int cpu[NGUEST], const unsigned prio[NGUEST])
-{
-	memset(P, 0, sizeof(P));
-	memset(G, 0, sizeof(G));
-	memset(fake_ipis, 0, sizeof(fake_ipis));
-	memset(fake_upcall, 0, sizeof(fake_upcall));
-	memset(&fake_idle, 0, sizeof(fake_idle));
-	fake_notifies = 0;
-	fake_trace_ipi = fake_trace_line = 0;
-	fake_tsc = 1000;
-	trace_enabled = true;
-	fake_now = 100 * TICK_NS + 12345; /* not on a tick boundary */
-	for (int c = 0; c < NCPU; c++) {
-		P[c].self = &P[c];
-		P[c].index = (unsigned)c;
-		/* Garbage the init must clear. */
-		P[c].rq.head = (struct vcpu *)&P[c];
-		P[c].rq.kick = 77;
-		P[c].rq.resched = true;
-		P[c].rq.slice_end_ns = 5;
-		sched_init_cpu(&P[c]);
-	}
-	for (int i = 0; i < NGUEST; i++) {
-		struct vcpu *v = V(i);
-		struct pcpu *p = &P[cpu[i]];
-
-		G[i].domid = (unsigned)i + 1;
-		v->guest = &G[i];
-		v->pcpu = p;
-		v->priority = prio[i];
-		v->state = VCPU_STOPPED;
-		p->vcpus[p->nr_vcpus++] = v;
-	}
-	/* Guest 0 has bound VIRQ_TIMER; the others' virq tables are empty. */
-	memset(g0_shinfo, 0, sizeof(*g0_shinfo));
-	evtchn_domain_init(&G[0].evtchn, 1, g0_shinfo, g0_ports, EVTCHN_DELIVERY_IMMEDIATE, &G[0]);
-	struct evtchn_bind_virq b = { .virq = VIRQ_TIMER, .vcpu = 0 };
-	if (evtchn_op_bind_virq(&G[0].evtchn, &b))
-		abort();
-	g0_timer_port = b.port;
-	fake_cpu = &P[0];
-}
-
-static const int all_cpu0[NGUEST] = { 0, 0, 0, 0, 0, 0 };
-static const unsigned all_prio1[NGUEST] = { 1, 1, 1, 1, 1, 1 };
-
-/* Run the scheduler as CPU p itself. */
-static struct vcpu *next_on(struct pcpu *p)
-{
-	fake_cpu = p;
-	return sched_next(p);
-}
-
-/* The queue as guest indexes ("0,3,1"), for readable comparisons. */
-static const char *queue_str(const struct pcpu *p)
-{
-	static char buf[64];
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (const struct vcpu *v = p->rq.head; v && n + 4 < sizeof(buf); v = v->rq_next)
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%d", n ? "," : "",
-				      (int)(v->guest - G));
-	return buf;
-}
-
-/* Start guests 0..n-1 and let CPU 0 pick the first. */
-static struct vcpu *start_n(int n)
-{
-	for (int i = 0; i < n; i++)
-		sched_start(V(i));
-	return next_on(&P[0]);
-}
+#include "sched_world.h"
 
 /* --- queue and fast path ------------------------------------------------- */
 
@@ -248,9 +71,8 @@ static void test_remote_wake_idle_cpu(void)
 	sched_start(V(1));
 	CHECK_EQ(P[1].rq.kick, 0); /* started locally */
 	CHECK(next_on(&P[1]) == V(1));
-	sched_block(V(1));
+	block(V(1));
 	P[1].current = NULL;
-	P[1].rq.idle = true;
 	P[1].rq.resched = false;
 
 	fake_cpu = &P[0];
@@ -327,9 +149,14 @@ static void test_local_wake(void)
 	CHECK_EQ(fake_ipis[0] + fake_ipis[1], 0);
 	CHECK_EQ(fake_trace_ipi + fake_trace_line, 0); /* no kick at all */
 	CHECK_STR(queue_str(&P[0]), "1");
-	/* Equal priority: no preemption, but now the slice runs. */
-	CHECK(next_on(&P[0]) == V(0));
+	CHECK(V(1)->boosted);
+	/* The boost: the woken equal preempts; the preempted one waits its turn in a slice. */
+	CHECK(next_on(&P[0]) == V(1));
+	CHECK(!V(1)->boosted);
+	CHECK_STR(queue_str(&P[0]), "0");
 	CHECK_EQ(P[0].rq.slice_end_ns, fake_now + SCHED_SLICE_NS);
+	/* Without the boost guest 1 would wait out guest 0's slice (issue 9's stalls). */
+	CHECK(next_on(&P[0]) == V(1));
 }
 
 static void test_wake_not_blocked(void)
@@ -351,7 +178,7 @@ static void test_block_then_wake(void)
 {
 	world(all_cpu0, all_prio1);
 	CHECK(start_n(2) == V(0));
-	sched_block(V(0));
+	block(V(0));
 	CHECK_EQ(V(0)->state, VCPU_BLOCKED);
 	CHECK(P[0].rq.resched);
 	CHECK(next_on(&P[0]) == V(1));
@@ -359,23 +186,24 @@ static void test_block_then_wake(void)
 	CHECK_EQ(P[0].rq.slice_end_ns, 0);
 	CHECK(sched_wake(V(0)));
 	CHECK_STR(queue_str(&P[0]), "0");
-	CHECK(next_on(&P[0]) == V(1)); /* equal priority: no preemption */
+	CHECK(next_on(&P[0]) == V(0)); /* woken: it preempts its equal */
+	CHECK_STR(queue_str(&P[0]), "1");
 
 	/* Woken again before the scheduler ran: it must not be queued twice. */
-	sched_block(V(1));
-	CHECK(sched_wake(V(1)));
-	CHECK_STR(queue_str(&P[0]), "0");
-	CHECK(next_on(&P[0]) == V(1));
-	CHECK_STR(queue_str(&P[0]), "0");
+	block(V(0));
+	CHECK(sched_wake(V(0)));
+	CHECK_STR(queue_str(&P[0]), "1");
+	CHECK(next_on(&P[0]) == V(0));
+	CHECK_STR(queue_str(&P[0]), "1");
 
 	/* Block a second time: still blocked, one wake suffices. */
-	sched_block(V(1));
-	sched_block(V(1));
-	CHECK(next_on(&P[0]) == V(0));
+	block(V(0));
+	block(V(0));
+	CHECK(next_on(&P[0]) == V(1));
 	CHECK(P[0].rq.head == NULL);
-	CHECK(sched_wake(V(1)));
-	CHECK(!sched_wake(V(1)));
-	CHECK_STR(queue_str(&P[0]), "1");
+	CHECK(sched_wake(V(0)));
+	CHECK(!sched_wake(V(0)));
+	CHECK_STR(queue_str(&P[0]), "0");
 }
 
 static void test_stop(void)
@@ -469,8 +297,7 @@ static void test_slice(void)
 	CHECK_EQ(P[0].rq.slice_end_ns, 0);       /* only a lower one waits */
 	CHECK_EQ(timer_next_deadline(&P[0]), 0);
 
-	V(1)->state = VCPU_BLOCKED;
-	CHECK(sched_wake(V(1)));
+	sched_start(V(1)); /* started, not woken: no boost, it waits behind guest 0 */
 	CHECK(next_on(&P[0]) == V(0));
 	uint64_t end = fake_now + SCHED_SLICE_NS;
 	CHECK_EQ(P[0].rq.slice_end_ns, end);
@@ -543,7 +370,7 @@ static void test_handover(void)
 	/* A sender that blocks hands over to an equal from the middle. */
 	CHECK(sched_handover(V(0)));
 	CHECK_STR(queue_str(&P[0]), "0,2,3");
-	sched_block(V(1));
+	block(V(1));
 	CHECK(next_on(&P[0]) == V(0));
 	CHECK_STR(queue_str(&P[0]), "2,3");
 
@@ -559,7 +386,7 @@ static void hook_remote_wake(int call)
 {
 	(void)call;
 	fake_cpu = &P[1];
-	CHECK(P[0].rq.idle);
+	CHECK(P[0].current == NULL); /* in the idle loop */
 	CHECK(sched_wake(V(1)));
 	fake_cpu = &P[0];
 }
@@ -569,7 +396,7 @@ static void test_idle_wait_remote(void)
 	world(all_cpu0, all_prio1);
 	CHECK(start_n(1) == V(0));
 	V(1)->state = VCPU_BLOCKED;
-	sched_block(V(0));
+	block(V(0));
 	fake_idle.hook = hook_remote_wake;
 	CHECK(next_on(&P[0]) == V(1));
 	CHECK_EQ(fake_idle.calls, 1);
@@ -578,7 +405,6 @@ static void test_idle_wait_remote(void)
 	CHECK_EQ(fake_idle.deadline_tsc, 0); /* no time event: no deadline */
 	CHECK_EQ(P[0].rq.kick, 1);           /* the line write... */
 	CHECK_EQ(fake_ipis[0], 0);           /* ...and no IPI to an idle CPU */
-	CHECK(!P[0].rq.idle);
 	CHECK(P[0].current == V(1));
 	CHECK(P[0].rq.head == NULL);
 }
@@ -628,34 +454,34 @@ static void test_virq_timer(void)
 
 	fake_now = t - 1;
 	timer_run(&P[0]);
-	CHECK_EQ(fake_notifies, 0);
+	CHECK_EQ(V(0)->notifies, 0);
 	CHECK_EQ(G[0].timer_ns, t);
 	CHECK_EQ(evtchn_port_pending(&G[0].evtchn, g0_timer_port), 0);
 
 	fake_now = t;
 	timer_run(&P[0]);
-	CHECK_EQ(fake_notifies, 1);
+	CHECK_EQ(V(0)->notifies, 1);
 	CHECK_EQ(evtchn_port_pending(&G[0].evtchn, g0_timer_port), 1);
 	CHECK_EQ(G[0].timer_ns, 0);       /* one-shot */
 	CHECK_EQ(G[3].timer_ns, t - 50);  /* the stopped guest's is untouched */
 	CHECK_EQ(timer_next_deadline(&P[0]), 0);
 	fake_now += TICK_NS;
 	timer_run(&P[0]);
-	CHECK_EQ(fake_notifies, 1);
+	CHECK_EQ(V(0)->notifies, 1);
 
 	/* timer_set(0) cancels. */
 	timer_set(V(0), fake_now + 10);
 	timer_set(V(0), 0);
 	fake_now += 20;
 	timer_run(&P[0]);
-	CHECK_EQ(fake_notifies, 1);
+	CHECK_EQ(V(0)->notifies, 1);
 
 	/* A guest without the VIRQ bound: the event is dropped, the timer cleared. */
 	sched_start(V(1));
 	timer_set(V(1), fake_now);
 	timer_run(&P[0]);
 	CHECK_EQ(G[1].timer_ns, 0);
-	CHECK_EQ(fake_notifies, 1);
+	CHECK_EQ(V(0)->notifies, 1);
 }
 
 static void test_poll_timeout(void)

@@ -14,7 +14,8 @@
 #include "core/stats.h"
 #include "core/time.h"
 #include "core/trace.h"
-#include "core/xen_hc.h"
+#include "core/hypercall.h"
+#include "core/send.h"
 
 static void fill_stats(const struct vcpu *v, struct bolt_stats *s)
 {

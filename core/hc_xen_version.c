@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xen_version: what a Xen 4.14 HVM domain without xenstore or PV console
+ * would be told. Strings are NUL-padded to the full size of the Xen type.
+ */
+#include <stdint.h>
+#include <xen/xen.h>
+#include <xen/version.h>
+#include <xen/features.h>
+
+#include "arch/cpu.h"
+#include "core/errno.h"
+#include "core/hypercall.h"
+#include "core/lib.h"
+
+static long copy_string_out(struct vcpu *v, uint64_t gva, const char *s, size_t size)
+{
+	char buf[64];
+
+	/* NUL-padded to the full size of the Xen type, in 64-byte pieces. */
+	for (size_t off = 0; off < size; off += sizeof(buf)) {
+		size_t n = MIN(sizeof(buf), size - off);
+		memset(buf, 0, sizeof(buf));
+		size_t len = strlen(s);
+		if (off < len)
+			memcpy(buf, s + off, MIN(n, len - off));
+		if (vcpu_copy_to_guest(v, gva + off, buf, n))
+			return -XEN_EFAULT;
+	}
+	return 0;
+}
+
+long hc_xen_version(struct vcpu *v, struct hypercall_args *a)
+{
+	uint64_t arg = a->a[1];
+
+	switch (a->a[0]) {
+	case XENVER_version:
+		return 4 << 16 | 14; /* the interface version Bolt implements */
+	case XENVER_extraversion:
+		return copy_string_out(v, arg, "-bolt", sizeof(xen_extraversion_t));
+	case XENVER_compile_info: {
+		struct xen_compile_info ci;
+		memset(&ci, 0, sizeof(ci));
+		strlcpy_ok(ci.compiler, "gcc", sizeof(ci.compiler));
+		strlcpy_ok(ci.compile_by, "bolt", sizeof(ci.compile_by));
+		strlcpy_ok(ci.compile_domain, "bolt", sizeof(ci.compile_domain));
+		strlcpy_ok(ci.compile_date, __DATE__, sizeof(ci.compile_date));
+		return vcpu_copy_to_guest(v, arg, &ci, sizeof(ci)) ? -XEN_EFAULT : 0;
+	}
+	case XENVER_capabilities:
+		return copy_string_out(v, arg, "hvm-3.0-x86_64 hvm-3.0-x86_32",
+				       sizeof(xen_capabilities_info_t));
+	case XENVER_changeset:
+		return copy_string_out(v, arg, "bolt", sizeof(xen_changeset_info_t));
+	case XENVER_get_features: {
+		struct xen_feature_info fi;
+		if (vcpu_copy_from_guest(v, &fi, arg, sizeof(fi)))
+			return -XEN_EFAULT;
+		fi.submap = 0;
+		if (fi.submap_idx == 0)
+			fi.submap = 1u << XENFEAT_hvm_callback_vector;
+		return vcpu_copy_to_guest(v, arg, &fi, sizeof(fi)) ? -XEN_EFAULT : 0;
+	}
+	default:
+		return -XEN_ENOSYS;
+	}
+}

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest lifecycle: PVH boot (image, start info, memory map), stop with a
+ * reason, restart per on_crash, and the machine-wide end when every guest
+ * has stopped (core/summary.c).
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <xen/arch-x86/hvm/start_info.h>
+
+#include "arch/cpu.h"
+#include "boot/elf.h"
+#include "bolt/bolt.h"
+#include "core/console.h"
+#include "core/fmt.h"
+#include "core/errno.h"
+#include "core/guest.h"
+#include "core/lifecycle.h"
+#include "core/heap.h"
+#include "core/time.h"
+#include "evtchn/evtchn.h"
+#include "core/lib.h"
+#include "core/pcpu.h"
+#include "core/summary.h"
+#include "sched/sched.h"
+
+
+/* docs/boot.md, "Guest memory": what the PVH start info describes. */
+static void write_start_info(struct guest *g)
+{
+	struct hvm_start_info *si = (void *)(g->ram + BOLT_GUEST_START_INFO);
+	struct hvm_memmap_table_entry *mm = (void *)(g->ram + BOLT_GUEST_MEMMAP);
+	char *cmdline = (char *)(g->ram + BOLT_GUEST_CMDLINE);
+	unsigned n = 0;
+
+	mm[n++] = (struct hvm_memmap_table_entry){ 0, BOLT_GUEST_RESERVED_END,
+						   XEN_HVM_MEMMAP_TYPE_RESERVED, 0 };
+	mm[n++] = (struct hvm_memmap_table_entry){ BOLT_GUEST_RESERVED_END,
+						   0xa0000 - BOLT_GUEST_RESERVED_END,
+						   XEN_HVM_MEMMAP_TYPE_RAM, 0 };
+	mm[n++] = (struct hvm_memmap_table_entry){ BOLT_GUEST_LOAD_MIN,
+						   g->ram_size - BOLT_GUEST_LOAD_MIN,
+						   XEN_HVM_MEMMAP_TYPE_RAM, 0 };
+	/* Shared regions: reserved in the map, named on the command line. */
+	size_t len = strlen(g->cfg->cmdline);
+	memcpy(cmdline, g->cfg->cmdline, len);
+	for (unsigned i = 0; i < g->nr_shms && n < BOLT_GUEST_MEMMAP_MAX; i++) {
+		const struct cfg_shm *shm = g->shms[i];
+		mm[n++] = (struct hvm_memmap_table_entry){ shm->gpa, shm->size,
+							   XEN_HVM_MEMMAP_TYPE_RESERVED, 0 };
+		len += (size_t)bolt_snprintf(cmdline + len, BOLT_GUEST_CMDLINE_AREA - len,
+					     "%sbolt.shm=%s:0x%lx:0x%lx:%s", len ? " " : "", shm->name,
+					     (unsigned long)shm->gpa, (unsigned long)shm->size,
+					     shm->writable ? "rw" : "ro");
+	}
+	cmdline[MIN(len, BOLT_GUEST_CMDLINE_AREA - 1)] = '\0';
+	*si = (struct hvm_start_info){
+		.magic = XEN_HVM_START_MAGIC_VALUE,
+		.version = 1,
+		.cmdline_paddr = BOLT_GUEST_CMDLINE,
+		.memmap_paddr = BOLT_GUEST_MEMMAP,
+		.memmap_entries = n,
+	};
+}
+
+int guest_xen_create(struct guest *g)
+{
+	int rc;
+
+	g->shinfo = heap_alloc_pages(1, 1);
+	g->evtchn_ports = heap_zalloc(EVTCHN_NR_PORTS * sizeof(struct evtchn_port));
+	if (!g->shinfo || !g->evtchn_ports)
+		return -XEN_ENOMEM;
+	g->shinfo_gfn = ~0ULL;
+	rc = evtchn_domain_init(&g->evtchn, (uint16_t)g->domid, g->shinfo, g->evtchn_ports,
+				g->cfg->delivery == CFG_DELIVERY_LAZY ? EVTCHN_DELIVERY_LAZY
+								       : EVTCHN_DELIVERY_IMMEDIATE,
+				&g->vcpu);
+	if (rc)
+		return rc;
+	time_fill_pvclock(&g->shinfo->vcpu_info[0].time);
+	return 0;
+}
+
+/*
+ * A restarted guest starts with a clean Xen interface: its channels are
+ * closed (peers see them unbound and get VIRQ_DOM_EXC), shared_info is
+ * zeroed and no longer mapped, no upcall vector, no timer.
+ */
+static void guest_xen_reset(struct guest *g)
+{
+	if (g->boot_count == 0)
+		return;
+	evtchn_domain_close_all(&g->evtchn);
+	if (g->shinfo_gfn != ~0ULL)
+		guest_arch_restore_ram_page(g, g->shinfo_gfn << 12);
+	g->shinfo_gfn = ~0ULL;
+	if (g->trace_acks_gfn)
+		guest_arch_restore_ram_page(g, g->trace_acks_gfn << 12);
+	g->trace_acks_gfn = 0;
+	if (g->trace_acks)
+		memset(g->trace_acks, 0, PAGE_SIZE);
+	memset(g->shinfo, 0, PAGE_SIZE);
+	time_fill_pvclock(&g->shinfo->vcpu_info[0].time);
+	g->upcall_vector = 0;
+	g->timer_ns = 0;
+	g->vcpu.poll_ns = 0;
+}
+
+int guest_load(struct guest *g)
+{
+	struct elf_pvh_info info;
+	char err[160];
+	int rc;
+
+	/* A restart must not leak the previous run's memory into the new one. */
+	memset(g->ram, 0, g->ram_size);
+	rc = elf_load_pvh(g->image, g->image_len, g->cfg->image, g->ram, g->ram_size,
+			  BOLT_GUEST_LOAD_MIN, &info, err, sizeof(err));
+	if (rc) {
+		log_printf("guest '%s': cannot load image: %s", g->cfg->name, err);
+		return rc;
+	}
+	write_start_info(g);
+	guest_xen_reset(g);
+	g->log_lines = 0;
+	/*
+	 * A fresh budget of moves each boot is safe for the heap: a move
+	 * splits a 2 MiB EPT page for the hypervisor page, and mapping the
+	 * RAM back (on the next move, or in guest_xen_reset above) folds the
+	 * table back into the large page and keeps it as the guest's spare
+	 * (arch/x86/ept.c). Across any number of boots the guest's EPT holds
+	 * at most its boot-time tables plus one per hypervisor page mapped
+	 * (shared_info, trace acks) and one spare, never a table per region
+	 * it ever touched. Reusing rather than freeing: the next boot's
+	 * first move needs a table again anyway.
+	 */
+	g->page_remaps = 0;
+	g->uart = (struct pio_uart){ 0 };
+	g->stop_reason = GUEST_STOP_NONE;
+	vcpu_arch_reset(&g->vcpu, info.entry, BOLT_GUEST_START_INFO);
+	return 0;
+}
+
+
+static bool should_restart(struct guest *g, enum guest_stop why)
+{
+	if (why == GUEST_STOP_REBOOT)
+		return g->boot_count < g->cfg->max_restarts;
+	return why == GUEST_STOP_CRASH && g->cfg->on_crash == CFG_ON_CRASH_RESTART &&
+	       g->boot_count < g->cfg->max_restarts;
+}
+
+void guest_stop(struct guest *g, enum guest_stop why, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	bolt_vsnprintf(g->stop_msg, sizeof(g->stop_msg), fmt, ap);
+	va_end(ap);
+	g->stop_reason = why;
+	console_linebuf_flush(&g->con);
+
+	if (should_restart(g, why)) {
+		g->boot_count++;
+		log_printf("guest '%s' stopped (%s): %s; restarting (boot %u of at most %u)",
+			   g->cfg->name, guest_stop_name(why), g->stop_msg, g->boot_count + 1,
+			   g->cfg->max_restarts + 1);
+		if (guest_load(g) == 0) {
+			sched_start(&g->vcpu);
+			return;
+		}
+	} else {
+		log_printf("guest '%s' stopped (%s): %s", g->cfg->name, guest_stop_name(why),
+			   g->stop_msg);
+	}
+	sched_stop(&g->vcpu);
+	/* Its peers see their channels unbound and get VIRQ_DOM_EXC, as on a restart. */
+	evtchn_domain_close_all(&g->evtchn);
+	summary_guest_stopped(g);
+}
+
+void guests_start_on_cpu(struct pcpu *p)
+{
+	for (unsigned i = 0; i < nr_guests; i++) {
+		struct guest *g = &guests[i];
+
+		if (g->vcpu.pcpu != p)
+			continue;
+		if (vcpu_arch_create(&g->vcpu) || guest_load(g)) {
+			g->stop_reason = GUEST_STOP_CRASH;
+			bolt_snprintf(g->stop_msg, sizeof(g->stop_msg), "could not be started");
+			log_printf("guest '%s' stopped (crash): could not be started", g->cfg->name);
+			g->vcpu.state = VCPU_STOPPED;
+			summary_guest_stopped(g);
+			continue;
+		}
+		log_printf("guest '%s' (domain %u) starting on CPU %u: %s, %lu MiB",
+			   g->cfg->name, g->domid, p->index, g->cfg->image,
+			   (unsigned long)(g->ram_size >> 20));
+		sched_start(&g->vcpu);
+	}
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The idle loop: the run queue (sched/sched.c) has nothing to run, so the
+ * CPU waits for a kick or its next time event (sched/timer.c).
+ */
+#include "arch/cpu.h"
+#include "core/pcpu.h"
+#include "core/time.h"
+#include "sched/idle.h"
+#include "sched/sched.h"
+#include "sched/timer.h"
+
+/*
+ * MONITOR arms the kick line, then the queue head is re-checked before
+ * MWAIT (arch_idle_wait), so a wake-up between sched_pick_idle() and the
+ * MWAIT is not lost: its write to the armed line ends the MWAIT at once.
+ */
+struct vcpu *sched_next(struct pcpu *p)
+{
+	struct vcpu *v = sched_pick(p);
+
+	while (!v && !(v = sched_pick_idle(p))) {
+		uint64_t deadline = timer_next_deadline(p);
+
+		arch_idle_wait(&p->rq.kick, (void *volatile const *)&p->rq.head,
+			       deadline ? time_ns_to_tsc(deadline) : 0);
+		p->kick_tsc = arch_timestamp(); /* hv_wake starts when the kick arrives */
+		timer_run(p);
+	}
+	return v;
+}
