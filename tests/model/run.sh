@@ -26,16 +26,17 @@ model=tests/model/wake.pml
 out=build/model
 
 # name, expectation (ok|finite|bug), gcc -O level for pan (the small
-# state spaces compile longer than they run), spin -D flags
+# state spaces compile longer than they run), spin -D flags. The longest
+# check comes first: the checks run in parallel.
 CHECKS="
+3cpu-finite          finite -O2 -DCFG_3CPU
+3cpu                 ok     -O2 -DCFG_3CPU
+3cpu-ipi-lost        ok     -O1 -DCFG_3CPU -DIPI_LOST_IN_ROOT
 2cpu                 ok     -O0 -DCFG_2CPU
 2cpu-finite          finite -O0 -DCFG_2CPU
-3cpu                 ok     -O1 -DCFG_3CPU
-3cpu-finite          finite -O1 -DCFG_3CPU
+2cpu-ipi-lost        ok     -O0 -DCFG_2CPU -DIPI_LOST_IN_ROOT
 restart              ok     -O0 -DCFG_RESTART
 restart-finite       finite -O0 -DCFG_RESTART
-2cpu-ipi-lost        ok     -O0 -DCFG_2CPU -DIPI_LOST_IN_ROOT
-3cpu-ipi-lost        ok     -O1 -DCFG_3CPU -DIPI_LOST_IN_ROOT
 bug-no-recheck       bug    -O0 -DCFG_2CPU -DBUG_NO_RECHECK
 bug-no-block-recheck bug    -O0 -DCFG_2CPU -DBUG_NO_BLOCK_RECHECK
 bug-no-idle-recheck  bug    -O0 -DCFG_2CPU -DBUG_NO_IDLE_RECHECK

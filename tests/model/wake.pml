@@ -42,8 +42,8 @@
  *                sends 1 event to R); a guest on CPU 0 sends 2 events to R.
  *   CFG_3CPU     CPU 1 runs R1 (v0), CPU 2 runs R2 (v1); R1 and R2 send one
  *                event to each other from their own guests; a guest on
- *                CPU 0 sends one event to R1 and one to R2. Two senders race
- *                on each receiver; every CPU sends and receives.
+ *                CPU 0 sends one event to R1, so two remote senders race on
+ *                R1, and CPUs 1 and 2 both send and receive.
  *   CFG_RESTART  CPU 1 runs R (v0), which may crash once (stop + restart,
  *                or stop for good) while a guest on CPU 0 sends it 2 events.
  * Bug variants (each must make spin find a violation):
@@ -101,6 +101,7 @@ byte current[NCPU];   /* p->current */
 bool in_guest[NCPU];  /* p->in_guest */
 byte mon[NCPU];       /* MONITOR state of the rq.kick line */
 bool ipi[NCPU];       /* the kick IPI latched in the local APIC */
+bool sleeping[NCPU];  /* ghost: the CPU is in MWAIT */
 
 /*
  * arch_kick_cpu(t). The IPI stays pending in the local APIC while t runs
@@ -116,7 +117,6 @@ inline send_ipi(t) { atomic { if :: in_guest[t] -> ipi[t] = 1 :: else fi } }
 inline send_ipi(t) { ipi[t] = 1 }
 #define EXIT_DROPS_IPI
 #endif
-bool sleeping[NCPU];  /* ghost: the CPU is in MWAIT */
 
 /*
  * rq.lock: a critical section is one atomic step. That hides no
@@ -125,7 +125,8 @@ bool sleeping[NCPU];  /* ghost: the CPU is in MWAIT */
  * fast path reads resched then state; a sender reads current then state
  * then in_guest; the idle re-check reads the head) that can see no
  * combination an atomic section could not produce, because no section
- * writes the second word such a reader reads before the first.
+ * writes the word such a reader reads first before the one it reads
+ * second (sched_wake() writes state, then resched).
  */
 
 /* rq_insert(): double insertion would corrupt the list. */
