@@ -147,6 +147,10 @@ test: deps
 	$(MAKE) all unit-bins
 	tests/run-all.sh
 
+# The wake-protocol model (tests/model/wake.pml) checked by spin: seconds.
+model:
+	@tests/model/run.sh
+
 # Benchmarks in Bochs (tools/bench.sh): table + BENCH lines, build/bench/*.csv, *.png.
 bench: deps
 	$(MAKE) all
@@ -217,5 +221,5 @@ check-cfg: tools
 clean:
 	rm -rf $(B)
 
-.PHONY: all esp img tools guests unit unit-bins deps test run run-kvm check-cfg clean
+.PHONY: all esp img tools guests unit unit-bins deps test model run run-kvm check-cfg clean
 .DELETE_ON_ERROR:

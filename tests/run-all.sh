@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Everything `make test` runs, after `make all`: host unit tests, the
 # boltcfg tool on every shipped and test configuration, the tests of the
-# shell tools (tests/scripts/run.sh, seconds), then every Bochs
+# shell tools (tests/scripts/run.sh, seconds), the spin check of the
+# wake-protocol model (tests/model/run.sh, seconds), then every Bochs
 # integration test (two at a time: Bochs uses one host core each), then
 # the bench smoke run (tools/bench.sh --smoke, also two Bochs at once),
 # then 10 s of each libFuzzer harness (tests/fuzz/run.sh --smoke).
@@ -36,6 +37,12 @@ echo "== script tests"
 # tools/run.sh, tools/bochsrc.sh and tests/run-integration.sh against fake
 # bochs programs, and the generated bochsrc against the real Bochs.
 tests/scripts/run.sh | tee -a "$all"
+
+echo "== wake-protocol model"
+# spin explores every interleaving of the send/kick/block handshake
+# (tests/model/wake.pml, docs/wake-protocol.md), and must find the bug in
+# each variant with one ordering step removed.
+tests/model/run.sh | tee -a "$all"
 
 echo "== Bochs integration tests"
 # A Bochs that dies gives its test one "RESULT NAME/run FAIL: Bochs died

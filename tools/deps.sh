@@ -19,11 +19,14 @@
 #   clang                    libFuzzer builds of the parsers
 #   libclang-rt-14-dev       libFuzzer and sanitizer runtimes for clang (only
 #                            recommended by clang, so not pulled in by it)
+#   spin                     model checker for the wake-protocol model
+#                            (tests/model/wake.pml, `make model`); it writes
+#                            a C verifier that the host gcc compiles
 set -eu
 
 PKGS="gcc make binutils gnu-efi libxen-dev psf-unifont gzip mtools dosfstools
 fdisk ovmf bochs bochsbios vgabios qemu-system-x86 gnuplot-nox clang
-libclang-rt-14-dev"
+libclang-rt-14-dev spin"
 
 missing=""
 for p in $PKGS; do
