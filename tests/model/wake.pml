@@ -8,27 +8,33 @@
  * the shared accesses in any of them must be made here too, and the check
  * re-run (`make model`).
  *
- *   sched/sched.c      kick(), sched_wake(), sched_block(), sched_start(),
- *                      sched_stop(), sched_next() (fast and slow path),
- *                      idle_wait(), rq_insert()/rq_pop()/rq_remove()
- *   arch/x86/cpu.c     arch_idle_wait() (MONITOR the kick word, re-check the
- *                      queue head, MWAIT)
+ *   sched/sched.c      sched_kick(), sched_wake(), sched_block_unless(),
+ *                      sched_start(), sched_stop(), sched_pick() (fast and
+ *                      slow path), sched_pick_idle(),
+ *                      rq_insert()/rq_insert_woken()/rq_pop()/rq_remove()
+ *   sched/idle.c       sched_next() (the idle loop around sched_pick_idle())
+ *   sched/notify.c     sched_notify() (wake a blocked receiver, kick a
+ *                      running one on another CPU)
+ *   arch/x86/host_cpu.c arch_idle_wait() (MONITOR the kick word, re-check
+ *                      the queue head, MWAIT)
  *   arch/x86/vmx.c     prepare_entry() (in_guest store, then re-check of
  *                      rq.resched and vcpu_upcall_pending()),
  *                      vmx_handle_exit() (clears in_guest)
  *   arch/x86/upcall.c  vmx_deliver_upcall(), vcpu_upcall_pending()
  *   arch/x86/exit.c    exit_hlt(), exit_external_interrupt()
- *   core/hypercall.c   SCHEDOP_block, SCHEDOP_poll (sched_poll): block, then
- *                      re-check pending, wake self (same steps as exit_hlt)
- *   core/hc_evtchn.c   guest_send(), evtchn_hook_notify()
+ *   core/hc_sched_op.c SCHEDOP_block, SCHEDOP_poll (sched_poll): both through
+ *                      sched_block_unless(), as exit_hlt
+ *   core/send.c        guest_send()
  *   evtchn/abi_2l.c    twol_set_pending(), twol_mark_word() (upcall_pending
  *                      exchange 0 -> 1 => notify)
  *   evtchn/port.c      evtchn_notify(), evtchn_domain_close_all()
- *   core/guest.c       guest_stop(), guest_load()/guest_xen_reset() (stop,
+ *   core/lifecycle.c   guest_stop(), guest_load()/guest_xen_reset() (stop,
  *                      close channels, reset shared_info, sched_start)
  *   sched/timer.c      timer_run() (not modelled: it only adds wake-ups)
- *   (after the restructuring: sched/notify.c sched_notify(), kick(),
- *   sched_block_unless_pending())
+ * Not modelled: priorities. Every vCPU has the same one, so a wake always
+ * sets resched and kicks; sched_wake() skips both only when the woken
+ * vCPU is below the running one, which then keeps the CPU anyway and
+ * sets resched itself when it blocks (block_locked(), under the same lock).
  *
  * Memory model: every shared access is one Promela step and steps
  * interleave, i.e. sequential consistency. That is what the C code gets for
@@ -50,7 +56,7 @@
  *   BUG_NO_RECHECK        prepare_entry does not re-check after in_guest=1
  *   BUG_NO_BLOCK_RECHECK  exit_hlt/SCHEDOP_block: no re-check after blocking
  *   BUG_NO_IDLE_RECHECK   arch_idle_wait: MWAIT without re-checking the head
- *   BUG_NOTIFY_NO_IPI     evtchn_hook_notify never IPIs a running receiver
+ *   BUG_NOTIFY_NO_IPI     sched_notify never IPIs a running receiver
  *   BUG_STORE_BUFFERED    in_guest store visible only after the re-check
  * Hardware variant (must still pass):
  *   IPI_LOST_IN_ROOT      an IPI that finds its CPU in root is dropped
@@ -195,7 +201,7 @@ inline sched_wake(me, v, woke, t) {
 
 /*
  * guest_send() -> evtchn_op_send() -> twol_set_pending()/twol_mark_word()
- * under the domain locks, then evtchn_notify() -> evtchn_hook_notify(), on
+ * under the domain locks, then evtchn_notify() -> sched_notify(), on
  * CPU `me`, to vCPU v. Port pending bits, selector and mask are folded into
  * upcall_pending: only its 0 -> 1 transition notifies.
  */
@@ -244,7 +250,7 @@ proctype sender(byte me; byte v1; byte n1; byte v2; byte n2)
 }
 
 /*
- * One CPU: prepare_entry() -> sched_next() / idle_wait() -> VM entry ->
+ * One CPU: prepare_entry() -> sched_next() / sched_next() idle loop -> VM entry ->
  * the guest -> a VM exit -> vmx_handle_exit() -> its handler -> again.
  */
 proctype cpu(byte c)
@@ -284,7 +290,7 @@ entry:	/* prepare_entry(): sched_next() */
 	:: else
 	fi;
 
-idle:	/* idle_wait() */
+idle:	/* sched_next() idle loop */
 	atomic {
 	rq_pop(c, next);
 	current[c] = next;
@@ -363,7 +369,7 @@ hlt:	/* exit_hlt(); SCHEDOP_block and SCHEDOP_poll do the same steps */
 	:: upcall[next] -> goto entry  /* an event already waits: injected on entry */
 	:: else
 	fi;
-	atomic {                       /* sched_block() */
+	atomic {                       /* sched_block_unless() */
 	if
 	:: state[next] == RUNNABLE -> state[next] = BLOCKED
 	:: else
