@@ -10,9 +10,9 @@
 #include <stdint.h>
 
 #include "boot/acpi.h"
-#include "core/errno.h"
-#include "core/fmt.h"
-#include "core/lib.h"
+#include "lib/errno.h"
+#include "lib/fmt.h"
+#include "lib/lib.h"
 
 /* Offsets into the RSDP, the MADT and the FADT (ACPI 6.x layouts). */
 #define RSDP_V1_SIZE 20u

@@ -11,7 +11,7 @@
 #include "arch/x86.h"
 #include "boot/boot.h"
 #include "core/console.h"
-#include "core/lib.h"
+#include "lib/lib.h"
 #include "core/pcpu.h"
 
 #define AP_START_TIMEOUT_US 500000

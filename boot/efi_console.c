@@ -15,7 +15,7 @@
 #include "boot/boot.h"
 #include "core/config.h"
 #include "core/console.h"
-#include "core/errno.h"
+#include "lib/errno.h"
 #include "core/fbcon.h"
 
 static EFI_SIMPLE_TEXT_OUT_PROTOCOL *conout;

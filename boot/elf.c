@@ -14,9 +14,9 @@
 #include <xen/elfnote.h>
 
 #include "boot/elf.h"
-#include "core/errno.h"
-#include "core/fmt.h"
-#include "core/lib.h"
+#include "lib/errno.h"
+#include "lib/fmt.h"
+#include "lib/lib.h"
 
 /*
  * The ELF structures are defined here because the only <elf.h> around is

@@ -7,10 +7,10 @@
 #include <stdint.h>
 
 #include "bolt/bolt.h"
-#include "core/errno.h"
+#include "lib/errno.h"
 #include "core/guest.h"
 #include "core/heap.h"
-#include "core/lib.h"
+#include "lib/lib.h"
 #include "core/stats.h"
 #include "core/time.h"
 #include "core/trace.h"

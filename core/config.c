@@ -10,8 +10,8 @@
 #include <stdint.h>
 
 #include "core/config_int.h"
-#include "core/fmt.h"
-#include "core/lib.h"
+#include "lib/fmt.h"
+#include "lib/lib.h"
 
 const struct cfg_guest *cfg_find_guest(const struct bolt_config *cfg, const char *name)
 {

@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #include "bolt/bolt.h"
-#include "core/lib.h"
+#include "lib/lib.h"
 
 #define CFG_MAX_GUESTS 16
 #define CFG_NAME_MAX BOLT_GUEST_NAME_MAX /* incl. NUL: names are 1..31 chars */

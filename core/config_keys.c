@@ -14,8 +14,8 @@
 #include <stdint.h>
 
 #include "core/config_int.h"
-#include "core/fmt.h"
-#include "core/lib.h"
+#include "lib/fmt.h"
+#include "lib/lib.h"
 
 /* ---- names -------------------------------------------------------------- */
 

@@ -11,9 +11,9 @@
 #include <stdint.h>
 
 #include "core/config_int.h"
-#include "core/errno.h"
-#include "core/fmt.h"
-#include "core/lib.h"
+#include "lib/errno.h"
+#include "lib/fmt.h"
+#include "lib/lib.h"
 
 /* ---- errors ---------------------------------------------------------- */
 

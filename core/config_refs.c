@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "core/config_int.h"
-#include "core/lib.h"
+#include "lib/lib.h"
 
 /* ---- the name pool -------------------------------------------------------- */
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Line-buffered console fan-out to the configured sinks. */
 #include "core/console.h"
-#include "core/fmt.h"
-#include "core/lib.h"
+#include "lib/fmt.h"
+#include "lib/lib.h"
 #include "core/spinlock.h"
 
 static struct spinlock console_lock = SPINLOCK_INIT;

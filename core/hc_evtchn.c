@@ -10,9 +10,9 @@
 
 #include "arch/cpu.h"
 #include "boot/boot.h"
-#include "core/errno.h"
+#include "lib/errno.h"
 #include "core/guest.h"
-#include "core/lib.h"
+#include "lib/lib.h"
 #include "core/pcpu.h"
 #include "core/console.h"
 #include "core/time.h"

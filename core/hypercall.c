@@ -12,11 +12,11 @@
 
 #include "arch/cpu.h"
 #include "core/console.h"
-#include "core/errno.h"
+#include "lib/errno.h"
 #include "core/guest.h"
 #include "core/hypercall.h"
 #include "bolt/bolt.h"
-#include "core/lib.h"
+#include "lib/lib.h"
 #include "core/time.h"
 #include "core/xen_hc.h"
 #include "sched/sched.h"

@@ -4,7 +4,7 @@
 
 #include "arch/cpu.h"
 #include "core/console.h"
-#include "core/fmt.h"
+#include "lib/fmt.h"
 #include "core/panic.h"
 
 void panic(const char *fmt, ...)

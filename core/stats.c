@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Hypervisor-side timing histograms (struct bolt_timing); also built on the host for tests. */
-#include "core/lib.h"
+#include "lib/lib.h"
 #include "core/stats.h"
 
 void timing_add(struct bolt_timing *t, uint64_t ticks)

@@ -7,9 +7,9 @@
 #include "arch/cpu.h"
 #include "arch/vmx_setup.h"
 #include "core/console.h"
-#include "core/fmt.h"
+#include "lib/fmt.h"
 #include "core/guest.h"
-#include "core/lib.h"
+#include "lib/lib.h"
 #include "core/summary.h"
 #include "core/trace.h"
 

@@ -5,7 +5,7 @@
 #include "core/console.h"
 #include "core/guest.h"
 #include "core/heap.h"
-#include "core/lib.h"
+#include "lib/lib.h"
 #include "core/pcpu.h"
 #include "core/time.h"
 #include "core/trace.h"

@@ -8,9 +8,9 @@
 
 #include "core/config.h"
 #include "core/console.h"
-#include "core/errno.h"
+#include "lib/errno.h"
 #include "core/guest.h"
-#include "core/lib.h"
+#include "lib/lib.h"
 #include "core/pcpu.h"
 #include "core/trace.h"
 #include "core/wiring.h"

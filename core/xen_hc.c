@@ -16,9 +16,9 @@
 
 #include "arch/cpu.h"
 #include "bolt/bolt.h"
-#include "core/errno.h"
+#include "lib/errno.h"
 #include "core/guest.h"
-#include "core/lib.h"
+#include "lib/lib.h"
 #include "core/time.h"
 #include "core/xen_hc.h"
 #include "sched/timer.h"

@@ -8,7 +8,7 @@
 #include "arch/msr.h"
 #include "arch/x86.h"
 #include "core/console.h"
-#include "core/lib.h"
+#include "lib/lib.h"
 #include "core/panic.h"
 #include "core/pcpu.h"
 

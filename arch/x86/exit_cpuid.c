@@ -9,7 +9,7 @@
 #include "arch/x86.h"
 #include "bolt/bolt.h"
 #include "core/guest.h"
-#include "core/lib.h"
+#include "lib/lib.h"
 #include "core/pcpu.h"
 
 /* CPUID.1:ECX/EDX bits (SDM Vol. 2A, Table 3-10/3-11). */

@@ -11,7 +11,7 @@
 #include "arch/vmx_setup.h"
 #include "arch/x86.h"
 #include "core/guest.h"
-#include "core/lib.h"
+#include "lib/lib.h"
 #include "core/wiring.h"
 
 #define COM1_BASE 0x3f8

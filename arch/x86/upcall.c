@@ -16,9 +16,9 @@
 #include "arch/vmx.h"
 #include "arch/vmx_setup.h"
 #include "arch/x86.h"
-#include "core/errno.h"
+#include "lib/errno.h"
 #include "core/guest.h"
-#include "core/lib.h"
+#include "lib/lib.h"
 #include "core/trace.h"
 
 /* The state is cached per vCPU: the common case (no change) costs no VMREAD. */

@@ -9,7 +9,7 @@
 #include "arch/vmx.h"
 #include "arch/vmx_setup.h"
 #include "arch/x86.h"
-#include "core/errno.h"
+#include "lib/errno.h"
 #include "core/guest.h"
 #include "core/hypercall.h"
 

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "core/config.h"
-#include "core/errno.h"
+#include "lib/errno.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

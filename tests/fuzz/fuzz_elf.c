@@ -24,7 +24,7 @@
 #include <sys/mman.h>
 
 #include "boot/elf.h"
-#include "core/errno.h"
+#include "lib/errno.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -28,8 +28,8 @@
 #include <xen/xen.h>
 #include <xen/event_channel.h>
 
-#include "core/errno.h"
-#include "core/lib.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 #include "evtchn/evtchn.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

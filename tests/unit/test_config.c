@@ -10,7 +10,7 @@
 #include "unit.h"
 
 #include "core/config.h"
-#include "core/errno.h"
+#include "lib/errno.h"
 
 #define FIXTURES "tests/data/cfg/"
 

@@ -10,8 +10,8 @@
 #include "unit.h"
 
 #include "boot/elf.h"
-#include "core/errno.h"
-#include "core/lib.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 
 #define RAM_SIZE (4u << 20)
 #define LOAD_MIN 0x100000u

@@ -10,7 +10,7 @@
  */
 #include "unit.h"
 
-#include "core/errno.h"
+#include "lib/errno.h"
 #include "core/fbcon.h"
 
 #define GUARD 0xdeadbeefu
