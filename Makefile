@@ -30,7 +30,7 @@ HV_CFLAGS := $(WARN) $(INCS) $(XEN_DEFS) -isystem $(EFI_INC) -isystem $(EFI_INC)
 	-maccumulate-outgoing-args -fno-strict-aliasing -fno-builtin -O2 -g \
 	-MMD -MP
 
-HV_SRCS := $(sort $(wildcard lib/*.c boot/*.c arch/x86/*.c core/*.c evtchn/*.c sched/*.c))
+HV_SRCS := $(sort $(wildcard lib/*.c config/*.c boot/*.c arch/x86/*.c core/*.c evtchn/*.c sched/*.c))
 HV_SRCS := $(filter-out arch/x86/asm-offsets.c,$(HV_SRCS))
 HV_ASM := $(sort $(wildcard arch/x86/*.S))
 HV_OBJS := $(HV_SRCS:%.c=$(B)/hv/%.o) $(HV_ASM:%.S=$(B)/hv/%.o)
@@ -69,7 +69,7 @@ HOST_CFLAGS := $(WARN) $(INCS) $(XEN_DEFS) -DBOLT_HOST -D_DEFAULT_SOURCE -O1 -g
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # Generic modules that compile unchanged on the host (unit tests link them all).
-HOST_SRCS := $(wildcard lib/fmt.c lib/lib.c core/config*.c core/mem.c core/stats.c \
+HOST_SRCS := $(wildcard lib/fmt.c lib/lib.c config/*.c core/mem.c core/stats.c \
 	boot/elf.c boot/acpi.c arch/x86/ept.c arch/x86/guest_pt.c arch/x86/xcr0.c core/fbcon.c \
 	evtchn/*.c)
 
@@ -93,9 +93,9 @@ $(FONT_BIN): $(B)/tools/psf2bin $(FONT_PSF)
 	@mkdir -p $(dir $@)
 	gzip -dc $(FONT_PSF) | $(B)/tools/psf2bin - > $@.tmp && mv $@.tmp $@
 
-CONFIG_SRCS := $(sort $(wildcard core/config*.c))
+CONFIG_SRCS := $(sort $(wildcard config/*.c))
 
-$(B)/tools/boltcfg: tools/boltcfg.c $(CONFIG_SRCS) lib/fmt.c lib/lib.c $(wildcard lib/*.h core/*.h)
+$(B)/tools/boltcfg: tools/boltcfg.c $(CONFIG_SRCS) lib/fmt.c lib/lib.c $(wildcard lib/*.h config/*.h)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) tools/boltcfg.c $(CONFIG_SRCS) lib/fmt.c lib/lib.c -o $@
 
@@ -120,7 +120,7 @@ img: esp
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%)
 
-$(B)/unit/%: tests/unit/%.c tests/unit/unit.c tests/unit/unit.h $(HOST_SRCS) $(wildcard lib/*.h core/*.h boot/*.h arch/x86/include/arch/*.h evtchn/*.h guests/sdk/* tools/*.c tools/*.h sched/* core/time.c)
+$(B)/unit/%: tests/unit/%.c tests/unit/unit.c tests/unit/unit.h $(HOST_SRCS) $(wildcard lib/*.h config/*.h core/*.h boot/*.h arch/x86/include/arch/*.h evtchn/*.h guests/sdk/* tools/*.c tools/*.h sched/* core/time.c)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
 	@$(HOST_CC) $(HOST_CFLAGS) $(SAN) -Itests/unit $< tests/unit/unit.c $(HOST_SRCS) -o $@
@@ -172,7 +172,7 @@ FUZZ_SRCS_guest_pt := arch/x86/guest_pt.c lib/lib.c
 FUZZ_SRCS_evtchn := $(sort $(wildcard evtchn/*.c)) lib/fmt.c lib/lib.c
 
 define FUZZ_RULE
-$(B)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/coverage-ignore.txt $(FUZZ_SRCS_$(1)) $(wildcard lib/*.h core/*.h boot/*.h arch/x86/include/arch/*.h evtchn/*.h)
+$(B)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/coverage-ignore.txt $(FUZZ_SRCS_$(1)) $(wildcard lib/*.h config/*.h core/*.h boot/*.h arch/x86/include/arch/*.h evtchn/*.h)
 	@mkdir -p $$(dir $$@)
 	@echo "  FUZZCC  $$@"
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) $$< $(FUZZ_SRCS_$(1)) -o $$@

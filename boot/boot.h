@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "boot/acpi.h"
-#include "core/config.h"
+#include "config/config.h"
 
 struct boot_info {
 	struct bolt_config *cfg;

@@ -13,7 +13,7 @@
 
 #include "arch/serial.h"
 #include "boot/boot.h"
-#include "core/config.h"
+#include "config/config.h"
 #include "core/console.h"
 #include "lib/errno.h"
 #include "core/fbcon.h"

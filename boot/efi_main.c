@@ -16,7 +16,7 @@
 #include "boot/boot.h"
 #include "boot/elf.h"
 #include "bolt/bolt.h"
-#include "core/config.h"
+#include "config/config.h"
 #include "core/console.h"
 #include "lib/errno.h"
 #include "core/guest.h"

@@ -6,7 +6,7 @@
  */
 #include <stdint.h>
 
-#include "core/config.h"
+#include "config/config.h"
 #include "core/console.h"
 #include "lib/errno.h"
 #include "core/guest.h"

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/config_int.h"
+#include "config/internal.h"
 #include "lib/lib.h"
 
 /* ---- the name pool -------------------------------------------------------- */

@@ -11,8 +11,8 @@
  * Guests are referred to by 0-based index into guests[]; a guest's Xen
  * domid is that index + 1.
  */
-#ifndef CORE_CONFIG_H
-#define CORE_CONFIG_H
+#ifndef CONFIG_CONFIG_H
+#define CONFIG_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/config_int.h"
+#include "config/internal.h"
 #include "lib/errno.h"
 #include "lib/fmt.h"
 #include "lib/lib.h"
