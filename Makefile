@@ -70,7 +70,7 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 
 # Generic modules that compile unchanged on the host (unit tests link them all).
 HOST_SRCS := $(wildcard lib/fmt.c lib/lib.c config/*.c core/mem.c core/stats.c \
-	boot/elf.c boot/acpi.c arch/x86/ept.c arch/x86/guest_pt.c arch/x86/xcr0.c core/fbcon.c \
+	lib/elf.c boot/acpi.c arch/x86/ept.c arch/x86/guest_pt.c arch/x86/xcr0.c core/fbcon.c \
 	evtchn/*.c)
 
 tools: $(B)/tools/boltcfg $(B)/tools/bolt-trace
@@ -167,7 +167,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_NAMES := config elf guest_pt evtchn
 FUZZ_BINS := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 FUZZ_SRCS_config := $(CONFIG_SRCS) lib/fmt.c lib/lib.c
-FUZZ_SRCS_elf := boot/elf.c lib/fmt.c lib/lib.c
+FUZZ_SRCS_elf := lib/elf.c lib/fmt.c lib/lib.c
 FUZZ_SRCS_guest_pt := arch/x86/guest_pt.c lib/lib.c
 FUZZ_SRCS_evtchn := $(sort $(wildcard evtchn/*.c)) lib/fmt.c lib/lib.c
 

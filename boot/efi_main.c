@@ -14,7 +14,7 @@
 #include "arch/vmx_setup.h"
 #include "arch/x86.h"
 #include "boot/boot.h"
-#include "boot/elf.h"
+#include "lib/elf.h"
 #include "bolt/bolt.h"
 #include "config/config.h"
 #include "core/console.h"

@@ -9,7 +9,7 @@
 #include <xen/arch-x86/hvm/start_info.h>
 
 #include "arch/cpu.h"
-#include "boot/elf.h"
+#include "lib/elf.h"
 #include "bolt/bolt.h"
 #include "core/console.h"
 #include "lib/fmt.h"

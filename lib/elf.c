@@ -13,7 +13,7 @@
 
 #include <xen/elfnote.h>
 
-#include "boot/elf.h"
+#include "lib/elf.h"
 #include "lib/bytes.h"
 #include "lib/errno.h"
 #include "lib/fmt.h"
