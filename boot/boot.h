@@ -36,7 +36,4 @@ int efi_enumerate_cpus(struct boot_info *bi);
 /* boot/ap_start.c: INIT-SIPI-SIPI every application processor. */
 void boot_start_aps(struct boot_info *bi);
 
-/* core/main.c: each CPU's life after its tables are loaded. */
-__attribute__((noreturn)) void bolt_cpu_main(unsigned index);
-
 #endif

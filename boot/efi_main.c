@@ -21,6 +21,7 @@
 #include "lib/errno.h"
 #include "core/guest.h"
 #include "core/heap.h"
+#include "core/main.h"
 #include "lib/lib.h"
 #include "core/pcpu.h"
 #include "core/summary.h"
@@ -201,6 +202,12 @@ static int exit_boot_services(EFI_HANDLE image)
 	return -1;
 }
 
+/* Passed to bolt_cpu_main(): CPU 0 starts the APs once it is in VMX root. */
+static void start_aps(void)
+{
+	boot_start_aps(&boot_info);
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
@@ -258,5 +265,5 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	efi_console_exit_boot_services(cfg.console);
 	write_cr3(boot_info.cr3);
 	cpu_tables_init(&pcpus[0]);
-	bolt_cpu_main(0);
+	bolt_cpu_main(0, start_aps);
 }
