@@ -85,7 +85,7 @@ $(B)/tools/bolt-trace: tools/bolt-trace.c $(TRACE_SRCS) $(wildcard tools/*.h)
 # (GPL-2+) into a data file on the ESP: never linked into the MIT bolt.efi.
 FONT_PSF := /usr/share/consolefonts/Unifont-APL8x16.psf.gz
 FONT_BIN := $(B)/gen/font8x16.bin
-$(B)/tools/psf2bin: tools/psf2bin.c core/fbcon.h
+$(B)/tools/psf2bin: tools/psf2bin.c lib/font_file.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $< -o $@
 
