@@ -12,8 +12,8 @@
 #include "boot/boot.h"
 #include "core/console.h"
 #include "core/main.h"
-#include "lib/lib.h"
 #include "core/pcpu.h"
+#include "lib/lib.h"
 
 #define AP_START_TIMEOUT_US 500000
 

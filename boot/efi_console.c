@@ -15,8 +15,8 @@
 #include "boot/boot.h"
 #include "config/config.h"
 #include "core/console.h"
-#include "lib/errno.h"
 #include "core/fbcon.h"
+#include "lib/errno.h"
 
 static EFI_SIMPLE_TEXT_OUT_PROTOCOL *conout;
 static struct fbcon fb;

@@ -8,13 +8,13 @@
 
 #include "config/config.h"
 #include "core/console.h"
-#include "lib/errno.h"
 #include "core/guest.h"
-#include "lib/lib.h"
 #include "core/pcpu.h"
 #include "core/trace.h"
 #include "core/wiring.h"
 #include "evtchn/evtchn.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 
 static enum evtchn_delivery delivery_of(const struct cfg_channel *c, const struct guest *receiver)
 {

@@ -13,8 +13,8 @@
 
 #include <xen/elfnote.h>
 
-#include "lib/elf.h"
 #include "lib/bytes.h"
+#include "lib/elf.h"
 #include "lib/errno.h"
 #include "lib/fmt.h"
 #include "lib/lib.h"

@@ -28,9 +28,9 @@
 #include <xen/xen.h>
 #include <xen/event_channel.h>
 
+#include "evtchn/evtchn.h"
 #include "lib/errno.h"
 #include "lib/lib.h"
-#include "evtchn/evtchn.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,9 +12,9 @@
 #include <xen/xen.h>
 #include <xen/event_channel.h>
 
+#include "evtchn/evtchn.h"
 #include "lib/errno.h"
 #include "lib/lib.h"
-#include "evtchn/evtchn.h"
 #include "unit.h"
 
 #define NDOM 3
