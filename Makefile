@@ -30,7 +30,7 @@ HV_CFLAGS := $(WARN) $(INCS) $(XEN_DEFS) -isystem $(EFI_INC) -isystem $(EFI_INC)
 	-maccumulate-outgoing-args -fno-strict-aliasing -fno-builtin -O2 -g \
 	-MMD -MP
 
-HV_SRCS := $(sort $(wildcard boot/*.c arch/x86/*.c core/*.c evtchn/*.c sched/*.c))
+HV_SRCS := $(sort $(wildcard lib/*.c config/*.c boot/*.c arch/x86/*.c core/*.c evtchn/*.c sched/*.c))
 HV_SRCS := $(filter-out arch/x86/asm-offsets.c,$(HV_SRCS))
 HV_ASM := $(sort $(wildcard arch/x86/*.S))
 HV_OBJS := $(HV_SRCS:%.c=$(B)/hv/%.o) $(HV_ASM:%.S=$(B)/hv/%.o)
@@ -69,8 +69,8 @@ HOST_CFLAGS := $(WARN) $(INCS) $(XEN_DEFS) -DBOLT_HOST -D_DEFAULT_SOURCE -O1 -g
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # Generic modules that compile unchanged on the host (unit tests link them all).
-HOST_SRCS := $(wildcard core/fmt.c core/lib.c core/config*.c core/mem.c core/stats.c \
-	boot/elf.c boot/acpi.c arch/x86/ept.c arch/x86/guest_pt.c arch/x86/xcr0.c core/fbcon.c)
+HOST_SRCS := $(wildcard lib/fmt.c lib/lib.c config/*.c core/mem.c core/stats.c \
+	lib/elf.c boot/acpi.c arch/x86/ept.c arch/x86/guest_pt.c arch/x86/xcr0.c core/fbcon.c)
 EVTCHN_SRCS := $(sort $(wildcard evtchn/*.c))
 SCHED_SRCS := $(sort $(wildcard sched/*.c))
 
@@ -86,7 +86,7 @@ $(B)/tools/bolt-trace: tools/bolt-trace.c $(TRACE_SRCS) $(wildcard tools/*.h)
 # (GPL-2+) into a data file on the ESP: never linked into the MIT bolt.efi.
 FONT_PSF := /usr/share/consolefonts/Unifont-APL8x16.psf.gz
 FONT_BIN := $(B)/gen/font8x16.bin
-$(B)/tools/psf2bin: tools/psf2bin.c core/fbcon.h
+$(B)/tools/psf2bin: tools/psf2bin.c lib/font_file.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $< -o $@
 
@@ -94,11 +94,11 @@ $(FONT_BIN): $(B)/tools/psf2bin $(FONT_PSF)
 	@mkdir -p $(dir $@)
 	gzip -dc $(FONT_PSF) | $(B)/tools/psf2bin - > $@.tmp && mv $@.tmp $@
 
-CONFIG_SRCS := $(sort $(wildcard core/config*.c))
+CONFIG_SRCS := $(sort $(wildcard config/*.c))
 
-$(B)/tools/boltcfg: tools/boltcfg.c $(CONFIG_SRCS) core/fmt.c core/lib.c $(wildcard core/*.h)
+$(B)/tools/boltcfg: tools/boltcfg.c $(CONFIG_SRCS) lib/fmt.c lib/lib.c $(wildcard lib/*.h config/*.h)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) tools/boltcfg.c $(CONFIG_SRCS) core/fmt.c core/lib.c -o $@
+	$(HOST_CC) $(HOST_CFLAGS) tools/boltcfg.c $(CONFIG_SRCS) lib/fmt.c lib/lib.c -o $@
 
 # --- Guests -------------------------------------------------------------------
 -include guests/guests.mk
@@ -129,7 +129,7 @@ $(B)/unit/test_evtchn: UNIT_EXTRA := $(EVTCHN_SRCS)
 $(B)/unit/test_sched: UNIT_EXTRA := $(EVTCHN_SRCS)
 $(B)/unit/test_notify: UNIT_EXTRA := $(EVTCHN_SRCS)
 
-$(B)/unit/%: tests/unit/%.c tests/unit/unit.c tests/unit/unit.h $(HOST_SRCS) $(EVTCHN_SRCS) $(SCHED_SRCS) $(wildcard core/*.h boot/*.h arch/x86/include/arch/*.h evtchn/*.h guests/sdk/* tools/*.c tools/*.h sched/*.h core/time.c)
+$(B)/unit/%: tests/unit/%.c tests/unit/unit.c tests/unit/unit.h $(HOST_SRCS) $(EVTCHN_SRCS) $(SCHED_SRCS) $(wildcard lib/*.h config/*.h core/*.h boot/*.h arch/x86/include/arch/*.h evtchn/*.h guests/sdk/* tools/*.c tools/*.h sched/*.h tests/unit/*.h core/time.c)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
 	@$(HOST_CC) $(HOST_CFLAGS) $(SAN) -Itests/unit $< tests/unit/unit.c $(HOST_SRCS) $(UNIT_EXTRA) -o $@
@@ -179,13 +179,13 @@ FUZZ_CFLAGS := $(WARN) $(INCS) $(XEN_DEFS) -DBOLT_HOST -D_DEFAULT_SOURCE -g -O1 
 FUZZ_SECONDS ?= 60
 FUZZ_NAMES := config elf guest_pt evtchn
 FUZZ_BINS := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
-FUZZ_SRCS_config := $(CONFIG_SRCS) core/fmt.c core/lib.c
-FUZZ_SRCS_elf := boot/elf.c core/fmt.c core/lib.c
-FUZZ_SRCS_guest_pt := arch/x86/guest_pt.c core/lib.c
-FUZZ_SRCS_evtchn := $(sort $(wildcard evtchn/*.c)) core/fmt.c core/lib.c
+FUZZ_SRCS_config := $(CONFIG_SRCS) lib/fmt.c lib/lib.c
+FUZZ_SRCS_elf := lib/elf.c lib/fmt.c lib/lib.c
+FUZZ_SRCS_guest_pt := arch/x86/guest_pt.c lib/lib.c
+FUZZ_SRCS_evtchn := $(sort $(wildcard evtchn/*.c)) lib/fmt.c lib/lib.c
 
 define FUZZ_RULE
-$(B)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/coverage-ignore.txt $(FUZZ_SRCS_$(1)) $(wildcard core/*.h boot/*.h arch/x86/include/arch/*.h evtchn/*.h)
+$(B)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/coverage-ignore.txt $(FUZZ_SRCS_$(1)) $(wildcard lib/*.h config/*.h core/*.h boot/*.h arch/x86/include/arch/*.h evtchn/*.h)
 	@mkdir -p $$(dir $$@)
 	@echo "  FUZZCC  $$@"
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) $$< $(FUZZ_SRCS_$(1)) -o $$@

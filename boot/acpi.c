@@ -10,9 +10,10 @@
 #include <stdint.h>
 
 #include "boot/acpi.h"
-#include "core/errno.h"
-#include "core/fmt.h"
-#include "core/lib.h"
+#include "lib/bytes.h"
+#include "lib/errno.h"
+#include "lib/fmt.h"
+#include "lib/lib.h"
 
 /* Offsets into the RSDP, the MADT and the FADT (ACPI 6.x layouts). */
 #define RSDP_V1_SIZE 20u
@@ -72,22 +73,6 @@ static int acpi_fail(int rc, const char *fmt, ...)
 	return rc;
 }
 
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
 static uint8_t sum8(const uint8_t *p, size_t n)
 {
 	uint8_t s = 0;
@@ -108,7 +93,7 @@ int acpi_check_table(const void *table, const char *sig)
 	if (sig && memcmp(t, sig, 4))
 		return acpi_fail(-XEN_EINVAL, "ACPI: expected a %.4s table, found \"%.4s\"",
 				 sig, (const char *)t);
-	len = rd32(t + SDT_LENGTH);
+	len = le32(t + SDT_LENGTH);
 	if (len < ACPI_SDT_HEADER_SIZE)
 		return acpi_fail(-XEN_EINVAL,
 				 "ACPI %.4s: length %u is shorter than the table header",
@@ -139,7 +124,7 @@ static int acpi_map_table(acpi_map_fn map, void *ctx, uint64_t phys, const char 
 		return acpi_fail(-XEN_EINVAL,
 				 "ACPI table at 0x%llx: expected %.4s, found \"%s\"",
 				 (unsigned long long)phys, sig, name);
-	len = rd32(hdr + SDT_LENGTH);
+	len = le32(hdr + SDT_LENGTH);
 	if (len < ACPI_SDT_HEADER_SIZE)
 		return acpi_fail(-XEN_EINVAL,
 				 "ACPI %s at 0x%llx: length %u is shorter than the table header",
@@ -158,10 +143,10 @@ static int acpi_map_table(acpi_map_fn map, void *ctx, uint64_t phys, const char 
 /* The DSDT's address from a FADT: X_DSDT when present and non-zero. */
 static uint64_t fadt_dsdt_addr(const uint8_t *fadt)
 {
-	uint32_t len = rd32(fadt + SDT_LENGTH);
-	uint64_t x = len >= FADT_X_DSDT + 8 ? rd64(fadt + FADT_X_DSDT) : 0;
+	uint32_t len = le32(fadt + SDT_LENGTH);
+	uint64_t x = len >= FADT_X_DSDT + 8 ? le64(fadt + FADT_X_DSDT) : 0;
 
-	return x ? x : rd32(fadt + FADT_DSDT);
+	return x ? x : le32(fadt + FADT_DSDT);
 }
 
 static int acpi_find_dsdt(const void *rsdp, acpi_map_fn map, void *ctx,
@@ -192,17 +177,17 @@ static int acpi_check_rsdp(const uint8_t *r, uint64_t *root, unsigned *entsize)
 		return acpi_fail(-XEN_EINVAL, "ACPI RSDP: bad signature");
 	if (sum8(r, RSDP_V1_SIZE))
 		return acpi_fail(-XEN_EINVAL, "ACPI RSDP: bad checksum");
-	*root = rd32(r + RSDP_RSDT);
+	*root = le32(r + RSDP_RSDT);
 	*entsize = 4;
 	if (r[RSDP_REVISION] < 2)
 		goto out;
-	len = rd32(r + RSDP_LENGTH);
+	len = le32(r + RSDP_LENGTH);
 	if (len < RSDP_V2_SIZE || len > RSDP_MAX_SIZE)
 		return acpi_fail(-XEN_EINVAL, "ACPI RSDP: bad length %u", len);
 	if (sum8(r, len))
 		return acpi_fail(-XEN_EINVAL, "ACPI RSDP: bad extended checksum");
-	if (rd64(r + RSDP_XSDT)) {
-		*root = rd64(r + RSDP_XSDT);
+	if (le64(r + RSDP_XSDT)) {
+		*root = le64(r + RSDP_XSDT);
 		*entsize = 8;
 	}
 out:
@@ -236,11 +221,11 @@ int acpi_find_table(const void *rsdp, acpi_map_fn map, void *ctx, const char sig
 	if (rc)
 		return rc;
 
-	n = (rd32(root + SDT_LENGTH) - ACPI_SDT_HEADER_SIZE) / entsize;
+	n = (le32(root + SDT_LENGTH) - ACPI_SDT_HEADER_SIZE) / entsize;
 	for (i = 0; i < n; i++) {
 		const uint8_t *e = root + ACPI_SDT_HEADER_SIZE + i * entsize;
 
-		addr = entsize == 8 ? rd64(e) : rd32(e);
+		addr = entsize == 8 ? le64(e) : le32(e);
 		if (!addr)
 			continue;
 		t = map(ctx, addr, ACPI_SDT_HEADER_SIZE);
@@ -269,7 +254,7 @@ static int madt_walk(const uint8_t *m, int (*fn)(const uint8_t *e, void *arg), v
 	rc = acpi_check_table(m, "APIC");
 	if (rc)
 		return rc;
-	len = rd32(m + SDT_LENGTH);
+	len = le32(m + SDT_LENGTH);
 	if (len < MADT_ENTRIES)
 		return acpi_fail(-XEN_EINVAL, "ACPI MADT: length %u is too short", len);
 	for (off = MADT_ENTRIES; off < len; off += m[off + 1]) {
@@ -315,11 +300,11 @@ static int madt_cpu_entry(const uint8_t *e, void *arg)
 	if (e[0] == MADT_LAPIC) {
 		c.uid = e[2];
 		c.apic_id = e[3];
-		flags = rd32(e + 4);
+		flags = le32(e + 4);
 	} else if (e[0] == MADT_X2APIC) {
-		c.apic_id = rd32(e + 4);
-		flags = rd32(e + 8);
-		c.uid = rd32(e + 12);
+		c.apic_id = le32(e + 4);
+		flags = le32(e + 8);
+		c.uid = le32(e + 12);
 	} else {
 		return 0;
 	}
@@ -354,7 +339,7 @@ int acpi_madt_cpus(const void *madt, struct acpi_cpu *cpus, unsigned max,
 static int madt_override_entry(const uint8_t *e, void *arg)
 {
 	if (e[0] == MADT_LAPIC_OVERRIDE)
-		*(uint64_t *)arg = rd64(e + 4);
+		*(uint64_t *)arg = le64(e + 4);
 	return 0;
 }
 
@@ -367,7 +352,7 @@ int acpi_madt_lapic_addr(const void *madt, uint64_t *addr)
 	rc = madt_walk(madt, madt_override_entry, &a);
 	if (rc)
 		return rc;
-	*addr = a ? a : rd32((const uint8_t *)madt + MADT_LAPIC_ADDR);
+	*addr = a ? a : le32((const uint8_t *)madt + MADT_LAPIC_ADDR);
 	return 0;
 }
 
@@ -377,7 +362,7 @@ int acpi_madt_lapic_addr(const void *madt, uint64_t *addr)
  */
 static unsigned aml_int(const uint8_t *p, const uint8_t *end, uint64_t *val)
 {
-	size_t left = (size_t)(end - p);
+	size_t left = (size_t)(end - p), n;
 
 	if (!left)
 		return 0;
@@ -392,27 +377,21 @@ static unsigned aml_int(const uint8_t *p, const uint8_t *end, uint64_t *val)
 		*val = UINT64_MAX;
 		return 1;
 	case AML_BYTE:
-		if (left < 2)
-			return 0;
-		*val = p[1];
-		return 2;
+		n = 1;
+		break;
 	case AML_WORD:
-		if (left < 3)
-			return 0;
-		*val = rd16(p + 1);
-		return 3;
+		n = 2;
+		break;
 	case AML_DWORD:
-		if (left < 5)
-			return 0;
-		*val = rd32(p + 1);
-		return 5;
+		n = 4;
+		break;
 	case AML_QWORD:
-		if (left < 9)
-			return 0;
-		*val = rd64(p + 1);
-		return 9;
+		n = 8;
+		break;
+	default:
+		return 0;
 	}
-	return 0;
+	return le_get(p + 1, left - 1, n, val) ? (unsigned)(1 + n) : 0;
 }
 
 /*
@@ -473,7 +452,7 @@ int acpi_dsdt_find_s5(const void *dsdt, uint8_t *slp_typa, uint8_t *slp_typb)
 	acpi_err[0] = '\0';
 	if (!t || memcmp(t, "DSDT", 4))
 		return acpi_fail(-XEN_EINVAL, "ACPI: not a DSDT");
-	len = rd32(t + SDT_LENGTH);
+	len = le32(t + SDT_LENGTH);
 	if (len < ACPI_SDT_HEADER_SIZE)
 		return acpi_fail(-XEN_EINVAL, "ACPI DSDT: length %u is too short", len);
 	end = t + len;
@@ -504,10 +483,10 @@ int acpi_dsdt_find_s5(const void *dsdt, uint8_t *slp_typa, uint8_t *slp_typb)
 static int fadt_pm1_port(const uint8_t *f, uint32_t len, unsigned legacy, unsigned gas,
 			 const char *which, uint16_t *port)
 {
-	uint64_t addr = rd32(f + legacy);
+	uint64_t addr = le32(f + legacy);
 
 	if (!addr && len >= gas + GAS_SIZE && f[gas] == GAS_SYSTEM_IO)
-		addr = rd64(f + gas + 4);
+		addr = le64(f + gas + 4);
 	if (addr > 0xffff)
 		return acpi_fail(-XEN_EINVAL,
 				 "ACPI FACP: %s control block 0x%llx is not an I/O port", which,
@@ -527,7 +506,7 @@ int acpi_s5_info(const void *fadt, acpi_map_fn map, void *ctx, struct acpi_s5 *o
 	rc = acpi_check_table(f, "FACP");
 	if (rc)
 		return rc;
-	len = rd32(f + SDT_LENGTH);
+	len = le32(f + SDT_LENGTH);
 	if (len < FADT_FLAGS + 4)
 		return acpi_fail(-XEN_EINVAL, "ACPI FACP: length %u is too short", len);
 	rc = fadt_pm1_port(f, len, FADT_PM1A_CNT, FADT_X_PM1A_CNT, "PM1a", &s5.pm1a_cnt);
@@ -538,7 +517,7 @@ int acpi_s5_info(const void *fadt, acpi_map_fn map, void *ctx, struct acpi_s5 *o
 		return rc;
 	if (!s5.pm1a_cnt)
 		return acpi_fail(-XEN_ENODEV, "ACPI FACP: no PM1a control block%s",
-				 rd32(f + FADT_FLAGS) & FADT_HW_REDUCED ?
+				 le32(f + FADT_FLAGS) & FADT_HW_REDUCED ?
 				 " (hardware-reduced ACPI)" : "");
 
 	dsdt_addr = fadt_dsdt_addr(f);

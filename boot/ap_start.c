@@ -11,8 +11,9 @@
 #include "arch/x86.h"
 #include "boot/boot.h"
 #include "core/console.h"
-#include "core/lib.h"
+#include "core/main.h"
 #include "core/pcpu.h"
+#include "lib/lib.h"
 
 #define AP_START_TIMEOUT_US 500000
 
@@ -23,7 +24,7 @@ __attribute__((noreturn)) void ap_entry(uint64_t index);
 void ap_entry(uint64_t index)
 {
 	cpu_tables_init(&pcpus[index]);
-	bolt_cpu_main((unsigned)index);
+	bolt_cpu_main((unsigned)index, NULL);
 }
 
 static void fill_data(struct ap_boot_data *d, uint32_t base, const struct boot_info *bi)

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "boot/acpi.h"
-#include "core/config.h"
+#include "config/config.h"
 
 struct boot_info {
 	struct bolt_config *cfg;
@@ -35,8 +35,5 @@ int efi_enumerate_cpus(struct boot_info *bi);
 
 /* boot/ap_start.c: INIT-SIPI-SIPI every application processor. */
 void boot_start_aps(struct boot_info *bi);
-
-/* core/main.c: each CPU's life after its tables are loaded. */
-__attribute__((noreturn)) void bolt_cpu_main(unsigned index);
 
 #endif

@@ -13,10 +13,10 @@
 
 #include "arch/serial.h"
 #include "boot/boot.h"
-#include "core/config.h"
+#include "config/config.h"
 #include "core/console.h"
-#include "core/errno.h"
 #include "core/fbcon.h"
+#include "lib/errno.h"
 
 static EFI_SIMPLE_TEXT_OUT_PROTOCOL *conout;
 static struct fbcon fb;

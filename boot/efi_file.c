@@ -4,8 +4,8 @@
 #include <efilib.h>
 
 #include "boot/boot.h"
-#include "core/errno.h"
-#include "core/lib.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 
 #define PATH_MAX16 160
 

@@ -13,20 +13,21 @@
 #include "arch/paging.h"
 #include "arch/vmx_setup.h"
 #include "arch/x86.h"
-#include "boot/boot.h"
-#include "boot/elf.h"
 #include "bolt/bolt.h"
-#include "core/config.h"
-#include "sched/sched.h"
+#include "boot/boot.h"
+#include "config/config.h"
 #include "core/console.h"
-#include "core/errno.h"
 #include "core/guest.h"
 #include "core/heap.h"
-#include "core/lib.h"
+#include "core/main.h"
 #include "core/pcpu.h"
 #include "core/summary.h"
 #include "core/time.h"
 #include "core/wiring.h"
+#include "lib/elf.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
+#include "sched/sched.h"
 
 #define HEAP_SIZE MiB(8)
 #define CFG_PATH "bolt.cfg"
@@ -202,6 +203,12 @@ static int exit_boot_services(EFI_HANDLE image)
 	return -1;
 }
 
+/* Passed to bolt_cpu_main(): CPU 0 starts the APs once it is in VMX root. */
+static void start_aps(void)
+{
+	boot_start_aps(&boot_info);
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
@@ -259,5 +266,5 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	efi_console_exit_boot_services(cfg.console);
 	write_cr3(boot_info.cr3);
 	cpu_tables_init(&pcpus[0]);
-	bolt_cpu_main(0);
+	bolt_cpu_main(0, start_aps);
 }

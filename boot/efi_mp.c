@@ -11,8 +11,8 @@
 #include "boot/acpi.h"
 #include "boot/boot.h"
 #include "core/console.h"
-#include "core/errno.h"
-#include "core/lib.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 
 #define MP_SERVICES_GUID \
 	{ 0x3fdda605, 0xa76e, 0x4f46, { 0xad, 0x29, 0x12, 0xf4, 0x53, 0x1b, 0x3d, 0x08 } }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Line-buffered console fan-out to the configured sinks. */
 #include "core/console.h"
-#include "core/fmt.h"
-#include "core/lib.h"
 #include "core/spinlock.h"
+#include "lib/fmt.h"
+#include "lib/lib.h"
 
 static struct spinlock console_lock = SPINLOCK_INIT;
 static console_sink_fn sinks[CONSOLE_MAX_SINKS];

@@ -9,8 +9,8 @@
  */
 #include "core/fbcon.h"
 
-#include "core/errno.h"
-#include "core/lib.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 
 #define FBCON_DEFAULT_FG 0xc0c0c0u
 #define FBCON_DEFAULT_BG 0x000000u

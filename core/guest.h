@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "arch/cpu.h"
-#include "core/config.h"
+#include "config/config.h"
 #include "core/console.h"
 #include "core/vcpu.h"
 #include "core/uart.h"

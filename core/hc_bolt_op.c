@@ -7,15 +7,15 @@
 #include <stdint.h>
 
 #include "bolt/bolt.h"
-#include "core/errno.h"
 #include "core/guest.h"
 #include "core/heap.h"
-#include "core/lib.h"
+#include "core/hypercall.h"
+#include "core/send.h"
 #include "core/stats.h"
 #include "core/time.h"
 #include "core/trace.h"
-#include "core/hypercall.h"
-#include "core/send.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 
 static void fill_stats(const struct vcpu *v, struct bolt_stats *s)
 {

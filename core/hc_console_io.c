@@ -5,10 +5,10 @@
 
 #include "arch/cpu.h"
 #include "core/console.h"
-#include "core/errno.h"
 #include "core/guest.h"
 #include "core/hypercall.h"
-#include "core/lib.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 
 /* Bytes console_io writes per exit; longer writes continue on the next entry. */
 #define CONSOLE_IO_CHUNK 256

@@ -9,11 +9,11 @@
 #include <xen/event_channel.h>
 
 #include "arch/cpu.h"
-#include "core/errno.h"
 #include "core/guest.h"
 #include "core/hypercall.h"
 #include "core/send.h"
 #include "evtchn/evtchn.h"
+#include "lib/errno.h"
 
 long hc_event_channel_op(struct vcpu *v, struct hypercall_args *a)
 {

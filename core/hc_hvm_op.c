@@ -10,9 +10,9 @@
 #include <xen/hvm/params.h>
 
 #include "bolt/bolt.h"
-#include "core/errno.h"
 #include "core/guest.h"
 #include "core/hypercall.h"
+#include "lib/errno.h"
 
 #define HVM_CALLBACK_TYPE_SHIFT 56
 #define HVM_CALLBACK_TYPE_VECTOR 2ULL

@@ -5,9 +5,9 @@
 #include <xen/memory.h>
 
 #include "bolt/bolt.h"
-#include "core/errno.h"
 #include "core/guest.h"
 #include "core/hypercall.h"
+#include "lib/errno.h"
 
 long hc_memory_op(struct vcpu *v, struct hypercall_args *a)
 {

@@ -9,12 +9,12 @@
 #include <xen/sched.h>
 
 #include "arch/cpu.h"
-#include "core/errno.h"
 #include "core/guest.h"
-#include "core/lifecycle.h"
 #include "core/hypercall.h"
+#include "core/lifecycle.h"
 #include "core/time.h"
 #include "evtchn/evtchn.h"
+#include "lib/errno.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
 

@@ -9,9 +9,9 @@
 #include <xen/features.h>
 
 #include "arch/cpu.h"
-#include "core/errno.h"
 #include "core/hypercall.h"
-#include "core/lib.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 
 static long copy_string_out(struct vcpu *v, uint64_t gva, const char *s, size_t size)
 {

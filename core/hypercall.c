@@ -8,7 +8,7 @@
 #include <xen/xen.h>
 
 #include "bolt/bolt.h"
-#include "core/errno.h"
+#include "lib/errno.h"
 #include "core/hypercall.h"
 
 typedef long (*hypercall_fn)(struct vcpu *v, struct hypercall_args *a);

@@ -9,19 +9,19 @@
 #include <xen/arch-x86/hvm/start_info.h>
 
 #include "arch/cpu.h"
-#include "boot/elf.h"
 #include "bolt/bolt.h"
 #include "core/console.h"
-#include "core/fmt.h"
-#include "core/errno.h"
 #include "core/guest.h"
-#include "core/lifecycle.h"
 #include "core/heap.h"
-#include "core/time.h"
-#include "evtchn/evtchn.h"
-#include "core/lib.h"
+#include "core/lifecycle.h"
 #include "core/pcpu.h"
 #include "core/summary.h"
+#include "core/time.h"
+#include "evtchn/evtchn.h"
+#include "lib/elf.h"
+#include "lib/errno.h"
+#include "lib/fmt.h"
+#include "lib/lib.h"
 #include "sched/sched.h"
 
 

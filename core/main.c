@@ -5,14 +5,14 @@
  * the guests pinned to it and enters the scheduler for good.
  */
 #include "arch/cpu.h"
-#include "boot/boot.h"
 #include "core/console.h"
 #include "core/guest.h"
 #include "core/lifecycle.h"
+#include "core/main.h"
 #include "core/pcpu.h"
 #include "core/summary.h"
 
-void bolt_cpu_main(unsigned index)
+void bolt_cpu_main(unsigned index, void (*start_others)(void))
 {
 	struct pcpu *p = &pcpus[index];
 
@@ -20,7 +20,7 @@ void bolt_cpu_main(unsigned index)
 	__atomic_store_n(&p->online, true, __ATOMIC_RELEASE);
 	if (index == 0) {
 		log_printf("CPU 0 (APIC ID %u) in VMX root; starting %u more", p->apic_id, nr_pcpus - 1);
-		boot_start_aps(&boot_info);
+		start_others();
 		/* Guests whose CPU never came up cannot run: count them as stopped. */
 		for (unsigned i = 0; i < nr_guests; i++) {
 			struct guest *g = &guests[i];

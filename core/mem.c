@@ -4,8 +4,8 @@
  * Callers hold the pool lock; nothing here synchronises.
  */
 #include "core/mem.h"
-#include "core/errno.h"
-#include "core/lib.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 
 #define MEM_BITS_PER_PAGE (PAGE_SIZE * 8)
 

@@ -4,8 +4,8 @@
 
 #include "arch/cpu.h"
 #include "core/console.h"
-#include "core/fmt.h"
 #include "core/panic.h"
+#include "lib/fmt.h"
 
 void panic(const char *fmt, ...)
 {

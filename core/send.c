@@ -5,11 +5,11 @@
 #include <xen/event_channel.h>
 
 #include "arch/cpu.h"
-#include "core/errno.h"
 #include "core/guest.h"
 #include "core/send.h"
 #include "core/trace.h"
 #include "evtchn/evtchn.h"
+#include "lib/errno.h"
 #include "sched/budget.h"
 
 /*

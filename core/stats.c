@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Hypervisor-side timing histograms (struct bolt_timing); also built on the host for tests. */
-#include "core/lib.h"
 #include "core/stats.h"
+#include "lib/lib.h"
 
 void timing_add(struct bolt_timing *t, uint64_t ticks)
 {

@@ -7,11 +7,11 @@
 #include "arch/cpu.h"
 #include "arch/vmx_setup.h"
 #include "core/console.h"
-#include "core/fmt.h"
 #include "core/guest.h"
-#include "core/lib.h"
 #include "core/summary.h"
 #include "core/trace.h"
+#include "lib/fmt.h"
+#include "lib/lib.h"
 
 static unsigned running;
 static enum cfg_on_all_stopped end_policy;

@@ -3,7 +3,7 @@
 #ifndef CORE_SUMMARY_H
 #define CORE_SUMMARY_H
 
-#include "core/config.h"
+#include "config/config.h"
 
 struct guest;
 

@@ -5,10 +5,10 @@
 #include "core/console.h"
 #include "core/guest.h"
 #include "core/heap.h"
-#include "core/lib.h"
 #include "core/pcpu.h"
 #include "core/time.h"
 #include "core/trace.h"
+#include "lib/lib.h"
 
 bool trace_enabled;
 static struct trace_ring *rings; /* one per CPU */

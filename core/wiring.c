@@ -6,17 +6,17 @@
  */
 #include <stdint.h>
 
-#include "core/config.h"
+#include "config/config.h"
 #include "core/console.h"
-#include "core/errno.h"
 #include "core/guest.h"
 #include "core/lifecycle.h"
-#include "core/lib.h"
 #include "core/pcpu.h"
 #include "core/send.h"
 #include "core/trace.h"
 #include "core/wiring.h"
 #include "evtchn/evtchn.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 
 static enum evtchn_delivery delivery_of(const struct cfg_channel *c, const struct guest *receiver)
 {

@@ -7,9 +7,9 @@
 #include <stdint.h>
 #include <xen/xen.h>
 
-#include "core/errno.h"
 #include "evtchn/evtchn.h"
 #include "evtchn/internal.h"
+#include "lib/errno.h"
 
 static struct evtchn_domain *domains[EVTCHN_MAX_DOMAINS];
 /* allowed[a - 1] bit (b - 1): a and b may bind (kept symmetric). */

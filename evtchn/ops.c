@@ -8,10 +8,10 @@
 #include <xen/xen.h>
 #include <xen/event_channel.h>
 
-#include "core/errno.h"
-#include "core/lib.h"
 #include "evtchn/evtchn.h"
 #include "evtchn/internal.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 
 /* An unprivileged guest may only name itself. */
 static bool dom_is_self(const struct evtchn_domain *d, domid_t dom)

@@ -13,8 +13,8 @@
 #include <xen/xen.h>
 #include <xen/event_channel.h>
 
-#include "core/errno.h"
-#include "core/lib.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 #include "evtchn/evtchn.h"
 #include "evtchn/internal.h"
 #include "sched/notify.h"

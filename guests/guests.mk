@@ -4,7 +4,7 @@
 #   make -f guests/guests.mk            builds every guest ELF
 #   make -f guests/guests.mk build/guests/hello.elf
 #
-# The SDK is every guests/sdk/*.c plus entry.S, core/fmt.c and core/lib.c;
+# The SDK is every guests/sdk/*.c plus entry.S, lib/fmt.c and lib/lib.c;
 # a new SDK file is picked up by the wildcard below.
 #
 # Every directory in GUEST_DIRS is one guest: all its *.c (and *.S) files
@@ -23,7 +23,7 @@ GUEST_LDFLAGS := -nostdlib -static -Wl,--build-id=none -Wl,-z,noexecstack \
 	-Wl,-z,max-page-size=4096 -Wl,-u,sdk_entry32 -T guests/sdk/guest.ld
 
 GUEST_OBJDIR := $(B)/guests/obj
-GUEST_SDK_SRCS := $(sort $(wildcard guests/sdk/*.c)) core/fmt.c core/lib.c guests/sdk/entry.S
+GUEST_SDK_SRCS := $(sort $(wildcard guests/sdk/*.c)) lib/fmt.c lib/lib.c guests/sdk/entry.S
 GUEST_SDK_OBJS := $(patsubst %,$(GUEST_OBJDIR)/%.o,$(basename $(GUEST_SDK_SRCS)))
 GUEST_SDK := $(B)/guests/sdk.a
 
@@ -37,8 +37,8 @@ $(GUEST_OBJDIR)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(GUEST_CFLAGS) -c $< -o $@
 
-# core/lib.c implements memset/memcpy: stop GCC turning their loops back into calls.
-$(GUEST_OBJDIR)/core/lib.o: core/lib.c
+# lib/lib.c implements memset/memcpy: stop GCC turning their loops back into calls.
+$(GUEST_OBJDIR)/lib/lib.o: lib/lib.c
 	@mkdir -p $(dir $@)
 	$(CC) $(GUEST_CFLAGS) -fno-builtin -fno-tree-loop-distribute-patterns -c $< -o $@
 

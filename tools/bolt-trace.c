@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "core/errno.h"
+#include "lib/errno.h"
 #include "tools/trace_decode.h"
 
 static void usage(FILE *f)

@@ -6,7 +6,7 @@
  *   gzip -dc /usr/share/consolefonts/Unifont-APL8x16.psf.gz |
  *           build/tools/psf2bin - > build/gen/font8x16.bin
  *
- * The output is a 16-byte header (core/fbcon.h: FBCON_FONT_MAGIC, width,
+ * The output is a 16-byte header (lib/font_file.h: FBCON_FONT_MAGIC, width,
  * height, glyph count) and 256 8x16 glyphs indexed by Latin-1 code point.
  * It is a file of its own, never compiled into bolt.efi, because the only
  * 8x16 font Debian ships (psf-unifont) is GPL-2+ and Bolt is MIT: the
@@ -24,7 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/fbcon.h"
+#include "lib/font_file.h"
 
 #define FONT_W FBCON_FONT_W
 #define FONT_H FBCON_FONT_H

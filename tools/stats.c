@@ -6,7 +6,7 @@
 #include "bolt/percentile.h"
 #include <stdlib.h>
 
-#include "core/errno.h"
+#include "lib/errno.h"
 #include "tools/stats.h"
 
 static int stats_cmp_u64(const void *a, const void *b)

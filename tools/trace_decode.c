@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/errno.h"
+#include "lib/errno.h"
 #include "tools/trace_decode.h"
 
 #define TDEC_LINE_MAX 512

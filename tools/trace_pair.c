@@ -13,7 +13,7 @@
  */
 #include <stdlib.h>
 
-#include "core/errno.h"
+#include "lib/errno.h"
 #include "tools/trace_decode.h"
 
 #define TDEC_NONE ((size_t)-1)

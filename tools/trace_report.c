@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/errno.h"
+#include "lib/errno.h"
 #include "tools/trace_decode.h"
 
 /* Each stage runs from one event to another. */

@@ -9,8 +9,8 @@
  * 2 = PDPTE (1 GiB), 1 = PDE (2 MiB), 0 = PTE (4 KiB).
  */
 #include "arch/ept.h"
-#include "core/errno.h"
-#include "core/lib.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 
 #define EPT_ENTRIES 512
 #define EPT_LEVELS 4

@@ -12,8 +12,8 @@
 #include "arch/x86.h"
 #include "core/console.h"
 #include "core/guest.h"
-#include "core/lifecycle.h"
 #include "core/hypercall.h"
+#include "core/lifecycle.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
 

@@ -9,8 +9,8 @@
 #include "arch/x86.h"
 #include "bolt/bolt.h"
 #include "core/guest.h"
-#include "core/lib.h"
 #include "core/pcpu.h"
+#include "lib/lib.h"
 
 /* CPUID.1:ECX/EDX bits (SDM Vol. 2A, Table 3-10/3-11). */
 #define C1_ECX_MONITOR (1u << 3)

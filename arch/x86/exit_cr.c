@@ -6,10 +6,10 @@
  * the read shadows, and may never set CR4.VMXE.
  */
 #include "arch/exits.h"
+#include "arch/safe_insn.h"
 #include "arch/vmcs.h"
 #include "arch/vmx.h"
 #include "arch/vmx_setup.h"
-#include "arch/safe_insn.h"
 #include "arch/x86.h"
 #include "arch/xcr0.h"
 #include "core/console.h"

@@ -11,8 +11,8 @@
 #include "arch/vmx_setup.h"
 #include "arch/x86.h"
 #include "core/guest.h"
-#include "core/lib.h"
 #include "core/wiring.h"
+#include "lib/lib.h"
 
 #define COM1_BASE 0x3f8
 #define DEBUG_PORT 0xe9

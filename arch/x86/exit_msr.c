@@ -14,7 +14,7 @@
 #include "core/console.h"
 #include "bolt/bolt.h"
 #include "core/guest.h"
-#include "core/lib.h"
+#include "lib/lib.h"
 
 #define MISC_ENABLE_FAST_STRINGS (1ULL << 0)
 #define MISC_ENABLE_BTS_UNAVAIL (1ULL << 11)

@@ -12,10 +12,10 @@
 #include "arch/vmx.h"
 #include "arch/vmx_setup.h"
 #include "arch/x86.h"
-#include "core/errno.h"
 #include "core/guest.h"
 #include "core/lifecycle.h"
-#include "core/lib.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 
 static int gpa_access(struct guest *g, uint64_t gpa, void *buf, size_t len, bool write)
 {

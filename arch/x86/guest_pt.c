@@ -6,8 +6,8 @@
  * and 5-level paging; §4.6 access rights; §4.7 page-fault error codes.
  */
 #include "arch/guest_pt.h"
-#include "core/errno.h"
-#include "core/lib.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 
 #define CR0_WP (1ULL << 16)
 #define CR0_PG (1ULL << 31)

@@ -8,9 +8,9 @@
 #include "arch/msr.h"
 #include "arch/x86.h"
 #include "core/console.h"
-#include "core/lib.h"
 #include "core/panic.h"
 #include "core/pcpu.h"
+#include "lib/lib.h"
 
 #define SEL_CODE64 0x08
 #define SEL_DATA 0x10

@@ -6,7 +6,7 @@
  */
 #include "arch/paging.h"
 #include "core/heap.h"
-#include "core/lib.h"
+#include "lib/lib.h"
 
 #define PTE_P (1ULL << 0)
 #define PTE_W (1ULL << 1)

@@ -16,10 +16,10 @@
 #include "arch/vmx.h"
 #include "arch/vmx_setup.h"
 #include "arch/x86.h"
-#include "core/errno.h"
 #include "core/guest.h"
-#include "core/lib.h"
 #include "core/trace.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 
 /* The state is cached per vCPU: the common case (no change) costs no VMREAD. */
 static void set_window_exiting(struct vcpu *v, bool on)

@@ -9,9 +9,9 @@
 #include "arch/vmx.h"
 #include "arch/vmx_setup.h"
 #include "arch/x86.h"
-#include "core/errno.h"
 #include "core/guest.h"
 #include "core/hypercall.h"
+#include "lib/errno.h"
 
 void vmx_hypercall(struct vcpu *v, struct guest_regs *regs)
 {

@@ -30,9 +30,9 @@
 #include <xen/arch-x86/hvm/start_info.h>
 
 #include <bolt/bolt.h>
-#include "core/errno.h"
-#include "core/fmt.h"
-#include "core/lib.h"
+#include "lib/errno.h"
+#include "lib/fmt.h"
+#include "lib/lib.h"
 
 _Static_assert(__HYPERVISOR_sched_op == 29, "Xen headers give the compat sched_op");
 

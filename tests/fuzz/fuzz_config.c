@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer harness for the bolt.cfg parser (core/config*.c). The input is
+ * libFuzzer harness for the bolt.cfg parser in config/. The input is
  * the file text, handed over unterminated so ASan sees any over-read.
  * Oracles beyond "does not crash":
  *  - a rejected file leaves the output struct all zero and an error text
@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/config.h"
-#include "core/errno.h"
+#include "config/config.h"
+#include "lib/errno.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer harness for the PVH ELF loader (boot/elf.c).
+ * libFuzzer harness for the PVH ELF loader (lib/elf.c).
  *
  * Input: an 8-byte prefix, then the image.
  *   bytes 0..3  ram_size = value % (4 MiB + 1)  (little-endian)
@@ -23,8 +23,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "boot/elf.h"
-#include "core/errno.h"
+#include "lib/elf.h"
+#include "lib/errno.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -28,11 +28,10 @@
 #include <xen/xen.h>
 #include <xen/event_channel.h>
 
-#include "sched/notify.h"
-
-#include "core/errno.h"
-#include "core/lib.h"
 #include "evtchn/evtchn.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
+#include "sched/notify.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

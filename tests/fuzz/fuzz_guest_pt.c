@@ -23,8 +23,8 @@
 #include <string.h>
 
 #include "arch/guest_pt.h"
-#include "core/errno.h"
-#include "core/lib.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -21,7 +21,7 @@
 #include "../../sched/sched.c"
 #include "../../sched/timer.c"
 
-#include "core/errno.h"
+#include "lib/errno.h"
 #include "unit.h"
 
 #define NCPU 2

@@ -11,8 +11,8 @@
 #include "unit.h"
 
 #include "boot/acpi.h"
-#include "core/errno.h"
-#include "core/lib.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 
 #define PHYS_RSDT 0x1000u
 #define PHYS_XSDT 0x2000u

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests for the bolt.cfg parser (core/config.c). Good fixtures must
+ * Unit tests for the bolt.cfg parser in config/. Good fixtures must
  * parse to exact values; each bad fixture names the exact error it must
  * produce in its "# expect: " line. Texts are handed to the parser in
  * exactly-sized, unterminated buffers so ASan catches any over-read.
@@ -9,8 +9,8 @@
 
 #include "unit.h"
 
-#include "core/config.h"
-#include "core/errno.h"
+#include "config/config.h"
+#include "lib/errno.h"
 
 #define FIXTURES "tests/data/cfg/"
 

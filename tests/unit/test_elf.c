@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests for the PVH ELF loader (boot/elf.c). Images are built in
+ * Unit tests for the PVH ELF loader (lib/elf.c). Images are built in
  * memory by small helpers so every byte a test depends on is visible here,
  * then corrupted field by field to exercise each rejection path.
  */
@@ -9,9 +9,9 @@
 
 #include "unit.h"
 
-#include "boot/elf.h"
-#include "core/errno.h"
-#include "core/lib.h"
+#include "lib/elf.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 
 #define RAM_SIZE (4u << 20)
 #define LOAD_MIN 0x100000u

@@ -2,8 +2,8 @@
 /* Unit tests for the EPT builder (arch/x86/ept.c). */
 #include "unit.h"
 #include "arch/ept.h"
-#include "core/errno.h"
-#include "core/lib.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 
 /* Page source with failure injection and bookkeeping for leak checks. */
 struct test_alloc {

@@ -13,9 +13,9 @@
 #include <xen/xen.h>
 #include <xen/event_channel.h>
 
-#include "core/errno.h"
-#include "core/lib.h"
 #include "evtchn/evtchn.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 #include "sched/notify.h"
 #include "unit.h"
 

@@ -10,8 +10,8 @@
  */
 #include "unit.h"
 
-#include "core/errno.h"
 #include "core/fbcon.h"
+#include "lib/errno.h"
 
 #define GUARD 0xdeadbeefu
 #define FG 0x123456u

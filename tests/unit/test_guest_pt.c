@@ -5,8 +5,8 @@
  */
 #include "unit.h"
 #include "arch/guest_pt.h"
-#include "core/errno.h"
-#include "core/lib.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 
 #define RAM_SIZE MiB(16)
 #define TABLES_AT MiB(1) /* page tables are bump-allocated from here */

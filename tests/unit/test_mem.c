@@ -2,8 +2,8 @@
 /* Unit tests for the hypervisor page allocator (core/mem.c). */
 #include "unit.h"
 #include "core/mem.h"
-#include "core/errno.h"
-#include "core/lib.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
 
 /* A host block standing in for the UEFI allocation; 2 MiB aligned. */
 static void *test_block(size_t bytes)

@@ -12,7 +12,7 @@
 
 #include "../../core/time.c"
 
-#include "core/lib.h"
+#include "lib/lib.h"
 
 #include "unit.h"
 

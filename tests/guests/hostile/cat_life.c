@@ -16,7 +16,7 @@
  */
 #include <stdarg.h>
 
-#include "core/fmt.h"
+#include "lib/fmt.h"
 #include "tests/guests/hostile/hostile.h"
 
 #include <xen/sched.h>

@@ -1,22 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Private interface between the parts of the bolt.cfg parser:
- *   config_parse.c  lines, sections, `key = value`, cfg_parse()
- *   config_keys.c   the key table and the value parsers/printers
- *   config_refs.c   values that name guests, resolved after the last line
- *   config_check.c  whole-file checks once every section is read
- *   config.c        names, lookup, cfg_may_bind(), cfg_dump()
- * Nothing outside core/config*.c includes this.
+ *   parse.c   lines, sections, `key = value`, cfg_parse()
+ *   keys.c    the key table and the value parsers/printers
+ *   refs.c    values that name guests, resolved after the last line
+ *   check.c   whole-file checks once every section is read
+ *   query.c   names, lookup, cfg_may_bind(), cfg_dump()
+ * Only the parser sources in config/ include this; config.h does not.
  */
-#ifndef CORE_CONFIG_INT_H
-#define CORE_CONFIG_INT_H
+#ifndef CONFIG_INTERNAL_H
+#define CONFIG_INTERNAL_H
 
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/config.h"
+#include "config/config.h"
 
 enum cfg_section {
 	CFG_SECT_NONE,
@@ -124,7 +124,7 @@ void cfg_bolt_defaults(struct bolt_config *cfg);
 unsigned cfg_ref_guest(struct cfg_parser *p, const struct cfg_key *k, const char *name,
 		       size_t len);
 
-/* Parsers and printers for values naming guests (config_refs.c). */
+/* Parsers and printers for values naming guests (refs.c). */
 int cfg_parse_guest(struct cfg_parser *p, const struct cfg_key *k, void *field,
 		    const char *val);
 int cfg_parse_endpoint(struct cfg_parser *p, const struct cfg_key *k, void *field,

@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/config_int.h"
-#include "core/lib.h"
+#include "config/internal.h"
+#include "lib/lib.h"
 
 /* ---- the name pool -------------------------------------------------------- */
 

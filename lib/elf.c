@@ -13,10 +13,11 @@
 
 #include <xen/elfnote.h>
 
-#include "boot/elf.h"
-#include "core/errno.h"
-#include "core/fmt.h"
-#include "core/lib.h"
+#include "lib/bytes.h"
+#include "lib/elf.h"
+#include "lib/errno.h"
+#include "lib/fmt.h"
+#include "lib/lib.h"
 
 /*
  * The ELF structures are defined here because the only <elf.h> around is
@@ -58,22 +59,6 @@ struct elf_ctx {
 	uint64_t phoff;
 	unsigned phnum, phentsize;
 };
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
 
 /* a + b, or false on 64-bit overflow. */
 static bool add_ok(uint64_t a, uint64_t b, uint64_t *sum)
@@ -131,8 +116,8 @@ static int elf_check_ehdr(struct elf_ctx *c)
 	if (c->len < (c->is64 ? ELF64_EHDR_SIZE : ELF32_EHDR_SIZE))
 		return elf_fail(c, -XEN_ENOEXEC, "truncated ELF header (%zu bytes)", c->len);
 
-	type = rd16(e + 16);
-	machine = rd16(e + 18);
+	type = le16(e + 16);
+	machine = le16(e + 18);
 	if (type != ET_EXEC)
 		return elf_fail(c, -XEN_ENOEXEC,
 				"not an executable ELF file (e_type %u, expected ET_EXEC)", type);
@@ -141,14 +126,14 @@ static int elf_check_ehdr(struct elf_ctx *c)
 				"not an x86 ELF file (e_machine %u)", machine);
 
 	if (c->is64) {
-		c->phoff = rd64(e + 32);
-		c->phentsize = rd16(e + 54);
-		c->phnum = rd16(e + 56);
+		c->phoff = le64(e + 32);
+		c->phentsize = le16(e + 54);
+		c->phnum = le16(e + 56);
 		want_phent = ELF64_PHDR_SIZE;
 	} else {
-		c->phoff = rd32(e + 28);
-		c->phentsize = rd16(e + 42);
-		c->phnum = rd16(e + 44);
+		c->phoff = le32(e + 28);
+		c->phentsize = le16(e + 42);
+		c->phnum = le16(e + 44);
 		want_phent = ELF32_PHDR_SIZE;
 	}
 	if (c->phnum == 0)
@@ -173,19 +158,19 @@ static int elf_get_seg(struct elf_ctx *c, unsigned i, struct elf_seg *s)
 		return elf_fail(c, -XEN_EINVAL,
 				"program header %u extends past the end of the file", i);
 	p = c->img + off;
-	s->type = rd32(p);
+	s->type = le32(p);
 	if (c->is64) {
-		s->offset = rd64(p + 8);
-		s->paddr = rd64(p + 24);
-		s->filesz = rd64(p + 32);
-		s->memsz = rd64(p + 40);
-		s->align = rd64(p + 48);
+		s->offset = le64(p + 8);
+		s->paddr = le64(p + 24);
+		s->filesz = le64(p + 32);
+		s->memsz = le64(p + 40);
+		s->align = le64(p + 48);
 	} else {
-		s->offset = rd32(p + 4);
-		s->paddr = rd32(p + 12);
-		s->filesz = rd32(p + 16);
-		s->memsz = rd32(p + 20);
-		s->align = rd32(p + 28);
+		s->offset = le32(p + 4);
+		s->paddr = le32(p + 12);
+		s->filesz = le32(p + 16);
+		s->memsz = le32(p + 20);
+		s->align = le32(p + 28);
 	}
 	return 0;
 }
@@ -248,9 +233,9 @@ static int elf_take_note(struct elf_ctx *c, unsigned seg, const uint8_t *name,
 	if (namesz != 4 || memcmp(name, "Xen", 4) || type != XEN_ELFNOTE_PHYS32_ENTRY)
 		return 0;
 	if (descsz == 4)
-		val = rd32(desc);
+		val = le32(desc);
 	else if (descsz == 8)
-		val = rd64(desc);
+		val = le64(desc);
 	else
 		return elf_fail(c, -XEN_EINVAL,
 				"XEN_ELFNOTE_PHYS32_ENTRY note in segment %u has a %u-byte descriptor (expected 4 or 8)",
@@ -288,9 +273,9 @@ static int elf_scan_notes(struct elf_ctx *c, unsigned seg, const struct elf_seg 
 		if (left < ELF_NHDR_SIZE)
 			return elf_fail(c, -XEN_EINVAL,
 					"note %u in segment %u is truncated (header)", idx, seg);
-		namesz = rd32(p);
-		descsz = rd32(p + 4);
-		type = rd32(p + 8);
+		namesz = le32(p);
+		descsz = le32(p + 4);
+		type = le32(p + 8);
 		/* 32-bit sizes widened to 64 bits: none of this can overflow. */
 		desc_off = ALIGN_UP(ELF_NHDR_SIZE + (uint64_t)namesz, al);
 		if (desc_off + descsz > left)

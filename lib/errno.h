@@ -5,8 +5,8 @@
  * so there is exactly one numbering and host builds never clash with libc's
  * <errno.h>.
  */
-#ifndef CORE_ERRNO_H
-#define CORE_ERRNO_H
+#ifndef LIB_ERRNO_H
+#define LIB_ERRNO_H
 
 #include <xen/errno.h>
 

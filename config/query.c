@@ -2,16 +2,16 @@
 /*
  * Queries on a parsed bolt.cfg and its normalized dump (cfg_dump() must
  * parse back to the same config; tests/unit/test_config.c checks that).
- * Parsing itself is in config_parse.c, config_keys.c and config_check.c.
+ * Parsing itself is in parse.c, keys.c and check.c.
  */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/config_int.h"
-#include "core/fmt.h"
-#include "core/lib.h"
+#include "config/internal.h"
+#include "lib/fmt.h"
+#include "lib/lib.h"
 
 const struct cfg_guest *cfg_find_guest(const struct bolt_config *cfg, const char *name)
 {

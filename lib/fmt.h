@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Minimal printf-style formatting shared by the hypervisor and the host tools. */
-#ifndef CORE_FMT_H
-#define CORE_FMT_H
+#ifndef LIB_FMT_H
+#define LIB_FMT_H
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Freestanding memory and string helpers for the hypervisor image. */
-#include "core/lib.h"
+#include "lib/lib.h"
 
 #ifndef BOLT_HOST
 void *memcpy(void *dst, const void *src, size_t n)

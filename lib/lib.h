@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Freestanding string/memory helpers. The hypervisor links core/lib.c;
+ * Freestanding string/memory helpers. The hypervisor links lib/lib.c;
  * host unit tests use the C library's versions of the same functions.
  */
-#ifndef CORE_LIB_H
-#define CORE_LIB_H
+#ifndef LIB_LIB_H
+#define LIB_LIB_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -16,7 +16,7 @@
 /*
  * gnu-efi's libefi.a already defines memcpy and memset (byte loops, used
  * for compiler-generated copies); Bolt's own calls use the REP MOVSQ/STOSQ
- * versions in core/lib.c under these names.
+ * versions in lib/lib.c under these names.
  */
 #define memcpy bolt_memcpy
 #define memset bolt_memset

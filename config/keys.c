@@ -13,9 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/config_int.h"
-#include "core/fmt.h"
-#include "core/lib.h"
+#include "config/internal.h"
+#include "lib/fmt.h"
+#include "lib/lib.h"
 
 /* ---- names -------------------------------------------------------------- */
 

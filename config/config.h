@@ -11,15 +11,15 @@
  * Guests are referred to by 0-based index into guests[]; a guest's Xen
  * domid is that index + 1.
  */
-#ifndef CORE_CONFIG_H
-#define CORE_CONFIG_H
+#ifndef CONFIG_CONFIG_H
+#define CONFIG_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "bolt/bolt.h"
-#include "core/lib.h"
+#include "lib/lib.h"
 
 #define CFG_MAX_GUESTS 16
 #define CFG_NAME_MAX BOLT_GUEST_NAME_MAX /* incl. NUL: names are 1..31 chars */

@@ -3,8 +3,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/fmt.h"
-#include "core/lib.h"
+#include "lib/fmt.h"
+#include "lib/lib.h"
 
 struct out {
 	char *buf;

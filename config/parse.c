@@ -2,7 +2,7 @@
 /*
  * bolt.cfg reader (format: docs/config.md): splits the text into lines,
  * sections and `key = value` pairs and hands each value to its entry in
- * cfg_keys[] (config_keys.c). Freestanding and allocation-free so the
+ * cfg_keys[] (keys.c). Freestanding and allocation-free so the
  * hypervisor and the host tool share exactly one implementation.
  */
 #include <stdarg.h>
@@ -10,10 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/config_int.h"
-#include "core/errno.h"
-#include "core/fmt.h"
-#include "core/lib.h"
+#include "config/internal.h"
+#include "lib/errno.h"
+#include "lib/fmt.h"
+#include "lib/lib.h"
 
 /* ---- errors ---------------------------------------------------------- */
 

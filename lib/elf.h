@@ -6,8 +6,8 @@
  * guest's RAM. Generic and freestanding: the caller supplies the image bytes
  * and a host pointer to guest-physical address 0.
  */
-#ifndef BOOT_ELF_H
-#define BOOT_ELF_H
+#ifndef LIB_ELF_H
+#define LIB_ELF_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -9,10 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/config_int.h"
-#include "core/errno.h"
-#include "core/fmt.h"
-#include "core/lib.h"
+#include "config/internal.h"
+#include "lib/errno.h"
+#include "lib/fmt.h"
+#include "lib/lib.h"
 
 /* ---- guest references ---------------------------------------------------- */
 
