@@ -4,7 +4,8 @@
  * arithmetic on the histograms it returns. The histogram code is pure so
  * that the host unit tests can include this file.
  */
-#include "guests/sdk/bolt.h"
+#include "guests/sdk/base.h"
+#include "guests/sdk/bolt_op.h"
 
 static long sdk_bolt_op(unsigned long op, unsigned long arg)
 {

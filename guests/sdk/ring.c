@@ -7,7 +7,8 @@
  * calls, so it uses nothing of the SDK but bolt_evtchn_send/_wait/_poll and
  * bolt_now_ns.
  */
-#include "guests/sdk/bolt.h"
+#include "guests/sdk/base.h"
+#include "guests/sdk/evtchn.h"
 #include "guests/sdk/ring.h"
 
 #define RING_REC_MSG 0x4753454du /* "MESG" */

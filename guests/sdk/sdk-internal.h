@@ -3,7 +3,7 @@
 #ifndef BOLT_GUEST_SDK_INTERNAL_H
 #define BOLT_GUEST_SDK_INTERNAL_H
 
-#include "guests/sdk/bolt.h"
+#include "guests/sdk/base.h"
 
 #define SDK_NR_EXCEPTIONS 32
 #define SDK_NR_VECTORS 256

@@ -3,7 +3,7 @@
  * Reading what Bolt hands a guest: the PVH start info (command line,
  * memory map) and Bolt's CPUID leaves.
  */
-#include "guests/sdk/bolt.h"
+#include "guests/sdk/base.h"
 
 int bolt_info(struct bolt_info *info)
 {

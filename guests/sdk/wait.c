@@ -6,6 +6,7 @@
  * whether or not the upcall runs (ports without a handler stay pending).
  */
 #include "guests/sdk/sdk-internal.h"
+#include "guests/sdk/evtchn.h"
 
 /* SCHEDOP_poll takes at most this many ports (Xen's limit). */
 #define SDK_POLL_MAX_PORTS 128u

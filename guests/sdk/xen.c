@@ -10,6 +10,7 @@
  * Also the readers of shared_info: bolt_shared_info() and the pvclock.
  */
 #include "guests/sdk/sdk-internal.h"
+#include "guests/sdk/evtchn.h"
 
 #include <xen/memory.h>
 #include <xen/hvm/hvm_op.h>
