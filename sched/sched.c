@@ -216,9 +216,9 @@ static struct vcpu *idle_wait(struct pcpu *p)
 		if (v)
 			return v;
 		uint64_t deadline = timer_next_deadline(p);
-		arch_idle_wait(&rq->kick, (void *volatile const *)&rq->head,
-			       deadline ? time_ns_to_tsc(deadline) : 0);
-		p->kick_tsc = arch_timestamp(); /* hv_wake starts when the kick arrives */
+		/* hv_wake starts when the kick arrives: the wait's end. */
+		p->kick_tsc = arch_idle_wait(&rq->kick, (void *volatile const *)&rq->head,
+					     deadline ? time_ns_to_tsc(deadline) : 0);
 		timer_run(p);
 	}
 }

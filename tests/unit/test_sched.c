@@ -85,7 +85,7 @@ bool vcpu_upcall_pending(const struct vcpu *v)
 	return fake_upcall[v->guest - G];
 }
 
-void arch_idle_wait(volatile uint64_t *line, void *volatile const *cond, uint64_t deadline_tsc)
+uint64_t arch_idle_wait(volatile uint64_t *line, void *volatile const *cond, uint64_t deadline_tsc)
 {
 	fake_idle.calls++;
 	fake_idle.line = line;
@@ -96,6 +96,7 @@ void arch_idle_wait(volatile uint64_t *line, void *volatile const *cond, uint64_
 		abort();
 	}
 	fake_idle.hook(fake_idle.calls);
+	return 0;
 }
 
 void evtchn_hook_notify(struct evtchn_domain *d, enum evtchn_delivery how)
