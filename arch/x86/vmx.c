@@ -477,7 +477,8 @@ static void arm_preemption_timer(struct pcpu *p, struct vcpu *v)
  * hv_send and hv_wake (struct bolt_stats) end at VM entry, which only the
  * stub can stamp (vmexit.S), after C has returned. So each entry notes
  * where its windows started, and the next exit of the same vCPU adds the
- * samples (account_entry): the histogram update stays out of the window.
+ * samples (account_entry), a stretch vmx_handle_exit cuts out of that
+ * exit's own window: the histogram updates are measurement, not path.
  *   hv_send: the sender's exit that sent an event -> its VMRESUME.
  *   hv_wake: the kick's arrival (the idle loop's wait ends, or the kick
  *            IPI's exit for a running receiver whose upcall this entry
@@ -509,10 +510,9 @@ static void account_window(struct bolt_timing *t, uint64_t from, uint64_t to)
 		timing_add(t, to > from ? to - from : 0);
 }
 
-/* At v's exit: the stub stamped its last entry; add the windows that entry ended. */
-static void account_entry(struct pcpu *p, struct vcpu *v)
+/* At v's exit: add the windows its last entry (v->entry_tsc) ended. */
+static void account_entry(struct vcpu *v)
 {
-	v->entry_tsc = p->arch.entry_tsc + VMENTRY_INSNS_FROM_TSC;
 	account_window(&v->hv_send, v->arch.send_from, v->entry_tsc);
 	account_window(&v->hv_wake, v->arch.wake_from, v->entry_tsc);
 	v->arch.send_from = v->arch.wake_from = 0;
@@ -584,10 +584,16 @@ int vmx_handle_exit(struct guest_regs *regs)
 	uint32_t reason = vmcs_read32(VM_EXIT_REASON);
 
 	p->in_guest = false;
-	/* The stub stored its TSC in exit_tsc; the window starts at its first instruction. */
+	/* The stub's stamps, moved to its first instruction and to VMRESUME. */
 	p->exit_tsc -= VMEXIT_INSNS_BEFORE_TSC;
-	account_entry(p, v);
+	v->entry_tsc = p->arch.entry_tsc + VMENTRY_INSNS_FROM_TSC;
 	v->guest_ticks += p->exit_tsc - v->entry_tsc;
+	if (v->arch.send_from | v->arch.wake_from) {
+		uint64_t t = rdtsc();
+
+		account_entry(v);
+		p->exit_tsc += rdtsc() - t; /* this exit's windows leave the accounting out */
+	}
 	if ((reason & 0xffff) == EXIT_REASON_EXTERNAL_INTERRUPT) {
 		p->kick_tsc = p->exit_tsc;
 		p->arch.kick_exit = true;
