@@ -64,10 +64,9 @@ uint64_t arch_idle_wait(volatile uint64_t *line, void *volatile const *cond, uin
 		return rdtsc();
 	}
 	cpu_monitor(line);
-	if (!*cond)
-		cpu_mwait();
-	/* Right after MWAIT: only rdtsc()'s leading LFENCE lies in between. */
-	return rdtsc() - 1;
+	if (*cond)
+		return rdtsc();
+	return cpu_mwait_tsc(); /* hv_wake's start: the instruction after MWAIT */
 }
 
 void host_exception(const uint64_t *frame);

@@ -8,9 +8,15 @@
 #include "asm-offsets.h"
 #include "arch/vmexit.h"
 
-/* All GPRs but RAX and RDX, which the callers store first. */
-.macro SAVE_GPRS_BUT_AX_DX
+/* Make room for the frame and store RAX and RDX, which RDTSC needs. */
+.macro SAVE_AX_DX
 	lea	-GUEST_REGS_SIZE(%rsp), %rsp
+	mov	%rax, REGS_RAX(%rsp)
+	mov	%rdx, REGS_RDX(%rsp)
+.endm
+
+/* The other GPRs, into the frame SAVE_AX_DX made. */
+.macro SAVE_GPRS_BUT_AX_DX
 	mov	%rcx, REGS_RCX(%rsp)
 	mov	%rbx, REGS_RBX(%rsp)
 	mov	%rbp, REGS_RBP(%rsp)
@@ -32,10 +38,10 @@ vmx_exit_entry:				/* HOST_RIP: RFLAGS = 0x2, IF = 0 */
 	/*
 	 * hv_send/hv_wake start here: the TSC goes to pcpu.exit_tsc (GS is
 	 * the pcpu, HOST_GS_BASE) after VMEXIT_INSNS_BEFORE_TSC instructions.
-	 * Two 32-bit stores keep the window short (no shift/or).
+	 * Two 32-bit stores keep the window short (no shift/or). Nothing is
+	 * stored below RSP: an NMI in root mode would push its frame there.
 	 */
-	mov	%rax, REGS_RAX-GUEST_REGS_SIZE(%rsp)
-	mov	%rdx, REGS_RDX-GUEST_REGS_SIZE(%rsp)
+	SAVE_AX_DX
 	rdtsc
 	mov	%eax, %gs:PCPU_EXIT_TSC
 	mov	%edx, %gs:PCPU_EXIT_TSC+4
@@ -84,8 +90,7 @@ vmx_restore:
 	jmp	2f
 1:	vmlaunch
 2:	/* VM entry failed (VMfailValid/VMfailInvalid): report it in C. */
-	mov	%rax, REGS_RAX-GUEST_REGS_SIZE(%rsp)
-	mov	%rdx, REGS_RDX-GUEST_REGS_SIZE(%rsp)
+	SAVE_AX_DX
 	SAVE_GPRS_BUT_AX_DX
 	mov	%rsp, %rdi
 	call	vmx_entry_failed

@@ -11,8 +11,8 @@
 #ifndef ARCH_VMEXIT_H
 #define ARCH_VMEXIT_H
 
-/* The two stores of RAX and RDX that free them for the exit's RDTSC. */
-#define VMEXIT_INSNS_BEFORE_TSC 2
+/* The LEA that makes room for the frame, the stores of RAX and RDX (SAVE_AX_DX). */
+#define VMEXIT_INSNS_BEFORE_TSC 3
 /* The entry's RDTSC itself, its two stores, two GPR loads, LEA and JNZ. */
 #define VMENTRY_INSNS_FROM_TSC 7
 
