@@ -60,13 +60,17 @@ DERIVED="exits_sender_per_notify exits =1.000
 exits_receiver_per_notify exits =1.000
 ring_msgs_per_mtick msgs -"
 # Ratios: name numerator denominator statistic target. pairs4_rt is
-# bimodal (a round trip either finds its CPU free or waits behind the
-# other pair's vCPU), and its p50 jumps between the two modes with the
-# mix: p50/p50 gave 1.11 and 1.41 on the same tree. The mean of the
-# central 80 % (samples from rank p10 to p90, "tmean") weighs each mode by
-# its share, so it moves only as much as the mix does, and it drops the
-# 1 ms tick waits that make a plain mean unstable; the tail has its own
-# figure, p99 over p99.
+# multimodal (a round trip finds its CPUs free, waits behind one other
+# vCPU, or behind a whole round of the other pair), and the mix of the
+# modes shifts whenever a few instructions more or fewer, or another
+# sample count, change how the four pairs line up (Bochs itself repeats
+# a run exactly). A percentile jumps by a whole mode gap when the mix
+# crosses its rank: p50/p50 gave 1.11 and 1.41 on one tree. The mean of
+# the central 80 % (ranks p10 to p90, "tmean") weighs each mode by its
+# share, so a shift of x % of the samples moves it by x % of the gap,
+# and it drops the rare 1 ms-tick waits that make a plain mean swing;
+# the tail has its own figures, p99 over p99 and pairs4_rt's max
+# (docs/performance.md, "Measurement windows").
 RATIOS="evtchn_rt_spin_vs_lazy evtchn_rt_spin evtchn_rt_lazy p50 <=0.05
 evtchn_rt_spin_vs_shm_poll evtchn_rt_spin shm_poll_rt p50 -
 evtchn_rt_mwait_vs_spin evtchn_rt_mwait evtchn_rt_spin p50 -
