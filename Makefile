@@ -43,7 +43,7 @@ $(B)/hv/%.o: %.c
 	@$(CC) $(HV_CFLAGS) -c $< -o $@
 
 # Struct offsets for the assembly, generated from C (never hand-written).
-$(B)/gen/asm-offsets.h: arch/x86/asm-offsets.c $(wildcard arch/x86/include/arch/*.h)
+$(B)/gen/asm-offsets.h: arch/x86/asm-offsets.c $(wildcard arch/x86/include/arch/*.h) core/pcpu.h
 	@mkdir -p $(dir $@)
 	$(CC) $(HV_CFLAGS) -S $< -o $(B)/gen/asm-offsets.s
 	sed -n 's/.*->\([A-Z0-9_]*\) \$$\{0,1\}\(-\{0,1\}[0-9]*\).*/#define \1 \2/p' \

@@ -5,7 +5,7 @@
 
 void timing_add(struct bolt_timing *t, uint64_t ticks)
 {
-	unsigned b = (unsigned)MIN(ticks / BOLT_STATS_HIST_WIDTH, (uint64_t)BOLT_STATS_HIST_BUCKETS - 1);
+	unsigned b = bolt_timing_bucket(ticks);
 
 	if (!t->count || ticks < t->min)
 		t->min = ticks;

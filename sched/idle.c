@@ -22,9 +22,9 @@ struct vcpu *sched_next(struct pcpu *p)
 	while (!v && !(v = sched_pick_idle(p))) {
 		uint64_t deadline = timer_next_deadline(p);
 
-		arch_idle_wait(&p->rq.kick, (void *volatile const *)&p->rq.head,
-			       deadline ? time_ns_to_tsc(deadline) : 0);
-		p->kick_tsc = arch_timestamp(); /* hv_wake starts when the kick arrives */
+		/* hv_wake starts when the kick arrives: the wait's end. */
+		p->kick_tsc = arch_idle_wait(&p->rq.kick, (void *volatile const *)&p->rq.head,
+					     deadline ? time_ns_to_tsc(deadline) : 0);
 		timer_run(p);
 	}
 	return v;

@@ -8,6 +8,7 @@
 
 #include "arch/regs.h"
 #include "arch/smp.h"
+#include "core/pcpu.h"
 
 #define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %c0\"" : : "i"(val))
 #define OFFSET(sym, type, member) DEFINE(sym, offsetof(struct type, member))
@@ -32,6 +33,10 @@ void asm_offsets(void)
 	OFFSET(REGS_R14, guest_regs, r14);
 	OFFSET(REGS_R15, guest_regs, r15);
 	DEFINE(GUEST_REGS_SIZE, sizeof(struct guest_regs));
+
+	/* The stub's timestamps, stored through GS (the pcpu, HOST_GS_BASE). */
+	OFFSET(PCPU_EXIT_TSC, pcpu, exit_tsc);
+	OFFSET(PCPU_ENTRY_TSC, pcpu, arch.entry_tsc);
 
 	OFFSET(APBOOT_GDT, ap_boot_data, gdt);
 	OFFSET(APBOOT_GDTR, ap_boot_data, gdtr_limit);

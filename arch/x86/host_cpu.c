@@ -50,7 +50,7 @@ void arch_panic_stop(void)
 	cpu_halt_forever();
 }
 
-void arch_idle_wait(volatile uint64_t *line, void *volatile const *cond, uint64_t deadline_tsc)
+uint64_t arch_idle_wait(volatile uint64_t *line, void *volatile const *cond, uint64_t deadline_tsc)
 {
 	if (deadline_tsc) {
 		/*
@@ -61,12 +61,12 @@ void arch_idle_wait(volatile uint64_t *line, void *volatile const *cond, uint64_
 		uint64_t seen = *line;
 		while (*line == seen && !*cond && rdtsc() < deadline_tsc)
 			cpu_relax();
-		return;
+		return rdtsc();
 	}
 	cpu_monitor(line);
 	if (*cond)
-		return;
-	cpu_mwait();
+		return rdtsc();
+	return cpu_mwait_tsc(); /* hv_wake's start: the instruction after MWAIT */
 }
 
 void host_exception(const uint64_t *frame);

@@ -6,12 +6,18 @@
  * the top of the CPU's host stack, so the frame is always at the same place.
  */
 #include "asm-offsets.h"
+#include "arch/vmexit.h"
 
-.macro SAVE_GPRS
+/* Make room for the frame and store RAX and RDX, which RDTSC needs. */
+.macro SAVE_AX_DX
 	lea	-GUEST_REGS_SIZE(%rsp), %rsp
 	mov	%rax, REGS_RAX(%rsp)
-	mov	%rcx, REGS_RCX(%rsp)
 	mov	%rdx, REGS_RDX(%rsp)
+.endm
+
+/* The other GPRs, into the frame SAVE_AX_DX made. */
+.macro SAVE_GPRS_BUT_AX_DX
+	mov	%rcx, REGS_RCX(%rsp)
 	mov	%rbx, REGS_RBX(%rsp)
 	mov	%rbp, REGS_RBP(%rsp)
 	mov	%rsi, REGS_RSI(%rsp)
@@ -29,7 +35,17 @@
 	.text
 	.globl	vmx_exit_entry
 vmx_exit_entry:				/* HOST_RIP: RFLAGS = 0x2, IF = 0 */
-	SAVE_GPRS
+	/*
+	 * hv_send/hv_wake start here: the TSC goes to pcpu.exit_tsc (GS is
+	 * the pcpu, HOST_GS_BASE) after VMEXIT_INSNS_BEFORE_TSC instructions.
+	 * Two 32-bit stores keep the window short (no shift/or). Nothing is
+	 * stored below RSP: an NMI in root mode would push its frame there.
+	 */
+	SAVE_AX_DX
+	rdtsc
+	mov	%eax, %gs:PCPU_EXIT_TSC
+	mov	%edx, %gs:PCPU_EXIT_TSC+4
+	SAVE_GPRS_BUT_AX_DX
 	mov	%rsp, %rdi
 	call	vmx_handle_exit		/* returns 1 to VMLAUNCH, 0 to VMRESUME */
 	jmp	vmx_restore
@@ -43,10 +59,9 @@ vmx_start:
 	call	vmx_first_entry
 
 vmx_restore:
-	/* Neither mov nor lea changes RFLAGS: ZF still reflects the C result. */
+	/* Neither mov, lea nor rdtsc changes RFLAGS: ZF still reflects the C result. */
 	test	%eax, %eax
 	mov	REGS_RCX(%rsp), %rcx
-	mov	REGS_RDX(%rsp), %rdx
 	mov	REGS_RBX(%rsp), %rbx
 	mov	REGS_RBP(%rsp), %rbp
 	mov	REGS_RSI(%rsp), %rsi
@@ -59,6 +74,15 @@ vmx_restore:
 	mov	REGS_R13(%rsp), %r13
 	mov	REGS_R14(%rsp), %r14
 	mov	REGS_R15(%rsp), %r15
+	/*
+	 * hv_send/hv_wake end at VMRESUME/VMLAUNCH: VMENTRY_INSNS_FROM_TSC
+	 * instructions from this RDTSC (itself included) on either path. C
+	 * accounts the sample at the next exit (vmx.c, account_entry).
+	 */
+	rdtsc
+	mov	%eax, %gs:PCPU_ENTRY_TSC
+	mov	%edx, %gs:PCPU_ENTRY_TSC+4
+	mov	REGS_RDX(%rsp), %rdx
 	mov	REGS_RAX(%rsp), %rax
 	lea	GUEST_REGS_SIZE(%rsp), %rsp
 	jnz	1f
@@ -66,7 +90,8 @@ vmx_restore:
 	jmp	2f
 1:	vmlaunch
 2:	/* VM entry failed (VMfailValid/VMfailInvalid): report it in C. */
-	SAVE_GPRS
+	SAVE_AX_DX
+	SAVE_GPRS_BUT_AX_DX
 	mov	%rsp, %rdi
 	call	vmx_entry_failed
 	jmp	vmx_restore

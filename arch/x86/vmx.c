@@ -9,6 +9,7 @@
 #include "arch/safe_insn.h"
 #include "arch/vmcs.h"
 #include "arch/vmx.h"
+#include "arch/vmexit.h"
 #include "arch/vmx_setup.h"
 #include "arch/x86.h"
 #include "core/console.h"
@@ -475,21 +476,49 @@ static void arm_preemption_timer(struct pcpu *p, struct vcpu *v)
 	}
 }
 
-/* Measurement at the very end of the path to VM entry (struct bolt_stats). */
-static void account_entry(struct pcpu *p, struct vcpu *next, struct vcpu *exited)
+/*
+ * hv_send and hv_wake (struct bolt_stats) end at VM entry, which only the
+ * stub can stamp (vmexit.S), after C has returned. So each entry notes
+ * where its windows started, and the next exit of the same vCPU adds the
+ * samples (account_entry), a stretch vmx_handle_exit cuts out of that
+ * exit's own window: the histogram updates are measurement, not path.
+ *   hv_send: the sender's exit that sent an event -> its VMRESUME.
+ *   hv_wake: the kick's arrival (the idle loop's wait ends, or the kick
+ *            IPI's exit for a running receiver whose upcall this entry
+ *            injects) -> the receiver's VMRESUME/VMLAUNCH.
+ */
+static void arm_account(struct pcpu *p, struct vcpu *next, struct vcpu *exited, bool upcall)
 {
+	next->arch.send_from = 0;
+	next->arch.wake_from = 0;
 	if (next->sent) {
 		if (next == exited)
-			timing_add(&next->hv_send, next->entry_tsc - p->exit_tsc);
+			next->arch.send_from = p->exit_tsc;
 		next->sent = false;
 	}
 	if (next->woken) {
-		uint64_t from = MAX(p->kick_tsc, next->wake_tsc);
-		timing_add(&next->hv_wake, next->entry_tsc > from ? next->entry_tsc - from : 0);
+		next->arch.wake_from = MAX(p->kick_tsc, next->wake_tsc);
 		next->wakeups++;
 		next->woken = false;
 		next->wake_traced = false;
+	} else if (p->arch.kick_exit && next == exited && upcall) {
+		next->arch.wake_from = p->kick_tsc;
 	}
+	p->arch.kick_exit = false;
+}
+
+static void account_window(struct bolt_timing *t, uint64_t from, uint64_t to)
+{
+	if (from)
+		timing_add(t, to > from ? to - from : 0);
+}
+
+/* At v's exit: add the windows its last entry (v->entry_tsc) ended. */
+static void account_entry(struct vcpu *v)
+{
+	account_window(&v->hv_send, v->arch.send_from, v->entry_tsc);
+	account_window(&v->hv_wake, v->arch.wake_from, v->entry_tsc);
+	v->arch.send_from = v->arch.wake_from = 0;
 }
 
 /*
@@ -535,8 +564,7 @@ again:
 		p->in_guest = false;
 		goto again;
 	}
-	next->entry_tsc = rdtsc();
-	account_entry(p, next, exited);
+	arm_account(p, next, exited, upcall);
 	if (!next->arch.launched) {
 		next->arch.launched = true;
 		return 1;
@@ -559,10 +587,20 @@ int vmx_handle_exit(struct guest_regs *regs)
 	uint32_t reason = vmcs_read32(VM_EXIT_REASON);
 
 	p->in_guest = false;
-	p->exit_tsc = rdtsc();
+	/* The stub's stamps, moved to its first instruction and to VMRESUME. */
+	p->exit_tsc -= VMEXIT_INSNS_BEFORE_TSC;
+	v->entry_tsc = p->arch.entry_tsc + VMENTRY_INSNS_FROM_TSC;
 	v->guest_ticks += p->exit_tsc - v->entry_tsc;
-	if ((reason & 0xffff) == EXIT_REASON_EXTERNAL_INTERRUPT)
+	if (v->arch.send_from | v->arch.wake_from) {
+		uint64_t t = rdtsc();
+
+		account_entry(v);
+		p->exit_tsc += rdtsc() - t; /* this exit's windows leave the accounting out */
+	}
+	if ((reason & 0xffff) == EXIT_REASON_EXTERNAL_INTERRUPT) {
 		p->kick_tsc = p->exit_tsc;
+		p->arch.kick_exit = true;
+	}
 	v->nr_exits++;
 	if (reason & EXIT_REASON_FAILED_ENTRY) {
 		/* SDM 27.8: the guest state was invalid or an MSR load failed. */
@@ -583,6 +621,8 @@ int vmx_entry_failed(struct guest_regs *regs)
 	struct pcpu *p = this_pcpu();
 	struct vcpu *v = p->arch.loaded;
 	uint32_t err = vmcs_read32(VM_INSTRUCTION_ERROR);
+
+	v->arch.send_from = v->arch.wake_from = 0; /* no entry: nothing to time */
 
 	/* VMfailValid: the VMCS stays current and names the error (SDM 31.4). */
 	guest_stop(v->guest, GUEST_STOP_CRASH, "VM entry failed: VM-instruction error %u (%s)", err,

@@ -5,12 +5,17 @@
  * `make bench` (the runner tools/bench.sh boots the bench/ configurations).
  *
  *   role=drive suite=cpu2     every 2-CPU figure, in phases, against one echo
+ *   role=drive suite=mwait    the halted ping-pong and one-way figures only,
+ *                             for a boot with no time event on either CPU
  *   role=drive suite=pairs pair=N   4 pairs on 4 CPUs (pair 0 leads), then
  *                              the 4095-ports figure on pair 0
  *   role=echo pair=N          answers one driver, as its commands say
  *   samples=N (2000), warmup=N (100), doorbell=IOPORT (0x510)
  *   wait=halt|poll            suite=pairs: drivers and echoes wait for events
  *                             in sti;hlt (default) or SCHEDOP_poll
+ *   idle=spin|mwait           what a halted receiver's CPU does in this boot
+ *                             (bench2.cfg: spin, its 1 ms tick is armed;
+ *                             bench2-mwait.cfg: mwait); names the figures
  *
  * A driver talks to its echo through a mailbox in the [shm] region
  * "bench" (one 256-byte slot per pair): it writes a command there, sends
@@ -81,6 +86,7 @@ struct bench_ctx {
 	uint64_t samples, warmup;
 	uint16_t doorbell;
 	unsigned wait_how;      /* suite=pairs: 0 or BENCH_HOW_POLL (wait=) */
+	const char *idle;       /* idle=: "spin" or "mwait" */
 	struct bench_mbox *mbox;
 	uint64_t *buf;          /* BENCH_MAX_SAMPLES entries */
 };
@@ -106,5 +112,6 @@ uint64_t bench_notify_exits(const struct bolt_stats *a, const struct bolt_stats 
 /* suites */
 int bench_suite_cpu2(const struct bench_ctx *c);
 int bench_suite_pairs(const struct bench_ctx *c);
+int bench_suite_mwait(const struct bench_ctx *c);
 
 #endif

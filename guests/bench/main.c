@@ -32,6 +32,7 @@ static int bench_setup(const struct hvm_start_info *si, struct bench_ctx *c, cha
 	uint64_t pair = 0, doorbell = BENCH_DEFAULT_DOORBELL;
 	struct bolt_shm shm;
 	char wait[8];
+	static char idle[8];
 	int ret;
 
 	c->samples = BENCH_DEFAULT_SAMPLES;
@@ -51,6 +52,13 @@ static int bench_setup(const struct hvm_start_info *si, struct bench_ctx *c, cha
 			return -XEN_EINVAL;
 		}
 	}
+	if (bolt_cmdline_get(si, "idle", idle, sizeof(idle)) < 0) {
+		memcpy(idle, "spin", 5);
+	} else if (strcmp(idle, "spin") != 0 && strcmp(idle, "mwait") != 0) {
+		bolt_printf("bench: idle= must be spin or mwait\n");
+		return -XEN_EINVAL;
+	}
+	c->idle = idle;
 	ret = bench_num(si, "samples", 1, BENCH_MAX_SAMPLES, &c->samples);
 	if (!ret)
 		ret = bench_num(si, "warmup", 0, BENCH_MAX_WARMUP, &c->warmup);
@@ -91,6 +99,8 @@ int main(const struct hvm_start_info *si)
 			ret = bench_suite_cpu2(&c);
 		else if (strcmp(role, "drive") == 0 && strcmp(suite, "pairs") == 0)
 			ret = bench_suite_pairs(&c);
+		else if (strcmp(role, "drive") == 0 && strcmp(suite, "mwait") == 0)
+			ret = bench_suite_mwait(&c);
 		else {
 			bolt_printf("bench: unknown role=%s suite=%s\n", role, suite);
 			ret = -XEN_EINVAL;

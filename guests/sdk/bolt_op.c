@@ -39,19 +39,19 @@ long bolt_trace_map(void *page)
 	return sdk_bolt_op(BOLT_OP_trace_map, gpa / PAGE_SIZE);
 }
 
-uint64_t bolt_timing_percentile(const struct bolt_timing *t, unsigned pct)
+uint64_t bolt_timing_permille(const struct bolt_timing *t, unsigned pm)
 {
 	uint64_t rank, seen = 0, v;
 	unsigned b;
 
 	if (!t->count)
 		return 0;
-	if (pct >= 100)
+	if (pm >= 1000)
 		return t->max;
-	if (pct == 0)
+	if (pm == 0)
 		return t->min;
-	/* Nearest rank: ceil(pct * count / 100), at least 1. */
-	rank = ((uint64_t)pct * t->count + 99) / 100;
+	/* Nearest rank: ceil(pm * count / 1000), at least 1. */
+	rank = ((uint64_t)pm * t->count + 999) / 1000;
 	if (!rank)
 		rank = 1;
 	for (b = 0; b < BOLT_STATS_HIST_BUCKETS; b++) {
@@ -62,12 +62,17 @@ uint64_t bolt_timing_percentile(const struct bolt_timing *t, unsigned pct)
 	/* Not reached (hist sums to less than count: a torn copy) or open bucket. */
 	if (b >= BOLT_STATS_HIST_BUCKETS - 1)
 		return t->max;
-	v = (uint64_t)(b + 1) * BOLT_STATS_HIST_WIDTH - 1;
+	v = bolt_timing_bucket_top(b);
 	if (v > t->max)
 		v = t->max;
 	if (v < t->min)
 		v = t->min;
 	return v;
+}
+
+uint64_t bolt_timing_percentile(const struct bolt_timing *t, unsigned pct)
+{
+	return bolt_timing_permille(t, pct >= 100 ? 1000 : pct * 10);
 }
 
 uint64_t bolt_timing_mean(const struct bolt_timing *t)

@@ -30,11 +30,14 @@ long bolt_trace_dump(void);
 long bolt_trace_map(void *page);
 
 /*
- * Nearest-rank percentile of a bolt_timing histogram (16-tick buckets, the
- * last one open), in ticks: the upper edge of the bucket holding the rank,
- * clamped to [min, max] (so the open bucket and pct >= 100 give max, pct 0
- * gives min). 0 when the timing has no samples.
+ * Nearest-rank quantile of a bolt_timing histogram (include/bolt/bolt.h:
+ * exact below 64 ticks, within 3.1 % above, the last bucket open), in
+ * ticks, pm in thousandths (999 = p99.9): the upper edge of the bucket
+ * holding the rank, clamped to [min, max] (so the open bucket and
+ * pm >= 1000 give max, pm 0 gives min). 0 when the timing has no samples.
  */
+uint64_t bolt_timing_permille(const struct bolt_timing *t, unsigned pm);
+/* The same in percent (pct 99 = pm 990). */
 uint64_t bolt_timing_percentile(const struct bolt_timing *t, unsigned pct);
 /* Mean in ticks (sum / count, rounded down), 0 without samples. */
 uint64_t bolt_timing_mean(const struct bolt_timing *t);

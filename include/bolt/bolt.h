@@ -74,14 +74,50 @@
 #define BOLT_OP_send 4
 
 #define BOLT_STATS_EXIT_REASONS 64
-#define BOLT_STATS_HIST_BUCKETS 128
-#define BOLT_STATS_HIST_WIDTH 16 /* ticks per histogram bucket; the last one is open */
+/*
+ * Timing histogram, log-linear (as HdrHistogram): a bucket per tick below
+ * 2 * SUB, then SUB buckets per power of two, so a bucket's width is at most
+ * 1/SUB (3.1 %) of its lower edge from 2^20 ticks down to 64, where buckets
+ * become exact. Values of 2^LOG_MAX ticks and more share the last, open
+ * bucket. Hypervisor figures are hundreds of ticks in Bochs (buckets 2-8
+ * wide there) and thousands of cycles on hardware: one layout fits both.
+ */
+#define BOLT_STATS_HIST_SUB_LOG 5
+#define BOLT_STATS_HIST_SUB (1u << BOLT_STATS_HIST_SUB_LOG)
+#define BOLT_STATS_HIST_LOG_MAX 20
+#define BOLT_STATS_HIST_BUCKETS \
+	((BOLT_STATS_HIST_LOG_MAX - BOLT_STATS_HIST_SUB_LOG + 1) * BOLT_STATS_HIST_SUB + 1)
 
 /* Hypervisor-side timings: count, sum, min, max and a histogram, in TSC ticks. */
 struct bolt_timing {
 	uint64_t count, sum, min, max;
 	uint32_t hist[BOLT_STATS_HIST_BUCKETS];
 };
+
+/* The bucket of a value: v itself below 2 * SUB; exponent and top SUB_LOG bits above. */
+static inline unsigned bolt_timing_bucket(uint64_t v)
+{
+	unsigned e;
+
+	if (v < 2 * BOLT_STATS_HIST_SUB)
+		return (unsigned)v;
+	if (v >> BOLT_STATS_HIST_LOG_MAX)
+		return BOLT_STATS_HIST_BUCKETS - 1;
+	e = 63u - (unsigned)__builtin_clzll(v); /* 2^e <= v < 2^(e+1) */
+	return (e - BOLT_STATS_HIST_SUB_LOG) * BOLT_STATS_HIST_SUB +
+	       (unsigned)(v >> (e - BOLT_STATS_HIST_SUB_LOG));
+}
+
+/* The largest value of a bucket other than the open one (the inverse of the above). */
+static inline uint64_t bolt_timing_bucket_top(unsigned b)
+{
+	unsigned shift;
+
+	if (b < 2 * BOLT_STATS_HIST_SUB)
+		return b;
+	shift = b / BOLT_STATS_HIST_SUB - 1; /* e - SUB_LOG */
+	return (((uint64_t)BOLT_STATS_HIST_SUB + b % BOLT_STATS_HIST_SUB + 1) << shift) - 1;
+}
 
 struct bolt_stats {
 	uint64_t tsc_per_us;

@@ -95,7 +95,7 @@ bool vcpu_upcall_pending(const struct vcpu *v)
 	       (sh && __atomic_load_n(&sh->vcpu_info[0].evtchn_upcall_pending, __ATOMIC_ACQUIRE));
 }
 
-void arch_idle_wait(volatile uint64_t *line, void *volatile const *cond, uint64_t deadline_tsc)
+uint64_t arch_idle_wait(volatile uint64_t *line, void *volatile const *cond, uint64_t deadline_tsc)
 {
 	fake_idle.calls++;
 	fake_idle.line = line;
@@ -106,6 +106,7 @@ void arch_idle_wait(volatile uint64_t *line, void *volatile const *cond, uint64_
 		abort();
 	}
 	fake_idle.hook(fake_idle.calls);
+	return 0;
 }
 
 void log_printf(const char *fmt, ...)

@@ -40,6 +40,9 @@ struct pcpu_arch {
 	uint64_t xcr0;            /* XCR0 currently loaded on this CPU */
 	struct vcpu *state_owner; /* vCPU whose FPU/CR2/DR/SYSCALL state is live here */
 	bool x2apic;
+	/* VM-exit stub (vmexit.S): TSC near the last VM entry (see arch/vmexit.h). */
+	uint64_t entry_tsc;
+	bool kick_exit;           /* the last exit was the kick IPI's */
 };
 
 /* State VMX leaves alone, switched in software (arch/x86/vcpu_state.c). */
@@ -65,6 +68,8 @@ struct vcpu_arch {
 	uint8_t tpr;
 	void *xsave;              /* XSAVE/FXSAVE area of the guest's FPU/SSE/AVX state */
 	struct vcpu_ext_state ext;
+	/* Start of the hv_send / hv_wake window the last entry ends (0: none). */
+	uint64_t send_from, wake_from;
 };
 
 struct guest_arch {
@@ -117,9 +122,10 @@ void vcpu_inject_access_fault(struct vcpu *v, uint64_t gva, size_t len, bool wri
 /*
  * Idle until *line is written (MONITOR/MWAIT), returning early if *cond is
  * already non-NULL once the line is armed, or once the TSC reaches
- * deadline_tsc (0: no deadline).
+ * deadline_tsc (0: no deadline). Returns the TSC at which the wait ended
+ * (where hv_wake starts, struct bolt_stats).
  */
-void arch_idle_wait(volatile uint64_t *line, void *volatile const *cond, uint64_t deadline_tsc);
+uint64_t arch_idle_wait(volatile uint64_t *line, void *volatile const *cond, uint64_t deadline_tsc);
 
 /* Wake an idle or running CPU so it re-runs its scheduler. */
 void arch_kick_cpu(struct pcpu *p);

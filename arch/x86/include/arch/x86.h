@@ -154,10 +154,17 @@ static inline void cpu_monitor(const volatile void *addr)
 	__asm__ volatile("monitor" : : "a"(addr), "c"(0), "d"(0) : "memory");
 }
 
-/* ECX bit 0: wake on interrupts even though RFLAGS.IF = 0 (SDM Vol. 2B, MWAIT). */
-static inline void cpu_mwait(void)
+/*
+ * MWAIT, then the TSC read by the very next instruction (one asm: nothing
+ * in between; hv_wake starts there). ECX bit 0: wake on interrupts even
+ * though RFLAGS.IF = 0 (SDM Vol. 2B, MWAIT).
+ */
+static inline uint64_t cpu_mwait_tsc(void)
 {
-	__asm__ volatile("mwait" : : "a"(0), "c"(1) : "memory");
+	uint32_t lo = 0, hi;
+
+	__asm__ volatile("mwait; rdtsc" : "+a"(lo), "=d"(hi) : "c"(1) : "memory");
+	return ((uint64_t)hi << 32) | lo;
 }
 
 __attribute__((noreturn)) static inline void cpu_halt_forever(void)
