@@ -25,7 +25,13 @@ struct vcpu *sched_next(struct pcpu *p)
 		/* hv_wake starts when the kick arrives: the wait's end. */
 		p->kick_tsc = arch_idle_wait(&p->rq.kick, (void *volatile const *)&p->rq.head,
 					     deadline ? time_ns_to_tsc(deadline) : 0);
-		timer_run(p);
+		/*
+		 * The deadline covers every time event of this CPU (ticks,
+		 * slices, guest timers, poll timeouts): a kick that arrives
+		 * before it has nothing for timer_run() to do.
+		 */
+		if (deadline && time_now_ns() >= deadline)
+			timer_run(p);
 	}
 	return v;
 }

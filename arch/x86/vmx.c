@@ -611,7 +611,8 @@ int vmx_handle_exit(struct guest_regs *regs)
 		reason &= 0xffff;
 		if (reason < ARCH_NR_EXIT_REASONS)
 			v->exits[reason]++;
-		vmx_dispatch_exit(v, regs, reason);
+		if (!vmx_fast_exit(v, regs, reason))
+			vmx_dispatch_exit(v, regs, reason);
 	}
 	return prepare_entry(p, regs);
 }

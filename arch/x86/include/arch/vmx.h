@@ -65,6 +65,7 @@
 /* Guest activity states (SDM 25.4.2) */
 /* Segment access rights in the VMCS (SDM 25.4.1, Table 25-2): CS.L, 64-bit code. */
 #define VMX_AR_L (1u << 13)
+#define VMX_AR_DPL_MASK (3u << 5) /* segment DPL; SS.DPL is the CPL */
 
 #define ACTIVITY_ACTIVE 0u
 #define ACTIVITY_HLT 1u

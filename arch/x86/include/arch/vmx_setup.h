@@ -22,6 +22,8 @@ __attribute__((noreturn)) void vmx_run(struct pcpu *p);
 
 /* Exit handling (arch/x86/exit*.c). */
 void vmx_dispatch_exit(struct vcpu *v, struct guest_regs *regs, uint32_t reason);
+/* The register-only send and doorbell shortcut (fastpath.c): true if it handled the exit. */
+bool vmx_fast_exit(struct vcpu *v, struct guest_regs *regs, uint32_t reason);
 void vmx_advance_rip(void);
 void vmx_inject_exception(unsigned vector, int error_code);
 /*
