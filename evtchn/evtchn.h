@@ -151,6 +151,4 @@ int evtchn_port_pending(struct evtchn_domain *d, uint32_t port);
 /* Change how an allocated port's receiver is notified; -XEN_EINVAL if FREE. */
 int evtchn_port_set_delivery(struct evtchn_domain *d, uint32_t port, enum evtchn_delivery how);
 
-const char *evtchn_state_name(enum evtchn_state s);
-
 #endif

@@ -336,19 +336,3 @@ int evtchn_port_set_delivery(struct evtchn_domain *d, uint32_t port, enum evtchn
 	spin_unlock(&d->lock);
 	return rc;
 }
-
-const char *evtchn_state_name(enum evtchn_state s)
-{
-	static const char *const names[] = {
-		[ECS_FREE] = "free",
-		[ECS_RESERVED] = "reserved",
-		[ECS_UNBOUND] = "unbound",
-		[ECS_INTERDOMAIN] = "interdomain",
-		[ECS_VIRQ] = "virq",
-		[ECS_IPI] = "ipi",
-	};
-
-	if ((unsigned int)s >= ARRAY_SIZE(names))
-		return "?";
-	return names[s];
-}

@@ -202,13 +202,6 @@ static void test_init_and_names(void)
 	CHECK_EQ(status_of(1, 0, &st), 0);
 	CHECK_EQ(st.status, EVTCHNSTAT_closed);
 	CHECK_EQ(st.vcpu, 0);
-	CHECK_STR(evtchn_state_name(ECS_FREE), "free");
-	CHECK_STR(evtchn_state_name(ECS_RESERVED), "reserved");
-	CHECK_STR(evtchn_state_name(ECS_UNBOUND), "unbound");
-	CHECK_STR(evtchn_state_name(ECS_INTERDOMAIN), "interdomain");
-	CHECK_STR(evtchn_state_name(ECS_VIRQ), "virq");
-	CHECK_STR(evtchn_state_name(ECS_IPI), "ipi");
-	CHECK_STR(evtchn_state_name((enum evtchn_state)42), "?");
 }
 
 static void test_bad_ports(void)
@@ -280,6 +273,18 @@ static uint32_t make_state(enum setup s)
 	return 0;
 }
 
+/* For the matrix's failure message only: Bolt itself never names a state. */
+static const char *state_name(int s)
+{
+	static const char *const names[] = {
+		[ECS_FREE] = "free",         [ECS_RESERVED] = "reserved",
+		[ECS_UNBOUND] = "unbound",   [ECS_INTERDOMAIN] = "interdomain",
+		[ECS_VIRQ] = "virq",         [ECS_IPI] = "ipi",
+	};
+
+	return s >= 0 && (size_t)s < ARRAY_SIZE(names) && names[s] ? names[s] : "?";
+}
+
 static void test_state_op_matrix(void)
 {
 	static const struct {
@@ -342,7 +347,7 @@ static void test_state_op_matrix(void)
 			}
 			if (rc != rows[r].expect[op])
 				fprintf(stderr, "matrix: state %s op %d\n",
-					evtchn_state_name((enum evtchn_state)rows[r].state), op);
+					state_name(rows[r].state), op);
 			CHECK_EQ(rc, rows[r].expect[op]);
 		}
 	}
