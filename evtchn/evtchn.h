@@ -81,8 +81,6 @@ struct evtchn_domain {
 	enum evtchn_delivery delivery; /* default for new ports */
 	const struct evtchn_abi_ops *abi;
 	void *owner;                  /* the embedding guest */
-	uint64_t nr_sends;            /* successful sends from this domain */
-	uint64_t nr_notifies;         /* upcall 0 -> 1 transitions (atomic) */
 };
 
 /*

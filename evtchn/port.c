@@ -119,7 +119,6 @@ enum evtchn_raise evtchn_port_set_pending_locked(struct evtchn_domain *d, uint32
 void evtchn_notify(struct evtchn_domain *d, enum evtchn_delivery how, enum evtchn_raise r)
 {
 	if (r == EVTCHN_RAISED_UPCALL) {
-		__atomic_fetch_add(&d->nr_notifies, 1, __ATOMIC_RELAXED);
 		evtchn_hook_notify(d, how);
 	} else if (r == EVTCHN_RAISED_QUIET) {
 		evtchn_hook_poll_wake(d, how);
@@ -230,10 +229,8 @@ int evtchn_op_send(struct evtchn_domain *d, uint32_t port)
 		break;
 	}
 	/* Holding d's lock keeps rd's end connected while we set its bit. */
-	if (rd) {
-		d->nr_sends++;
+	if (rd)
 		raised = evtchn_port_set_pending_locked(rd, rport, &how);
-	}
 	spin_unlock(&d->lock);
 	evtchn_notify(rd, how, raised);
 	return rc;

@@ -409,9 +409,6 @@ static void test_bind_interdomain(void)
 	CHECK_EQ(evtchn_op_send(D(2), pb), 0);
 	CHECK(pending(1, pa));
 	CHECK_EQ(W.notifies[0], 2);
-	CHECK_EQ(D(1)->nr_sends, 1);
-	CHECK_EQ(D(2)->nr_sends, 1);
-	CHECK_EQ(D(2)->nr_notifies, 1);
 
 	/* bolt.cfg denies 1<->3 before the port is even looked at. */
 	rb = alloc_unbound(1, 2);
@@ -627,7 +624,6 @@ static void test_bitmaps(void)
 	CHECK_EQ(evtchn_op_send(D(1), qa), 0);
 	CHECK_EQ(sel(2), 2);
 	CHECK_EQ(W.notifies[1], 2);
-	CHECK_EQ(D(2)->nr_notifies, 2);
 	/* Unmask of a port that is not pending: no notify. */
 	guest_ack_all(2);
 	guest_mask(2, pb);
@@ -944,8 +940,6 @@ static void test_stress(void)
 		}
 	CHECK_EQ(state_of(1, 10), ECS_UNBOUND);
 	CHECK_EQ(state_of(2, 1), ECS_FREE);
-	CHECK_EQ(D(3)->nr_sends, STRESS_ITERS / 4);
-	CHECK(D(1)->nr_sends <= STRESS_ITERS); /* only sends that found a peer */
 }
 
 void unit_main(void)
