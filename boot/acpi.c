@@ -26,7 +26,6 @@
 
 #define SDT_LENGTH 4
 
-#define MADT_LAPIC_ADDR 36
 #define MADT_ENTRIES 44u
 #define MADT_LAPIC 0
 #define MADT_LAPIC_OVERRIDE 5
@@ -333,26 +332,6 @@ int acpi_madt_cpus(const void *madt, struct acpi_cpu *cpus, unsigned max,
 	if (a.n > a.max)
 		return acpi_fail(-XEN_E2BIG, "ACPI MADT: %u CPUs, only room for %u", a.n,
 				 a.max);
-	return 0;
-}
-
-static int madt_override_entry(const uint8_t *e, void *arg)
-{
-	if (e[0] == MADT_LAPIC_OVERRIDE)
-		*(uint64_t *)arg = le64(e + 4);
-	return 0;
-}
-
-int acpi_madt_lapic_addr(const void *madt, uint64_t *addr)
-{
-	uint64_t a = 0;
-	int rc;
-
-	acpi_err[0] = '\0';
-	rc = madt_walk(madt, madt_override_entry, &a);
-	if (rc)
-		return rc;
-	*addr = a ? a : le32((const uint8_t *)madt + MADT_LAPIC_ADDR);
 	return 0;
 }
 

@@ -55,9 +55,6 @@ struct acpi_cpu {
 int acpi_madt_cpus(const void *madt, struct acpi_cpu *cpus, unsigned max,
 		   unsigned *count);
 
-/* The local APIC's physical address (honouring a type 5 override entry). */
-int acpi_madt_lapic_addr(const void *madt, uint64_t *addr);
-
 /* What ACPI S5 power-off needs: write (slp_typ << 10) | (1 << 13) to PM1x_CNT. */
 struct acpi_s5 {
 	uint16_t pm1a_cnt, pm1b_cnt; /* I/O ports; pm1b_cnt 0 if absent */

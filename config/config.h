@@ -188,10 +188,7 @@ bool cfg_may_bind(const struct bolt_config *cfg, unsigned guest_a, unsigned gues
 const struct cfg_channel *cfg_pair_budget(const struct bolt_config *cfg, unsigned sender,
 					  unsigned receiver);
 
-/* Name of one console bit ("com1"...), or NULL if @bit is not exactly one sink. */
-const char *cfg_console_name(unsigned bit);
 const char *cfg_on_crash_name(enum cfg_on_crash v);
-const char *cfg_on_all_stopped_name(enum cfg_on_all_stopped v);
 const char *cfg_delivery_name(enum cfg_delivery v);
 
 /* The guest called @name, or NULL. */

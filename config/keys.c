@@ -37,22 +37,9 @@ static const char *const cfg_yes_no[] = { "no", "yes" };
 static const char *const cfg_on_off[] = { "off", "on" };
 static const char *const cfg_access_names[] = { "ro", "rw" }; /* writable? */
 
-const char *cfg_console_name(unsigned bit)
-{
-	for (unsigned i = 0; i < ARRAY_SIZE(cfg_console_names); i++)
-		if (bit == 1u << i)
-			return cfg_console_names[i];
-	return NULL;
-}
-
 const char *cfg_on_crash_name(enum cfg_on_crash v)
 {
 	return (unsigned)v < ARRAY_SIZE(cfg_on_crash_names) ? cfg_on_crash_names[v] : "?";
-}
-
-const char *cfg_on_all_stopped_name(enum cfg_on_all_stopped v)
-{
-	return (unsigned)v < ARRAY_SIZE(cfg_all_stopped_names) ? cfg_all_stopped_names[v] : "?";
 }
 
 const char *cfg_delivery_name(enum cfg_delivery v)

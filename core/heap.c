@@ -27,11 +27,3 @@ void *heap_zalloc(size_t bytes)
 	spin_unlock(&heap_lock);
 	return p;
 }
-
-size_t heap_free_pages(void)
-{
-	spin_lock(&heap_lock);
-	size_t n = mem_free_count(&heap);
-	spin_unlock(&heap_lock);
-	return n;
-}

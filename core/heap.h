@@ -14,6 +14,5 @@ int heap_init(uint64_t base, uint64_t size);
 /* Zeroed pages; NULL when the heap is exhausted. */
 void *heap_alloc_pages(size_t npages, size_t align_pages);
 void *heap_zalloc(size_t bytes);
-size_t heap_free_pages(void);
 
 #endif

@@ -24,11 +24,6 @@ static void mem_set(struct mem_pool *p, size_t idx)
 	p->bitmap[idx / 64] |= 1ULL << (idx % 64);
 }
 
-static void mem_clear(struct mem_pool *p, size_t idx)
-{
-	p->bitmap[idx / 64] &= ~(1ULL << (idx % 64));
-}
-
 int mem_pool_init(struct mem_pool *p, uint64_t base, uint64_t size)
 {
 	uint64_t start = ALIGN_UP(base, PAGE_SIZE);
@@ -118,36 +113,9 @@ void *mem_alloc_pages(struct mem_pool *p, size_t npages, size_t align_pages)
 	return NULL;
 }
 
-int mem_free_pages(struct mem_pool *p, void *ptr, size_t npages)
-{
-	uint64_t addr = (uint64_t)(uintptr_t)ptr;
-	size_t idx, i;
-
-	if (!ptr || npages == 0 || !IS_ALIGNED(addr, PAGE_SIZE) || addr < p->base)
-		return -XEN_EINVAL;
-	if ((addr - p->base) / PAGE_SIZE >= p->npages)
-		return -XEN_EINVAL;
-	idx = (size_t)((addr - p->base) / PAGE_SIZE);
-	if (npages > p->npages - idx)
-		return -XEN_EINVAL;
-	/* Validate the whole range first so a bad call changes nothing. */
-	for (i = idx; i < idx + npages; i++)
-		if (!mem_test(p, i))
-			return -XEN_EINVAL;
-	for (i = idx; i < idx + npages; i++)
-		mem_clear(p, i);
-	p->nfree += npages;
-	return 0;
-}
-
 void *mem_zalloc(struct mem_pool *p, size_t bytes)
 {
 	if (bytes == 0 || bytes > SIZE_MAX - (PAGE_SIZE - 1))
 		return NULL;
 	return mem_alloc_pages(p, (size_t)(ALIGN_UP((uint64_t)bytes, PAGE_SIZE) / PAGE_SIZE), 1);
-}
-
-size_t mem_free_count(const struct mem_pool *p)
-{
-	return p->nfree;
 }

@@ -3,7 +3,9 @@
  * Hypervisor page allocator: a first-fit bitmap allocator over one
  * contiguous block of memory (taken from UEFI before ExitBootServices).
  * The bitmap lives in the first pages of the block itself, so the pool
- * needs no memory besides what it manages.
+ * needs no memory besides what it manages. Nothing is ever given back:
+ * Bolt allocates at boot and a restarted guest keeps what it had, so there
+ * is no free (a test that needs holes clears bitmap bits itself).
  *
  * Not thread-safe: every call must be made with the pool's lock held
  * (the hypervisor wraps the pool in a spinlock; host tests are single
@@ -37,16 +39,7 @@ int mem_pool_init(struct mem_pool *p, uint64_t base, uint64_t size);
  */
 void *mem_alloc_pages(struct mem_pool *p, size_t npages, size_t align_pages);
 
-/*
- * Free pages obtained from mem_alloc_pages. Returns -XEN_EINVAL, changing
- * nothing, if ptr is not a page of this pool, the range runs past the pool,
- * or any page in the range is already free (double free).
- */
-int mem_free_pages(struct mem_pool *p, void *ptr, size_t npages);
-
 /* Zeroed allocation of at least bytes bytes, rounded up to whole pages. */
 void *mem_zalloc(struct mem_pool *p, size_t bytes);
-
-size_t mem_free_count(const struct mem_pool *p);
 
 #endif

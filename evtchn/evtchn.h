@@ -85,8 +85,6 @@ struct evtchn_domain {
 	enum evtchn_delivery delivery; /* default for new ports */
 	const struct evtchn_abi_ops *abi;
 	struct vcpu *vcpu;            /* receives this domain's events (sched_notify) */
-	uint64_t nr_sends;            /* successful sends from this domain */
-	uint64_t nr_notifies;         /* upcall 0 -> 1 transitions (atomic) */
 };
 
 #define EVTCHN_MAX_DOMAINS 64 /* domids 1..64 */
@@ -160,7 +158,5 @@ int evtchn_port_get(struct evtchn_domain *d, uint32_t port, struct evtchn_port *
 int evtchn_port_pending(struct evtchn_domain *d, uint32_t port);
 /* Change how an allocated port's receiver is notified; -XEN_EINVAL if FREE. */
 int evtchn_port_set_delivery(struct evtchn_domain *d, uint32_t port, enum evtchn_delivery how);
-
-const char *evtchn_state_name(enum evtchn_state s);
 
 #endif

@@ -94,7 +94,6 @@ void evtchn_notify(struct evtchn_domain *d, enum evtchn_delivery how, enum evtch
 	bool lazy = how == EVTCHN_DELIVERY_LAZY;
 
 	if (r == EVTCHN_RAISED_UPCALL) {
-		__atomic_fetch_add(&d->nr_notifies, 1, __ATOMIC_RELAXED);
 		sched_notify(d->vcpu, SCHED_EVENT_UPCALL, lazy);
 	} else if (r == EVTCHN_RAISED_QUIET) {
 		sched_notify(d->vcpu, SCHED_EVENT_PORT, lazy);
@@ -205,10 +204,8 @@ int evtchn_op_send(struct evtchn_domain *d, uint32_t port)
 		break;
 	}
 	/* Holding d's lock keeps rd's end connected while we set its bit. */
-	if (rd) {
-		d->nr_sends++;
+	if (rd)
 		raised = evtchn_port_set_pending_locked(rd, rport, &how);
-	}
 	spin_unlock(&d->lock);
 	evtchn_notify(rd, how, raised);
 	return rc;
@@ -310,20 +307,4 @@ int evtchn_port_set_delivery(struct evtchn_domain *d, uint32_t port, enum evtchn
 		__atomic_store_n(&d->ports[port].delivery, (uint8_t)how, __ATOMIC_RELAXED);
 	spin_unlock(&d->lock);
 	return rc;
-}
-
-const char *evtchn_state_name(enum evtchn_state s)
-{
-	static const char *const names[] = {
-		[ECS_FREE] = "free",
-		[ECS_RESERVED] = "reserved",
-		[ECS_UNBOUND] = "unbound",
-		[ECS_INTERDOMAIN] = "interdomain",
-		[ECS_VIRQ] = "virq",
-		[ECS_IPI] = "ipi",
-	};
-
-	if ((unsigned int)s >= ARRAY_SIZE(names))
-		return "?";
-	return names[s];
 }

@@ -373,28 +373,3 @@ uint64_t ept_eptp(const struct ept *ept)
 	 */
 	return (uint64_t)(uintptr_t)ept->pml4 | EPT_MT_WB | ((EPT_LEVELS - 1) << 3);
 }
-
-static void ept_free_level(struct ept *ept, uint64_t *table, int level,
-			   void (*free_page)(void *ctx, void *page))
-{
-	unsigned i;
-
-	for (i = 0; level > 0 && i < EPT_ENTRIES; i++)
-		if (ept_present(table[i]) && !ept_is_leaf(table[i], level))
-			ept_free_level(ept, ept_table(table[i]), level - 1, free_page);
-	free_page(ept->ctx, table);
-}
-
-void ept_destroy(struct ept *ept, void (*free_page)(void *ctx, void *page))
-{
-	uint64_t *t;
-
-	if (ept->pml4 && free_page)
-		ept_free_level(ept, ept->pml4, EPT_LEVELS - 1, free_page);
-	while ((t = ept->spare)) {
-		ept->spare = (uint64_t *)(uintptr_t)t[0];
-		if (free_page)
-			free_page(ept->ctx, t);
-	}
-	ept->pml4 = NULL;
-}

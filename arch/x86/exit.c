@@ -90,37 +90,31 @@ static void dump_and_stop(struct vcpu *v, struct guest_regs *regs, uint32_t reas
 		   arch_exit_reason_name(reason));
 }
 
-static void exit_unhandled(struct vcpu *v, struct guest_regs *regs, uint32_t reason)
+static EXIT_HANDLER(exit_unhandled)
 {
 	dump_and_stop(v, regs, reason, "unhandled VM exit");
 }
 
-static void exit_triple_fault(struct vcpu *v, struct guest_regs *regs, uint32_t reason)
+static EXIT_HANDLER(exit_triple_fault)
 {
-	(void)regs;
-	(void)reason;
 	guest_stop(v->guest, GUEST_STOP_CRASH, "triple fault at RIP 0x%lx",
 		   (unsigned long)vmcs_readnat(GUEST_RIP));
 }
 
 /* SDM 28.2.1, Table 28-7: exit qualification for EPT violations. */
-static void exit_ept_violation(struct vcpu *v, struct guest_regs *regs, uint32_t reason)
+static EXIT_HANDLER(exit_ept_violation)
 {
 	uint64_t q = vmcs_readnat(EXIT_QUALIFICATION);
 	const char *access = (q & 4) ? "instruction fetch" : (q & 2) ? "write" : "read";
 
-	(void)regs;
-	(void)reason;
 	guest_stop(v->guest, GUEST_STOP_CRASH,
 		   "EPT violation: %s at guest-physical 0x%lx (outside its memory), RIP 0x%lx",
 		   access, (unsigned long)vmcs_read64(GUEST_PHYSICAL_ADDRESS),
 		   (unsigned long)vmcs_readnat(GUEST_RIP));
 }
 
-static void exit_hlt(struct vcpu *v, struct guest_regs *regs, uint32_t reason)
+static EXIT_HANDLER(exit_hlt)
 {
-	(void)regs;
-	(void)reason;
 	vmx_advance_rip();
 	/* An event already waits: the upcall is injected on the way back in. */
 	if (vcpu_upcall_pending(v))
@@ -135,26 +129,21 @@ static void exit_hlt(struct vcpu *v, struct guest_regs *regs, uint32_t reason)
 }
 
 /* VMX, SMX and other instructions a guest must not use: #UD, as on a CPU without VMX. */
-static void exit_undefined(struct vcpu *v, struct guest_regs *regs, uint32_t reason)
+static EXIT_HANDLER(exit_undefined)
 {
-	(void)regs;
 	if (guest_may_log(v->guest))
 		log_printf("guest '%s': %s at RIP 0x%lx: injecting #UD", v->guest->cfg->name,
 			   arch_exit_reason_name(reason), (unsigned long)vmcs_readnat(GUEST_RIP));
 	vmx_inject_exception(X86_EXC_UD, -1);
 }
 
-static void exit_vmcall(struct vcpu *v, struct guest_regs *regs, uint32_t reason)
+static EXIT_HANDLER(exit_vmcall)
 {
-	(void)reason;
 	vmx_hypercall(v, regs);
 }
 
-static void exit_external_interrupt(struct vcpu *v, struct guest_regs *regs, uint32_t reason)
+static EXIT_HANDLER(exit_external_interrupt)
 {
-	(void)v;
-	(void)regs;
-	(void)reason;
 	/*
 	 * "Acknowledge interrupt on exit" took the vector from the APIC
 	 * (SDM 27.2.2): the only source is the scheduler's kick, whose work is
@@ -163,7 +152,7 @@ static void exit_external_interrupt(struct vcpu *v, struct guest_regs *regs, uin
 	apic_eoi();
 }
 
-static void exit_nmi_or_exception(struct vcpu *v, struct guest_regs *regs, uint32_t reason)
+static EXIT_HANDLER(exit_nmi_or_exception)
 {
 	uint32_t info = vmcs_read32(VM_EXIT_INTR_INFO);
 
@@ -174,34 +163,25 @@ static void exit_nmi_or_exception(struct vcpu *v, struct guest_regs *regs, uint3
 	dump_and_stop(v, regs, reason, "unexpected exception exit");
 }
 
-static void exit_init_sipi(struct vcpu *v, struct guest_regs *regs, uint32_t reason)
+static EXIT_HANDLER(exit_init_sipi)
 {
-	(void)regs;
 	/* Nothing in Bolt sends INIT/SIPI to a CPU running a guest: ignore it. */
 	if (guest_may_log(v->guest))
 		log_printf("guest '%s': ignoring %s signal", v->guest->cfg->name, arch_exit_reason_name(reason));
 }
 
-static void exit_nop_advance(struct vcpu *v, struct guest_regs *regs, uint32_t reason)
+static EXIT_HANDLER(exit_nop_advance)
 {
-	(void)v;
-	(void)regs;
-	(void)reason;
 	vmx_advance_rip(); /* INVD, WBINVD: caches are coherent; nothing to emulate */
 }
 
-static void exit_interrupt_window(struct vcpu *v, struct guest_regs *regs, uint32_t reason)
+static EXIT_HANDLER(exit_interrupt_window)
 {
-	(void)v;
-	(void)regs;
-	(void)reason;
 	/* The guest can take the pending upcall now: vmx_deliver_upcall() injects it. */
 }
 
-static void exit_preemption_timer(struct vcpu *v, struct guest_regs *regs, uint32_t reason)
+static EXIT_HANDLER(exit_preemption_timer)
 {
-	(void)regs;
-	(void)reason;
 	timer_run(v->pcpu);
 }
 

@@ -83,7 +83,6 @@ EXIT_HANDLER(exit_cpuid)
 	uint32_t leaf = (uint32_t)regs->rax, sub = (uint32_t)regs->rcx;
 	struct cpuid_regs r;
 
-	(void)reason;
 	if (leaf >= 0x40000000 && leaf <= 0x4fffffff) {
 		bolt_leaves(v, leaf, &r);
 	} else {

@@ -106,7 +106,6 @@ EXIT_HANDLER(exit_cr_access)
 	unsigned cr = q & 0xf, type = (q >> 4) & 3, reg = (q >> 8) & 0xf;
 	bool ok = true;
 
-	(void)reason;
 	if (type == 0) { /* MOV to CR */
 		uint64_t val = read_gpr(regs, reg);
 		if (cr == 0)
@@ -150,7 +149,6 @@ EXIT_HANDLER(exit_xsetbv)
 	bool cpl0 = ((vmcs_read32(GUEST_SS_AR_BYTES) >> 5) & 3) == 0;
 	int fault;
 
-	(void)reason;
 	if ((uint32_t)regs->rcx != 0 || !cpl0 || !xcr0_valid(val, host_xcr0_supported)) {
 		vmx_inject_exception(X86_EXC_GP, 0);
 		return;

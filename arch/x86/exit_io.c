@@ -105,7 +105,6 @@ EXIT_HANDLER(exit_io)
 	bool in = q & 8, string = q & 16, rep = q & 32;
 	uint16_t port = (uint16_t)(q >> 16);
 
-	(void)reason;
 	if (string) {
 		string_io(v, regs, port, size, in, rep);
 		return;

@@ -95,7 +95,6 @@ EXIT_HANDLER(exit_rdmsr)
 	uint32_t msr = (uint32_t)regs->rcx;
 	uint64_t val;
 
-	(void)reason;
 	switch (msr) {
 	case MSR_IA32_EFER:
 		val = vmcs_read64(GUEST_IA32_EFER);
@@ -141,7 +140,6 @@ EXIT_HANDLER(exit_wrmsr)
 	uint64_t val = (regs->rdx << 32) | (uint32_t)regs->rax;
 	bool ok = true;
 
-	(void)reason;
 	switch (msr) {
 	case MSR_IA32_EFER:
 		ok = write_efer(val);
@@ -187,9 +185,6 @@ EXIT_HANDLER(exit_wrmsr)
 
 EXIT_HANDLER(exit_rdpmc)
 {
-	(void)regs;
-	(void)reason;
-	(void)v;
 	/* CPUID leaf 0xA reports no counters. */
 	vmx_inject_exception(X86_EXC_GP, 0);
 }

@@ -91,8 +91,6 @@ int bolt_evtchn_set_handler(evtchn_port_t port, bolt_evtchn_handler_t fn, void *
  * Coalesced sends (two sends while still pending) count once.
  */
 uint64_t bolt_evtchn_count(evtchn_port_t port);
-/* TSC at the last upcall that saw port pending and unmasked, 0 if never. */
-uint64_t bolt_evtchn_last_ack_tsc(evtchn_port_t port);
 
 /* --- Waiting --------------------------------------------------------------- */
 

@@ -25,7 +25,6 @@ struct sdk_port_handler {
 
 static struct sdk_port_handler sdk_handlers[BOLT_EVTCHN_PORTS];
 static uint64_t sdk_counts[BOLT_EVTCHN_PORTS];
-static uint64_t sdk_ack_tsc[BOLT_EVTCHN_PORTS];
 
 /*
  * Interrupts off around a multi-word update the upcall reads; returns
@@ -77,13 +76,6 @@ uint64_t bolt_evtchn_count(evtchn_port_t port)
 	return __atomic_load_n(&sdk_counts[port], __ATOMIC_RELAXED);
 }
 
-uint64_t bolt_evtchn_last_ack_tsc(evtchn_port_t port)
-{
-	if (port >= BOLT_EVTCHN_PORTS)
-		return 0;
-	return __atomic_load_n(&sdk_ack_tsc[port], __ATOMIC_RELAXED);
-}
-
 /* Set by bolt_trace_map(): Bolt's trace-ack page, or NULL. */
 struct bolt_trace_acks *sdk_trace_acks;
 
@@ -114,7 +106,6 @@ static void sdk_upcall_word(struct shared_info *sh, unsigned int word, uint64_t 
 		struct sdk_port_handler h = sdk_handlers[port];
 
 		pend &= pend - 1;
-		__atomic_store_n(&sdk_ack_tsc[port], tsc, __ATOMIC_RELAXED);
 		sdk_trace_ack(port, tsc);
 		if (!h.fn)
 			continue; /* left pending for the waiters */

@@ -205,13 +205,6 @@ static void test_init_and_names(void)
 	CHECK_EQ(status_of(1, 0, &st), 0);
 	CHECK_EQ(st.status, EVTCHNSTAT_closed);
 	CHECK_EQ(st.vcpu, 0);
-	CHECK_STR(evtchn_state_name(ECS_FREE), "free");
-	CHECK_STR(evtchn_state_name(ECS_RESERVED), "reserved");
-	CHECK_STR(evtchn_state_name(ECS_UNBOUND), "unbound");
-	CHECK_STR(evtchn_state_name(ECS_INTERDOMAIN), "interdomain");
-	CHECK_STR(evtchn_state_name(ECS_VIRQ), "virq");
-	CHECK_STR(evtchn_state_name(ECS_IPI), "ipi");
-	CHECK_STR(evtchn_state_name((enum evtchn_state)42), "?");
 }
 
 static void test_bad_ports(void)
@@ -283,6 +276,18 @@ static uint32_t make_state(enum setup s)
 	return 0;
 }
 
+/* For the matrix's failure message only: Bolt itself never names a state. */
+static const char *state_name(int s)
+{
+	static const char *const names[] = {
+		[ECS_FREE] = "free",         [ECS_RESERVED] = "reserved",
+		[ECS_UNBOUND] = "unbound",   [ECS_INTERDOMAIN] = "interdomain",
+		[ECS_VIRQ] = "virq",         [ECS_IPI] = "ipi",
+	};
+
+	return s >= 0 && (size_t)s < ARRAY_SIZE(names) && names[s] ? names[s] : "?";
+}
+
 static void test_state_op_matrix(void)
 {
 	static const struct {
@@ -345,7 +350,7 @@ static void test_state_op_matrix(void)
 			}
 			if (rc != rows[r].expect[op])
 				fprintf(stderr, "matrix: state %s op %d\n",
-					evtchn_state_name((enum evtchn_state)rows[r].state), op);
+					state_name(rows[r].state), op);
 			CHECK_EQ(rc, rows[r].expect[op]);
 		}
 	}
@@ -407,9 +412,6 @@ static void test_bind_interdomain(void)
 	CHECK_EQ(evtchn_op_send(D(2), pb), 0);
 	CHECK(pending(1, pa));
 	CHECK_EQ(W.notifies[0], 2);
-	CHECK_EQ(D(1)->nr_sends, 1);
-	CHECK_EQ(D(2)->nr_sends, 1);
-	CHECK_EQ(D(2)->nr_notifies, 1);
 
 	/* bolt.cfg denies 1<->3 before the port is even looked at. */
 	rb = alloc_unbound(1, 2);
@@ -624,7 +626,6 @@ static void test_bitmaps(void)
 	CHECK_EQ(evtchn_op_send(D(1), qa), 0);
 	CHECK_EQ(sel(2), 2);
 	CHECK_EQ(W.notifies[1], 2);
-	CHECK_EQ(D(2)->nr_notifies, 2);
 	/* Unmask of a port that is not pending: no notify. */
 	guest_ack_all(2);
 	guest_mask(2, pb);
@@ -941,8 +942,6 @@ static void test_stress(void)
 		}
 	CHECK_EQ(state_of(1, 10), ECS_UNBOUND);
 	CHECK_EQ(state_of(2, 1), ECS_FREE);
-	CHECK_EQ(D(3)->nr_sends, STRESS_ITERS / 4);
-	CHECK(D(1)->nr_sends <= STRESS_ITERS); /* only sends that found a peer */
 }
 
 void unit_main(void)

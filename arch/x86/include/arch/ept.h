@@ -84,7 +84,4 @@ int ept_translate(const struct ept *ept, uint64_t gpa, uint64_t *hpa, unsigned *
 /* EPTP for the VMCS: WB paging-structure type, 4-level walk, no A/D. */
 uint64_t ept_eptp(const struct ept *ept);
 
-/* Free every table and spare (free_page may be NULL to just forget them). */
-void ept_destroy(struct ept *ept, void (*free_page)(void *ctx, void *page));
-
 #endif
