@@ -11,21 +11,27 @@
 
 #define MAX_VCPUS_PER_CPU 8
 
+/*
+ * Cache lines (docs/performance.md, "Hardware layout"): the first line
+ * holds what remote wakers read (current, in_guest); the run queue, which
+ * they write, follows on lines of its own (its kick word, which the idle
+ * loop MONITORs, on yet another); the owner's private state comes last.
+ */
 struct pcpu {
 	struct pcpu *self;        /* first field: this_pcpu() reads %gs:0 */
 	unsigned index;
 	uint32_t apic_id;
 	struct vcpu *current;     /* vCPU running (or last run) on this CPU */
-	struct runqueue rq;
-	volatile bool online;
 	/*
 	 * True from just before VM entry until the next exit: only then does
 	 * a wake-up need an IPI; otherwise the CPU checks its queue and the
 	 * upcall state before it enters (see prepare_entry in arch/x86/vmx.c).
 	 */
 	volatile bool in_guest;
+	volatile bool online;
+	struct runqueue rq;
 	/* The vCPUs pinned here, for time events (sched/timer.c). */
-	struct vcpu *vcpus[MAX_VCPUS_PER_CPU];
+	struct vcpu *vcpus[MAX_VCPUS_PER_CPU] __attribute__((aligned(CACHE_LINE)));
 	unsigned nr_vcpus;
 	bool lazy;                /* run the 1 ms tick: lazy delivery here, or a shared CPU */
 	uint64_t next_tick_ns;

@@ -9,30 +9,43 @@
 #include "bolt/bolt.h"
 #include "sched/types.h"
 
+/*
+ * Cache lines (docs/performance.md, "Hardware layout"): what the owning CPU
+ * alone touches on every exit comes first; the fields remote wakers write
+ * under the run-queue lock share one line of their own; the counter remote
+ * senders bump has another, so a sender's atomic add does not take the
+ * line the receiver's exit path is using away from it.
+ */
 struct vcpu {
 	struct guest *guest;
 	struct pcpu *pcpu;        /* the physical CPU it is pinned to */
-	enum vcpu_state state;
-	struct vcpu *rq_next;
 	unsigned priority;        /* bolt.cfg `priority`: higher runs first */
 	bool handover;            /* bolt.cfg `handover`: a same-core sender hands it the CPU */
-	bool boosted;             /* woken and not yet run: ahead of its equals (sched/sched.c) */
+	bool sent;                /* this exit sent an event: time it to the entry */
+	bool wake_traced;         /* its trace "wake" record is written for this wake-up */
+	uint64_t entry_tsc;
 	/* Statistics for the summary: exits by basic reason, time in the guest. */
-	uint64_t exits[ARCH_NR_EXIT_REASONS];
 	uint64_t nr_exits;
 	uint64_t guest_ticks;
-	uint64_t entry_tsc;
 	/* Measurement counters (bolt_op BOLT_OP_stats; docs/performance.md). */
-	uint64_t sends, notifies, upcalls, wakeups;
+	uint64_t sends, upcalls, wakeups;
 	uint64_t throttled;       /* sends held back by a channel budget */
-	struct bolt_timing hv_send, hv_wake;
-	bool sent;                /* this exit sent an event: time it to the entry */
+
+	/* Written by wakers on any CPU, under the run-queue lock (sched/). */
+	enum vcpu_state state __attribute__((aligned(CACHE_LINE)));
+	struct vcpu *rq_next;
+	bool boosted;             /* woken and not yet run: ahead of its equals (sched/sched.c) */
 	bool woken;               /* woken since last run: time the wake to the entry */
-	bool wake_traced;         /* its trace "wake" record is written for this wake-up */
+	bool polling;             /* blocked in SCHEDOP_poll: woken by any newly pending port */
 	uint64_t wake_tsc;
 	/* SCHEDOP_poll: wake-up deadline (system time ns), 0 = none. */
 	uint64_t poll_ns;
-	bool polling;             /* blocked in SCHEDOP_poll: woken by any newly pending port */
+
+	/* Bumped by senders on any CPU (sched_notify). */
+	uint64_t notifies __attribute__((aligned(CACHE_LINE)));
+
+	uint64_t exits[ARCH_NR_EXIT_REASONS] __attribute__((aligned(CACHE_LINE)));
+	struct bolt_timing hv_send, hv_wake;
 	struct vcpu_arch arch;
 };
 
