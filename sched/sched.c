@@ -11,8 +11,12 @@
  * by the VMX-preemption timer. A woken vCPU goes ahead of its equals and
  * preempts a running vCPU of equal or lower priority at once (a boost, as
  * Xen's credit scheduler gives woken vCPUs): a notification runs its
- * receiver now even on a shared CPU. A flood of wake-ups is bounded by
- * the channel budget (sched/budget.c), which puts the sender to sleep.
+ * receiver now even on a shared CPU. The boost cannot starve the vCPU it
+ * preempts: only a BLOCKED -> RUNNABLE transition boosts, so a receiver
+ * that never blocks (events always pending) is just runnable and shares
+ * the CPU round robin; one that blocks between events takes only the
+ * time it runs per event. A flood of wake-ups is further bounded by the
+ * channel budget (sched/budget.c), which puts the sender to sleep.
  *
  * The waker / kicked CPU / blocking vCPU handshake is modelled in
  * tests/model/wake.pml: change the two together.
