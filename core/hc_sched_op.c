@@ -64,7 +64,7 @@ static long sched_poll(struct vcpu *v, struct hypercall_args *a)
 	}
 	if (sp.timeout && time_now_ns() >= sp.timeout)
 		goto done;
-	v->poll_ns = sp.timeout;
+	timer_set_poll(v, sp.timeout);
 	/* Seq_cst: a Dekker pair with sched_notify()'s load (sched/notify.c). */
 	__atomic_store_n(&v->polling, true, __ATOMIC_SEQ_CST);
 	if (sched_block_unless(v, any_port_pending, &(struct poll_set){ ports, sp.nr_ports }))

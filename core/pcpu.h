@@ -35,6 +35,7 @@ struct pcpu {
 	unsigned nr_vcpus;
 	bool lazy;                /* run the 1 ms tick: lazy delivery here, or a shared CPU */
 	uint64_t next_tick_ns;
+	uint64_t timer_deadline_ns; /* timer_deadline()'s cache (sched/timer.c) */
 	/* Measurement: TSC at the last VM exit, and when the last kick arrived. */
 	uint64_t exit_tsc, kick_tsc;
 	struct pcpu_arch arch;

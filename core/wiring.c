@@ -148,12 +148,13 @@ int wiring_setup(const struct bolt_config *cfg, const char *file, void *(*alloc)
 		 * (Bochs never delivers it to a guest running with IF = 0).
 		 */
 		if (g->cfg->delivery == CFG_DELIVERY_LAZY || p->nr_vcpus > 1)
-			p->lazy = true;
+			p->lazy = p->rq.timers_changed = true;
 	}
 	for (unsigned i = 0; i < cfg->nr_channels; i++)
 		if (cfg->channels[i].delivery == CFG_DELIVERY_LAZY)
 			for (int e = 0; e < 2; e++)
-				guests[cfg->channels[i].guest[e]].vcpu.pcpu->lazy = true;
+				guests[cfg->channels[i].guest[e]].vcpu.pcpu->lazy =
+					guests[cfg->channels[i].guest[e]].vcpu.pcpu->rq.timers_changed = true;
 	allow_binds(cfg);
 	rc = bind_channels(cfg, file);
 	if (rc)

@@ -5,6 +5,7 @@
 #include "core/time.h"
 #include "sched/budget.h"
 #include "sched/sched.h"
+#include "sched/timer.h"
 
 bool sched_budget_charge(struct vcpu *v, struct sched_budget *b, const char *receiver)
 {
@@ -28,7 +29,7 @@ bool sched_budget_charge(struct vcpu *v, struct sched_budget *b, const char *rec
 		b->logged = true;
 	}
 	v->throttled++;
-	v->poll_ns = b->window_end_ns; /* timer_run() wakes it when the window ends */
+	timer_set_poll(v, b->window_end_ns); /* timer_run() wakes it when the window ends */
 	sched_block_unless(v, NULL, NULL);
 	return true;
 }

@@ -20,7 +20,7 @@ struct vcpu *sched_next(struct pcpu *p)
 	struct vcpu *v = sched_pick(p);
 
 	while (!v && !(v = sched_pick_idle(p))) {
-		uint64_t deadline = timer_next_deadline(p);
+		uint64_t deadline = timer_deadline(p);
 
 		/* hv_wake starts when the kick arrives: the wait's end. */
 		p->kick_tsc = arch_idle_wait(&p->rq.kick, (void *volatile const *)&p->rq.head,

@@ -33,6 +33,7 @@ void sched_init_cpu(struct pcpu *p)
 	p->rq.head = NULL;
 	p->rq.kick = 0;
 	p->rq.resched = false;
+	p->rq.timers_changed = true;
 	p->rq.slice_end_ns = 0;
 }
 
@@ -123,6 +124,7 @@ void sched_start(struct vcpu *v)
 	if (v->pcpu->current != v)
 		rq_insert(rq, v);
 	rq->resched = true;
+	rq->timers_changed = true; /* its timers count again */
 	spin_unlock(&rq->lock);
 	sched_kick(v->pcpu);
 }
@@ -151,7 +153,10 @@ bool sched_wake(struct vcpu *v)
 			rq->resched = true;
 		v->woken = true;
 		v->polling = false;
-		v->poll_ns = 0;
+		if (v->poll_ns) {
+			v->poll_ns = 0; /* its poll timeout is cancelled: not a deadline any more */
+			__atomic_store_n(&rq->timers_changed, true, __ATOMIC_RELEASE);
+		}
 		v->wake_tsc = arch_timestamp();
 		woke = true;
 	}
@@ -257,8 +262,10 @@ void sched_slice_expired(struct pcpu *p)
 static void arm_slice(struct runqueue *rq, struct vcpu *next, bool same)
 {
 	if (next && rq->head && rq->head->priority == next->priority) {
-		if (!rq->slice_end_ns || !same)
+		if (!rq->slice_end_ns || !same) {
 			rq->slice_end_ns = time_now_ns() + SCHED_SLICE_NS;
+			rq->timers_changed = true;
+		}
 	} else {
 		rq->slice_end_ns = 0;
 	}

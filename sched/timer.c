@@ -14,6 +14,22 @@ void timer_set(struct vcpu *v, uint64_t deadline_ns)
 {
 	/* Only ever called on the vCPU's own CPU: no lock needed. */
 	v->guest->timer_ns = deadline_ns;
+	v->pcpu->rq.timers_changed = true;
+}
+
+void timer_set_poll(struct vcpu *v, uint64_t deadline_ns)
+{
+	v->poll_ns = deadline_ns;
+	v->pcpu->rq.timers_changed = true;
+}
+
+uint64_t timer_deadline(struct pcpu *p)
+{
+	/* A remote wake-up may set the flag: take it atomically, then read what it announced. */
+	if (__atomic_load_n(&p->rq.timers_changed, __ATOMIC_RELAXED) &&
+	    __atomic_exchange_n(&p->rq.timers_changed, false, __ATOMIC_ACQUIRE))
+		p->timer_deadline_ns = timer_next_deadline(p);
+	return p->timer_deadline_ns;
 }
 
 static uint64_t earliest(uint64_t a, uint64_t b)
@@ -72,4 +88,5 @@ void timer_run(struct pcpu *p)
 	}
 	if (p->rq.slice_end_ns && now >= p->rq.slice_end_ns)
 		sched_slice_expired(p);
+	p->rq.timers_changed = true; /* whatever fired, the next event is another */
 }

@@ -38,6 +38,13 @@ struct runqueue {
 	bool yield;               /* the current vCPU gives way to its equals */
 	bool handover;            /* the head was handed the CPU by a same-core sender */
 	uint64_t slice_end_ns;    /* end of the current round-robin slice, 0 = none */
+	/*
+	 * A time event of this CPU changed (a new slice, timer, poll timeout
+	 * or tick; a wake-up cancelling a poll timeout): timer_deadline()
+	 * recomputes before the next entry. Set after the change (release),
+	 * taken by the owner with an exchange (acquire).
+	 */
+	bool timers_changed;
 	/* The idle loop MONITORs this line; a remote wake-up writes it. */
 	volatile uint64_t kick __attribute__((aligned(CACHE_LINE)));
 } __attribute__((aligned(CACHE_LINE)));

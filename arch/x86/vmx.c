@@ -460,7 +460,7 @@ void vcpu_arch_reset(struct vcpu *v, uint32_t entry, uint32_t start_info)
  */
 static void arm_preemption_timer(struct pcpu *p, struct vcpu *v)
 {
-	uint64_t deadline = have_preemption_timer ? timer_next_deadline(p) : 0;
+	uint64_t deadline = have_preemption_timer ? timer_deadline(p) : 0;
 	bool on = deadline != 0;
 
 	if (on != v->arch.preemption_timer_on) {

@@ -595,6 +595,47 @@ static void test_bug_lazy_tick_never_armed(void)
 	CHECK(timer_next_deadline(&P[0]) != 0);
 }
 
+
+/* timer_deadline(): cached, recomputed after every change that can bring an event earlier. */
+static void test_timer_deadline_cache(void)
+{
+	world(all_cpu0, all_prio1);
+	CHECK(start_n(1) == V(0));
+	uint64_t t = fake_now;
+
+	CHECK_EQ(timer_deadline(&P[0]), 0);
+	timer_set(V(0), t + 100);
+	CHECK_EQ(timer_deadline(&P[0]), t + 100);
+	/* Cached: a field changed behind its back is not seen (so every writer must say so). */
+	G[0].timer_ns = t + 50;
+	CHECK_EQ(timer_deadline(&P[0]), t + 100);
+	timer_set(V(0), t + 50);
+	CHECK_EQ(timer_deadline(&P[0]), t + 50);
+	timer_set_poll(V(0), t + 20);
+	CHECK_EQ(timer_deadline(&P[0]), t + 20);
+	/* timer_run() fires the poll timeout; the next deadline is the timer. */
+	fake_now = t + 20;
+	timer_run(&P[0]);
+	CHECK_EQ(V(0)->poll_ns, 0);
+	CHECK_EQ(timer_deadline(&P[0]), t + 50);
+	/* A wake-up that cancels a poll timeout (from another CPU) counts too. */
+	timer_set_poll(V(0), t + 30);
+	CHECK_EQ(timer_deadline(&P[0]), t + 30);
+	block(V(0));
+	fake_cpu = &P[1];
+	CHECK(sched_wake(V(0)));
+	fake_cpu = &P[0];
+	CHECK_EQ(timer_deadline(&P[0]), t + 50);
+	CHECK(next_on(&P[0]) == V(0));
+	/* A new round-robin slice (an equal starts) counts too. */
+	sched_start(V(1));
+	P[0].rq.yield = true;
+	CHECK(next_on(&P[0]) == V(1));
+	CHECK_EQ(timer_deadline(&P[0]), t + 50);      /* the timer is still first... */
+	timer_set(V(0), 0);
+	CHECK_EQ(timer_deadline(&P[0]), fake_now + SCHED_SLICE_NS); /* ...then the slice */
+}
+
 void unit_main(void)
 {
 	g0_shinfo = calloc(1, sizeof(*g0_shinfo));
@@ -618,6 +659,7 @@ void unit_main(void)
 	TEST(test_idle_wait_poll_timeout);
 	TEST(test_virq_timer);
 	TEST(test_poll_timeout);
+	TEST(test_timer_deadline_cache);
 	TEST(test_lazy_tick);
 	TEST(test_bug_no_slice_after_idle);
 	TEST(test_bug_lazy_tick_never_armed);
