@@ -15,7 +15,7 @@
  * MWAIT (arch_idle_wait), so a wake-up between sched_pick_idle() and the
  * MWAIT is not lost: its write to the armed line ends the MWAIT at once.
  */
-struct vcpu *sched_next(struct pcpu *p)
+struct vcpu *sched_next_slow(struct pcpu *p)
 {
 	struct vcpu *v = sched_pick(p);
 

@@ -125,7 +125,7 @@ static EXIT_HANDLER(exit_hlt)
 			   (unsigned long)(vmcs_readnat(GUEST_RIP) - 1));
 		return;
 	}
-	sched_block_unless_upcall(v);
+	v->arch.halted_clean = sched_block_unless_upcall(v);
 }
 
 /* VMX, SMX and other instructions a guest must not use: #UD, as on a CPU without VMX. */

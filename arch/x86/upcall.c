@@ -47,17 +47,27 @@ bool vmx_deliver_upcall(struct vcpu *v)
 		set_window_exiting(v, false);
 		return false;
 	}
-	uint32_t pending_event = vmcs_read32(VM_ENTRY_INTR_INFO_FIELD);
-	/* Already injected on an earlier pass over this entry: nothing more to do. */
-	if (pending_event == (INTR_INFO_VALID | INTR_TYPE_EXT_INTR | v->guest->upcall_vector))
-		return true;
-	bool can_inject = (vmcs_readnat(GUEST_RFLAGS) & X86_RFLAGS_IF) &&
-			  !(vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) & 3) &&
-			  !(pending_event & INTR_INFO_VALID);
-	if (!can_inject) {
-		set_window_exiting(v, true);
-		return true;
+	/*
+	 * Woken from HLT: exit_hlt saw IF = 1, vmx_advance_rip() cleared
+	 * STI/MOV-SS blocking, and the VM exit cleared the valid bit of the
+	 * VM-entry interruption information (SDM Vol. 3C, "Updating
+	 * VM-Entry Control Fields" in the chapter on VM exits); nothing ran
+	 * since. The three reads below would only confirm it: one VMWRITE.
+	 */
+	if (!v->arch.halted_clean) {
+		uint32_t pending_event = vmcs_read32(VM_ENTRY_INTR_INFO_FIELD);
+		/* Already injected on an earlier pass over this entry: nothing more to do. */
+		if (pending_event == (INTR_INFO_VALID | INTR_TYPE_EXT_INTR | v->guest->upcall_vector))
+			return true;
+		bool can_inject = (vmcs_readnat(GUEST_RFLAGS) & X86_RFLAGS_IF) &&
+				  !(vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) & 3) &&
+				  !(pending_event & INTR_INFO_VALID);
+		if (!can_inject) {
+			set_window_exiting(v, true);
+			return true;
+		}
 	}
+	v->arch.halted_clean = false; /* a second pass over this entry reads them */
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD,
 		     INTR_INFO_VALID | INTR_TYPE_EXT_INTR | v->guest->upcall_vector);
 	set_window_exiting(v, false);

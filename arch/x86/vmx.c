@@ -446,6 +446,7 @@ void vcpu_arch_reset(struct vcpu *v, uint32_t entry, uint32_t start_info)
 	if (v->arch.vapic)
 		memset(v->arch.vapic, 0, PAGE_SIZE);
 	v->arch.reload_regs = true;
+	v->arch.halted_clean = false;
 	if (vcpu_state_init(v))
 		panic("out of memory for guest '%s''s FPU state", v->guest->cfg->name);
 	/* Drop translations the previous incarnation left tagged with this VPID. */
@@ -522,6 +523,19 @@ static void account_entry(struct vcpu *v)
 }
 
 /*
+ * vcpu_upcall_pending() (upcall.c) inline for the entry path, which asks
+ * twice per entry; the same acquire load, pairing with the upcall
+ * exchange in evtchn/abi_2l.c.
+ */
+static inline bool upcall_pending(const struct vcpu *v)
+{
+	const struct guest *g = v->guest;
+
+	return g->upcall_vector &&
+	       __atomic_load_n(&g->shinfo->vcpu_info[0].evtchn_upcall_pending, __ATOMIC_ACQUIRE);
+}
+
+/*
  * Pick the vCPU to enter and make the register frame and the current VMCS
  * its own. Returns 1 when it must be VMLAUNCHed, 0 for VMRESUME.
  */
@@ -546,13 +560,16 @@ again:
 	}
 	next->arch.reload_regs = false;
 	vmcs_load(next);
-	vcpu_state_switch(p, next); /* also loads its XCR0 */
+	if (p->arch.state_owner != next)
+		vcpu_state_switch(p, next); /* also loads its XCR0 */
 	/* Traced before the upcall's inject record: the order of the path. */
 	if (trace_enabled && next->woken && !next->wake_traced && next->guest->trace_active) {
 		trace_record(TRACE_WAKE, (uint16_t)next->guest->domid, 0);
 		next->wake_traced = true;
 	}
-	upcall = vmx_deliver_upcall(next);
+	/* Nothing pending and no window exiting to turn off: nothing to deliver. */
+	upcall = (upcall_pending(next) || next->arch.window_exiting) && vmx_deliver_upcall(next);
+	next->arch.halted_clean = false; /* good for the first entry after the HLT only */
 	arm_preemption_timer(p, next);
 	/*
 	 * From here a remote wake-up sends an IPI instead of relying on us:
@@ -560,7 +577,7 @@ again:
 	 * just before (see kick() in sched/sched.c).
 	 */
 	__atomic_store_n(&p->in_guest, true, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&p->rq.resched, __ATOMIC_SEQ_CST) || (!upcall && vcpu_upcall_pending(next))) {
+	if (__atomic_load_n(&p->rq.resched, __ATOMIC_SEQ_CST) || (!upcall && upcall_pending(next))) {
 		p->in_guest = false;
 		goto again;
 	}

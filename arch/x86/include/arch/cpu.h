@@ -58,6 +58,12 @@ struct vcpu_arch {
 	bool reload_regs;         /* regs were reset: load them at the next entry */
 	bool preemption_timer_on;
 	bool window_exiting;      /* interrupt-window exiting is on in its VMCS */
+	/*
+	 * Blocked by HLT (exit_hlt) and not entered since: IF = 1, no
+	 * STI/MOV-SS blocking, no event pending injection, so an upcall can
+	 * be injected without reading them back (upcall.c). One entry only.
+	 */
+	bool halted_clean;
 	uint64_t xcr0;
 	/*
 	 * The guest's CR8 (task priority), never the real APIC's: the TPR
