@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The idle loop: the run queue (sched/sched.c) has nothing to run, so the
- * CPU waits for a kick or its next time event (sched/timer.c).
+ * CPU waits for a kick or its next time event (sched/timer.c). The wait's
+ * re-check is part of the handshake tests/model/wake.pml checks: change
+ * the two together.
  */
 #include "arch/cpu.h"
 #include "core/pcpu.h"

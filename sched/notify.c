@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The delivery policy (sched/notify.h). */
+/* The delivery policy (sched/notify.h). tests/model/wake.pml models it: change the two together. */
 #include "arch/cpu.h"
 #include "core/pcpu.h"
 #include "core/vcpu.h"

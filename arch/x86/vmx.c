@@ -574,7 +574,8 @@ again:
 	/*
 	 * From here a remote wake-up sends an IPI instead of relying on us:
 	 * announce it, then look once more at what a waker may have changed
-	 * just before (see kick() in sched/sched.c).
+	 * just before (see sched_kick() in sched/sched.c; tests/model/wake.pml
+	 * checks this handshake: change the two together).
 	 */
 	__atomic_store_n(&p->in_guest, true, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&p->rq.resched, __ATOMIC_SEQ_CST) || (!upcall && upcall_pending(next))) {

@@ -333,7 +333,7 @@ static void test_close_and_restart(void)
 	/* Closed: the sender's end waits UNBOUND for the restarted guest; a send delivers nothing. */
 	CHECK_EQ(send(0, 1), 0);
 	CHECK_EQ(V(1)->notifies, 1);
-	/* Restart: runnable again; the static channel is re-bound (core/guest.c). */
+	/* Restart: runnable again; the static channel is re-bound (core/lifecycle.c). */
 	fake_cpu = &P[1];
 	sched_start(V(1));
 	CHECK(evtchn_bind_static(&G[0].evtchn, 1, &G[1].evtchn, 1, EVTCHN_DELIVERY_IMMEDIATE,
