@@ -306,10 +306,7 @@ struct vcpu *sched_pick(struct pcpu *p)
 	struct runqueue *rq = &p->rq;
 	struct vcpu *cur = p->current, *next;
 
-	/* Fast path: nothing changed since the exit. */
-	if (!rq->resched && cur && cur->state == VCPU_RUNNABLE)
-		return cur;
-
+	/* The nothing-changed fast path is sched_next()'s (sched/idle.h). */
 	spin_lock(&rq->lock);
 	rq->resched = false;
 	if (cur && cur->state == VCPU_RUNNABLE && !should_switch(rq, cur)) {

@@ -12,6 +12,7 @@
 #include <xen/xen.h>
 
 #include "arch/cpu.h"
+#include "arch/upcall_pending.h"
 #include "arch/vmcs.h"
 #include "arch/vmx.h"
 #include "arch/vmx_setup.h"
@@ -34,16 +35,12 @@ static void set_window_exiting(struct vcpu *v, bool on)
 
 bool vcpu_upcall_pending(const struct vcpu *v)
 {
-	const struct guest *g = v->guest;
-
-	/* Acquire: pairs with the release store of upcall_pending in evtchn/abi_2l.c. */
-	return g->upcall_vector &&
-	       __atomic_load_n(&g->shinfo->vcpu_info[0].evtchn_upcall_pending, __ATOMIC_ACQUIRE);
+	return upcall_is_pending(v);
 }
 
-bool vmx_deliver_upcall(struct vcpu *v)
+bool vmx_deliver_upcall(struct vcpu *v, bool pending)
 {
-	if (!vcpu_upcall_pending(v)) {
+	if (!pending) {
 		set_window_exiting(v, false);
 		return false;
 	}

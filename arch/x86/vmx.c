@@ -7,6 +7,7 @@
 #include "arch/cpu.h"
 #include "arch/msr.h"
 #include "arch/safe_insn.h"
+#include "arch/upcall_pending.h"
 #include "arch/vmcs.h"
 #include "arch/vmx.h"
 #include "arch/vmexit.h"
@@ -523,19 +524,6 @@ static void account_entry(struct vcpu *v)
 }
 
 /*
- * vcpu_upcall_pending() (upcall.c) inline for the entry path, which asks
- * twice per entry; the same acquire load, pairing with the upcall
- * exchange in evtchn/abi_2l.c.
- */
-static inline bool upcall_pending(const struct vcpu *v)
-{
-	const struct guest *g = v->guest;
-
-	return g->upcall_vector &&
-	       __atomic_load_n(&g->shinfo->vcpu_info[0].evtchn_upcall_pending, __ATOMIC_ACQUIRE);
-}
-
-/*
  * Pick the vCPU to enter and make the register frame and the current VMCS
  * its own. Returns 1 when it must be VMLAUNCHed, 0 for VMRESUME.
  */
@@ -544,7 +532,7 @@ static int prepare_entry(struct pcpu *p, struct guest_regs *regs)
 	struct vcpu *exited = p->arch.loaded;
 	struct vcpu *next;
 	struct vcpu *owner;
-	bool upcall;
+	bool upcall, pending;
 
 again:
 	next = sched_next(p);
@@ -568,7 +556,8 @@ again:
 		next->wake_traced = true;
 	}
 	/* Nothing pending and no window exiting to turn off: nothing to deliver. */
-	upcall = (upcall_pending(next) || next->arch.window_exiting) && vmx_deliver_upcall(next);
+	pending = upcall_is_pending(next);
+	upcall = (pending || next->arch.window_exiting) && vmx_deliver_upcall(next, pending);
 	next->arch.halted_clean = false; /* good for the first entry after the HLT only */
 	arm_preemption_timer(p, next);
 	/*
@@ -578,7 +567,7 @@ again:
 	 * checks this handshake: change the two together).
 	 */
 	__atomic_store_n(&p->in_guest, true, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&p->rq.resched, __ATOMIC_SEQ_CST) || (!upcall && upcall_pending(next))) {
+	if (__atomic_load_n(&p->rq.resched, __ATOMIC_SEQ_CST) || (!upcall && upcall_is_pending(next))) {
 		p->in_guest = false;
 		goto again;
 	}

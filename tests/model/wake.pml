@@ -9,10 +9,11 @@
  * re-run (`make model`).
  *
  *   sched/sched.c      sched_kick(), sched_wake(), sched_block_unless(),
- *                      sched_start(), sched_stop(), sched_pick() (fast and
- *                      slow path), sched_pick_idle(),
+ *                      sched_start(), sched_stop(), sched_pick() (the
+ *                      locked path), sched_pick_idle(),
  *                      rq_insert()/rq_insert_woken()/rq_pop()/rq_remove()
- *   sched/idle.c       sched_next() (the idle loop around sched_pick_idle())
+ *   sched/idle.c/.h    sched_next() (inline fast path, then sched_pick() or
+ *                      the idle loop around sched_pick_idle())
  *   sched/notify.c     sched_notify() (wake a blocked receiver, kick a
  *                      running one on another CPU)
  *   arch/x86/host_cpu.c arch_idle_wait() (MONITOR the kick word, re-check

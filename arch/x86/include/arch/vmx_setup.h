@@ -28,9 +28,10 @@ void vmx_advance_rip(void);
 void vmx_inject_exception(unsigned vector, int error_code);
 /*
  * upcall.c: inject the event-channel upcall, or ask for an interrupt
- * window. True if an upcall was pending (and is now taken care of).
+ * window; pending is upcall_is_pending(v), which the caller has read.
+ * True if an upcall was pending (and is now taken care of).
  */
-bool vmx_deliver_upcall(struct vcpu *v);
+bool vmx_deliver_upcall(struct vcpu *v, bool pending);
 
 /* Capabilities other files need. */
 extern unsigned vmx_maxphyaddr;
