@@ -31,6 +31,8 @@ struct guest {
 	unsigned boot_count;             /* 0 on first boot */
 	enum guest_stop stop_reason;     /* of the last stop */
 	char stop_msg[160];
+	bool has_exit_status;            /* BOLT_OP_exit_status since this boot */
+	int exit_status;
 	struct console_linebuf con;
 	unsigned log_lines;              /* guest-caused log lines so far (rate limit) */
 	/* Xen interface state (core/xen_hc.c, evtchn/). */

@@ -94,7 +94,13 @@ long hc_sched_op(struct vcpu *v, struct hypercall_args *a)
 			return -XEN_EFAULT;
 		switch (sd.reason) {
 		case SHUTDOWN_poweroff:
-			guest_stop(v->guest, GUEST_STOP_POWEROFF, "shutdown hypercall (poweroff)");
+			/* A C guest's exit(n): the status came just before (bolt_op). */
+			if (v->guest->has_exit_status)
+				guest_stop(v->guest, GUEST_STOP_POWEROFF, "exit status %d",
+					   v->guest->exit_status);
+			else
+				guest_stop(v->guest, GUEST_STOP_POWEROFF,
+					   "shutdown hypercall (poweroff)");
 			return 0;
 		case SHUTDOWN_reboot:
 			guest_stop(v->guest, GUEST_STOP_REBOOT, "shutdown hypercall (reboot)");

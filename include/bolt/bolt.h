@@ -65,6 +65,10 @@
  *                                                    (struct bolt_trace_acks) at gfn
  *   bolt_op(BOLT_OP_send, port)                      EVTCHNOP_send with the port in a
  *                                                    register: no guest memory to walk
+ *   bolt_op(BOLT_OP_exit_status, status)             the status (an int) the next
+ *                                                    SCHEDOP_shutdown(poweroff) reports:
+ *                                                    Bolt's log and summary then say
+ *                                                    "exit status N" (C's exit(N))
  */
 #define BOLT_HYPERCALL_bolt_op 56
 #define BOLT_OP_stats 0
@@ -72,6 +76,7 @@
 #define BOLT_OP_trace_dump 2
 #define BOLT_OP_trace_map 3
 #define BOLT_OP_send 4
+#define BOLT_OP_exit_status 5
 
 #define BOLT_STATS_EXIT_REASONS 64
 /*
