@@ -35,7 +35,7 @@ HV_SRCS := $(filter-out arch/x86/asm-offsets.c,$(HV_SRCS))
 HV_ASM := $(sort $(wildcard arch/x86/*.S))
 HV_OBJS := $(HV_SRCS:%.c=$(B)/hv/%.o) $(HV_ASM:%.S=$(B)/hv/%.o)
 
-all: $(B)/bolt.efi esp img tools guests
+all: $(B)/bolt.efi esp img tools guests sdk
 
 $(B)/hv/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -65,7 +65,8 @@ $(B)/bolt.efi: $(B)/bolt.so
 -include $(HV_OBJS:.o=.d)
 
 # --- Host tools ---------------------------------------------------------------
-HOST_CFLAGS := $(WARN) $(INCS) $(XEN_DEFS) -DBOLT_HOST -D_DEFAULT_SOURCE -O1 -g
+# guests/sdk/include: the unit tests of the SDK's pure parts include its sources.
+HOST_CFLAGS := $(WARN) $(INCS) -Iguests/sdk/include $(XEN_DEFS) -DBOLT_HOST -D_DEFAULT_SOURCE -O1 -g
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # Generic modules that compile unchanged on the host (unit tests link them all).
@@ -129,7 +130,7 @@ $(B)/unit/test_evtchn: UNIT_EXTRA := $(EVTCHN_SRCS)
 $(B)/unit/test_sched: UNIT_EXTRA := $(EVTCHN_SRCS)
 $(B)/unit/test_notify: UNIT_EXTRA := $(EVTCHN_SRCS)
 
-$(B)/unit/%: tests/unit/%.c tests/unit/unit.c tests/unit/unit.h $(HOST_SRCS) $(EVTCHN_SRCS) $(SCHED_SRCS) $(wildcard lib/*.h config/*.h core/*.h boot/*.h arch/x86/include/arch/*.h evtchn/*.h guests/sdk/* tools/*.c tools/*.h sched/*.h tests/unit/*.h core/time.c)
+$(B)/unit/%: tests/unit/%.c tests/unit/unit.c tests/unit/unit.h $(HOST_SRCS) $(EVTCHN_SRCS) $(SCHED_SRCS) $(wildcard lib/*.h config/*.h core/*.h boot/*.h arch/x86/include/arch/*.h evtchn/*.h guests/sdk/* guests/sdk/include/bolt/*.h guests/sdk/include/bolt/sdk/*.h tools/*.c tools/*.h sched/*.h tests/unit/*.h core/time.c)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
 	@$(HOST_CC) $(HOST_CFLAGS) $(SAN) -Itests/unit $< tests/unit/unit.c $(HOST_SRCS) $(UNIT_EXTRA) -o $@

@@ -27,7 +27,19 @@ edges=$(find $dirs -type f \( -name '*.c' -o -name '*.h' -o -name '*.S' \) | sor
 	function module(p) {
 		sub(/\.(c|h|S)$/, "", p)
 		sub(/^arch\/x86\/include\/arch\//, "arch/x86/", p)
+		sub(/^guests\/sdk\/include\/bolt\/sdk\//, "guests/sdk/", p)
 		return p
+	}
+	# The SDK includes its public headers as <bolt/sdk/X.h> (they install so).
+	/^[ \t]*#[ \t]*include[ \t]*<bolt\/sdk\/[a-z_]+\.h>/ {
+		inc = $0
+		sub(/^[^<]*<bolt\/sdk\//, "", inc)
+		sub(/>.*$/, "", inc)
+		from = module(file)
+		to = module("guests/sdk/" inc)
+		if (from != to)
+			print from, to
+		next
 	}
 	/^[ \t]*#[ \t]*include[ \t]*"/ {
 		inc = $0

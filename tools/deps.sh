@@ -22,11 +22,15 @@
 #   spin                     model checker for the wake-protocol model
 #                            (tests/model/wake.pml, `make model`); it writes
 #                            a C verifier that the host gcc compiles
+#   newlib-source            the guests' C library: tools/build-newlib.sh
+#                            builds its tarball for x86_64-elf once
+#                            (cached in build/newlib/); the guest SDK
+#                            (make sdk) ships it
 set -eu
 
 PKGS="gcc make binutils gnu-efi libxen-dev psf-unifont gzip mtools dosfstools
 fdisk ovmf bochs bochsbios vgabios qemu-system-x86 gnuplot-nox clang
-libclang-rt-14-dev spin"
+libclang-rt-14-dev spin newlib-source"
 
 missing=""
 for p in $PKGS; do

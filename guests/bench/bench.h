@@ -32,7 +32,7 @@
 #ifndef BOLT_BENCH_H
 #define BOLT_BENCH_H
 
-#include "guests/sdk/bolt.h"
+#include <bolt/sdk.h>
 
 #define BENCH_MAX_SAMPLES 20000u
 #define BENCH_MAX_WARMUP 10000u

@@ -73,7 +73,7 @@ static int bench_evtchn_rt(const struct bench_ctx *c, const char *fig, evtchn_po
 	int ret = bench_measure_rt(c, port, how);
 
 	if (ret < 0) {
-		bolt_printf("bench: %s: failed: %d\n", fig, ret);
+		printf("bench: %s: failed: %d\n", fig, ret);
 		return ret;
 	}
 	bench_report(fig, c->buf, c->samples);
@@ -108,8 +108,8 @@ static int bench_oneway(const struct bench_ctx *c)
 	if (stats)
 		stats = bolt_stats_get(&s1) == 0;
 	if (!stats) {
-		bolt_printf("bench: drive: bolt_op stats unavailable (%ld); no exits_* or hv_* "
-			    "figures\n", sret);
+		printf("bench: drive: bolt_op stats unavailable (%ld); no exits_* or hv_* "
+		       "figures\n", sret);
 		return 0;
 	}
 	bench_print_stats_delta("sender", &s0, &s1);

@@ -18,8 +18,8 @@ static int bench_num(const struct hvm_start_info *si, const char *key, uint64_t 
 	if (ret == -XEN_ENOENT)
 		return 0;
 	if (ret < 0 || v < lo || v > hi) {
-		bolt_printf("bench: bad %s= on the command line (%llu to %llu)\n", key,
-			    (unsigned long long)lo, (unsigned long long)hi);
+		printf("bench: bad %s= on the command line (%llu to %llu)\n", key,
+		       (unsigned long long)lo, (unsigned long long)hi);
 		return -XEN_EINVAL;
 	}
 	*val = v;
@@ -39,7 +39,7 @@ static int bench_setup(const struct hvm_start_info *si, struct bench_ctx *c, cha
 	c->warmup = BENCH_DEFAULT_WARMUP;
 	c->buf = bench_buf;
 	if (bolt_cmdline_get(si, "role", role, role_len) < 0) {
-		bolt_printf("bench: no role= (drive or echo) on the command line\n");
+		printf("bench: no role= (drive or echo) on the command line\n");
 		return -XEN_EINVAL;
 	}
 	if (bolt_cmdline_get(si, "suite", suite, suite_len) < 0)
@@ -48,14 +48,14 @@ static int bench_setup(const struct hvm_start_info *si, struct bench_ctx *c, cha
 		if (strcmp(wait, "poll") == 0) {
 			c->wait_how = BENCH_HOW_POLL;
 		} else if (strcmp(wait, "halt") != 0) {
-			bolt_printf("bench: wait= must be halt or poll\n");
+			printf("bench: wait= must be halt or poll\n");
 			return -XEN_EINVAL;
 		}
 	}
 	if (bolt_cmdline_get(si, "idle", idle, sizeof(idle)) < 0) {
 		memcpy(idle, "spin", 5);
 	} else if (strcmp(idle, "spin") != 0 && strcmp(idle, "mwait") != 0) {
-		bolt_printf("bench: idle= must be spin or mwait\n");
+		printf("bench: idle= must be spin or mwait\n");
 		return -XEN_EINVAL;
 	}
 	c->idle = idle;
@@ -73,20 +73,21 @@ static int bench_setup(const struct hvm_start_info *si, struct bench_ctx *c, cha
 	c->role = role;
 	ret = bolt_shm_find(si, "bench", &shm);
 	if (ret < 0 || !shm.writable || shm.size < BENCH_MAX_PAIRS * sizeof(struct bench_mbox)) {
-		bolt_printf("bench: need a writable [shm bench] of at least %u bytes (%d)\n",
-			    (unsigned)(BENCH_MAX_PAIRS * sizeof(struct bench_mbox)), ret);
+		printf("bench: need a writable [shm bench] of at least %u bytes (%d)\n",
+		       (unsigned)(BENCH_MAX_PAIRS * sizeof(struct bench_mbox)), ret);
 		return -XEN_EINVAL;
 	}
 	c->mbox = (struct bench_mbox *)(uintptr_t)shm.gpa + c->pair;
 	if (!bolt_xen()->shared_info || !bolt_xen()->upcall) {
-		bolt_printf("bench: event channels or the upcall are not set up\n");
+		printf("bench: event channels or the upcall are not set up\n");
 		return -XEN_ENOSYS;
 	}
 	return 0;
 }
 
-int main(const struct hvm_start_info *si)
+int main(void)
 {
+	const struct hvm_start_info *si = bolt_start_info();
 	struct bench_ctx c = { 0 };
 	char role[16], suite[16];
 	int ret;
@@ -102,14 +103,14 @@ int main(const struct hvm_start_info *si)
 		else if (strcmp(role, "drive") == 0 && strcmp(suite, "mwait") == 0)
 			ret = bench_suite_mwait(&c);
 		else {
-			bolt_printf("bench: unknown role=%s suite=%s\n", role, suite);
+			printf("bench: unknown role=%s suite=%s\n", role, suite);
 			ret = -XEN_EINVAL;
 		}
 	}
 	if (ret) {
-		bolt_printf("bench: %s %u stopped: error %d\n", c.role ? c.role : "?", c.pair, ret);
+		printf("bench: %s %u stopped: error %d\n", c.role ? c.role : "?", c.pair, ret);
 		return 1;
 	}
-	bolt_printf("bench: %s %u done\n", c.role, c.pair);
+	printf("bench: %s %u done\n", c.role, c.pair);
 	return 0;
 }

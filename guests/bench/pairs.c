@@ -19,7 +19,7 @@ static int bench_ctl_wait(const struct bench_ctx *c, evtchn_port_t port, const c
 {
 	if (bolt_evtchn_wait_timeout(port, BENCH_IDLE_TIMEOUT_TICKS))
 		return 0;
-	bolt_printf("bench: drive %u: no %s on port %u\n", c->pair, what, port);
+	printf("bench: drive %u: no %s on port %u\n", c->pair, what, port);
 	return -XEN_ETIMEDOUT;
 }
 
@@ -43,8 +43,8 @@ static int bench_follower(const struct bench_ctx *c)
 	ret = bench_ctl_wait(c, BENCH_CTL_PORT, "go to print");
 	if (!ret) {
 		bench_print_samples("pairs4_rt", c->buf, c->samples);
-		bolt_printf("bench: pair %u: pairs4_rt p50 %llu ticks\n", c->pair,
-			    (unsigned long long)bench_p50(c->buf, c->samples));
+		printf("bench: pair %u: pairs4_rt p50 %llu ticks\n", c->pair,
+		       (unsigned long long)bench_p50(c->buf, c->samples));
 		ret = bench_command(c, BENCH_CMD_STOP, 0, 0, 0, NULL);
 	}
 	bench_notify(c, BENCH_CTL_PORT, 0);
@@ -96,7 +96,7 @@ static int bench_leader(const struct bench_ctx *c)
 	bench_ctl_signal(c);
 	bench_print_samples("pairs4_rt", c->buf, c->samples);
 	p50_4 = bench_p50(c->buf, c->samples);
-	bolt_printf("bench: pair 0: pairs4_rt p50 %llu ticks\n", (unsigned long long)p50_4);
+	printf("bench: pair 0: pairs4_rt p50 %llu ticks\n", (unsigned long long)p50_4);
 	ret = bench_ctl_collect(c, "done printing");
 	if (ret < 0)
 		return ret;
@@ -108,11 +108,11 @@ static int bench_leader(const struct bench_ctx *c)
 	if (!ret)
 		ret = bench_bind_ports(BENCH_PORTS_WANTED, &mine);
 	if (ret < 0) {
-		bolt_printf("bench: binding ports failed: %d\n", ret);
+		printf("bench: binding ports failed: %d\n", ret);
 		return ret;
 	}
-	bolt_printf("bench: ports: bound %u more here, %lld more in echo 0\n", mine,
-		    (long long)theirs);
+	printf("bench: ports: bound %u more here, %lld more in echo 0\n", mine,
+	       (long long)theirs);
 	ret = bench_measure_rt(c, BENCH_PORT, c->wait_how);
 	if (ret < 0)
 		return ret;

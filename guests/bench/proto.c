@@ -37,8 +37,8 @@ static void bench_wait(const struct bench_ctx *c, evtchn_port_t port, unsigned h
 		return;
 	}
 	if (!bolt_evtchn_wait_timeout(port, BENCH_CMD_TIMEOUT_TICKS)) {
-		bolt_printf("bench: %s %u: no event on port %u within %llu ticks\n", c->role,
-			    c->pair, port, (unsigned long long)BENCH_CMD_TIMEOUT_TICKS);
+		printf("bench: %s %u: no event on port %u within %llu ticks\n", c->role,
+		       c->pair, port, (unsigned long long)BENCH_CMD_TIMEOUT_TICKS);
 		bolt_shutdown(SHUTDOWN_crash);
 	}
 }
@@ -53,8 +53,8 @@ void bench_notify(const struct bench_ctx *c, evtchn_port_t port, unsigned how)
 	}
 	ret = bolt_evtchn_send(port);
 	if (ret < 0) {
-		bolt_printf("bench: %s %u: EVTCHNOP_send(port %u) failed: %ld\n", c->role, c->pair,
-			    port, ret);
+		printf("bench: %s %u: EVTCHNOP_send(port %u) failed: %ld\n", c->role, c->pair,
+		       port, ret);
 		bolt_shutdown(SHUTDOWN_crash);
 	}
 }
@@ -65,8 +65,8 @@ int bench_command(const struct bench_ctx *c, enum bench_cmd cmd, evtchn_port_t p
 	struct bench_mbox *m = c->mbox;
 
 	if (bolt_evtchn_test_and_clear(BENCH_PORT))
-		bolt_printf("bench: drive %u: stale event on port %u before command %u\n", c->pair,
-			    BENCH_PORT, cmd);
+		printf("bench: drive %u: stale event on port %u before command %u\n", c->pair,
+		       BENCH_PORT, cmd);
 	m->port = port;
 	m->count = count;
 	m->how = how;
@@ -75,8 +75,8 @@ int bench_command(const struct bench_ctx *c, enum bench_cmd cmd, evtchn_port_t p
 	/* The send hypercall orders the stores before the echo can see the event. */
 	bench_notify(c, BENCH_PORT, 0);
 	if (!bolt_evtchn_wait_timeout(BENCH_PORT, BENCH_CMD_TIMEOUT_TICKS)) {
-		bolt_printf("bench: drive %u: echo did not answer command %u within %llu ticks\n",
-			    c->pair, cmd, (unsigned long long)BENCH_CMD_TIMEOUT_TICKS);
+		printf("bench: drive %u: echo did not answer command %u within %llu ticks\n",
+		       c->pair, cmd, (unsigned long long)BENCH_CMD_TIMEOUT_TICKS);
 		return -XEN_ETIMEDOUT;
 	}
 	if (result)
@@ -101,7 +101,7 @@ int bench_measure_rt(const struct bench_ctx *c, evtchn_port_t port, unsigned how
 	if (ret < 0)
 		return ret;
 	if (bolt_evtchn_test_and_clear(port))
-		bolt_printf("bench: drive %u: stale event on port %u\n", c->pair, port);
+		printf("bench: drive %u: stale event on port %u\n", c->pair, port);
 	if (how & BENCH_HOW_RUN) {
 		bench_seen = 0;
 		bolt_evtchn_set_handler(port, bench_drive_handler, NULL);
@@ -212,14 +212,14 @@ static void bench_echo_oneway(const struct bench_ctx *c, evtchn_port_t port, uin
 	if (stats)
 		stats = bolt_stats_get(&s1) == 0;
 	if (!stats) {
-		bolt_printf("bench: echo: bolt_op stats unavailable; no receiver figures\n");
+		printf("bench: echo: bolt_op stats unavailable; no receiver figures\n");
 		return;
 	}
 	bench_print_stats_delta("receiver", &s0, &s1);
 	if (strcmp(c->idle, "mwait") == 0)
 		bench_print_ratio("exits_receiver_per_notify", bench_notify_exits(&s0, &s1), count,
 				  "exits");
-	bolt_snprintf(name, sizeof(name), "hv_wake_%s_ticks", c->idle);
+	snprintf(name, sizeof(name), "hv_wake_%s_ticks", c->idle);
 	bench_print_timing(name, &s1.hv_wake);
 }
 
@@ -234,8 +234,8 @@ int bench_echo(const struct bench_ctx *c)
 		evtchn_port_t port;
 
 		if (!pending && !bolt_evtchn_wait_timeout(BENCH_PORT, BENCH_IDLE_TIMEOUT_TICKS)) {
-			bolt_printf("bench: echo %u: no command for %llu ticks\n", c->pair,
-				    (unsigned long long)BENCH_IDLE_TIMEOUT_TICKS);
+			printf("bench: echo %u: no command for %llu ticks\n", c->pair,
+			       (unsigned long long)BENCH_IDLE_TIMEOUT_TICKS);
 			return -XEN_ETIMEDOUT;
 		}
 		pending = false;
@@ -273,7 +273,7 @@ int bench_echo(const struct bench_ctx *c)
 			bench_notify(c, BENCH_PORT, 0);
 			return 0;
 		default:
-			bolt_printf("bench: echo %u: unknown command %u\n", c->pair, cmd);
+			printf("bench: echo %u: unknown command %u\n", c->pair, cmd);
 			m->result = -XEN_EINVAL;
 			bench_notify(c, BENCH_PORT, 0);
 			break;

@@ -16,14 +16,14 @@ void bench_print_samples(const char *fig, const uint64_t *s, size_t n)
 	size_t i = 0;
 
 	while (i < n) {
-		int len = bolt_snprintf(line, sizeof(line), "CSV %s", fig);
+		int len = snprintf(line, sizeof(line), "CSV %s", fig);
 
 		while (i < n && len < BENCH_CSV_LINE) {
-			len += bolt_snprintf(line + len, sizeof(line) - (size_t)len, " %llu",
-					     (unsigned long long)s[i]);
+			len += snprintf(line + len, sizeof(line) - (size_t)len, " %llu",
+					(unsigned long long)s[i]);
 			i++;
 		}
-		bolt_printf("%s\n", line);
+		printf("%s\n", line);
 	}
 }
 
@@ -31,18 +31,18 @@ void bench_print_samples(const char *fig, const uint64_t *s, size_t n)
 void bench_print_summary(const char *fig, uint64_t *s, size_t n)
 {
 	if (!n) {
-		bolt_printf("bench: %s: no samples\n", fig);
+		printf("bench: %s: no samples\n", fig);
 		return;
 	}
 	bolt_sort_u64(s, n);
-	bolt_printf("BENCH %s_p50 %llu ticks\n", fig,
-		    (unsigned long long)bolt_percentile(s, n, 50));
-	bolt_printf("BENCH %s_p99 %llu ticks\n", fig,
-		    (unsigned long long)bolt_percentile(s, n, 99));
+	printf("BENCH %s_p50 %llu ticks\n", fig,
+	       (unsigned long long)bolt_percentile(s, n, 50));
+	printf("BENCH %s_p99 %llu ticks\n", fig,
+	       (unsigned long long)bolt_percentile(s, n, 99));
 	/* Nearest rank ceil(0.999 n), as tools/bench.sh computes it from the CSV. */
-	bolt_printf("BENCH %s_p999 %llu ticks\n", fig,
-		    (unsigned long long)s[(n * 999 + 999) / 1000 - 1]);
-	bolt_printf("BENCH %s_max %llu ticks\n", fig, (unsigned long long)s[n - 1]);
+	printf("BENCH %s_p999 %llu ticks\n", fig,
+	       (unsigned long long)s[(n * 999 + 999) / 1000 - 1]);
+	printf("BENCH %s_max %llu ticks\n", fig, (unsigned long long)s[n - 1]);
 }
 
 void bench_report(const char *fig, uint64_t *s, size_t n)
@@ -57,31 +57,31 @@ void bench_print_ratio(const char *name, uint64_t num, uint64_t den, const char 
 	uint64_t milli;
 
 	if (!den) {
-		bolt_printf("bench: %s: nothing to divide by\n", name);
+		printf("bench: %s: nothing to divide by\n", name);
 		return;
 	}
 	milli = (num * 1000 + den / 2) / den;
-	bolt_printf("BENCH %s %llu.%03llu %s\n", name, (unsigned long long)(milli / 1000),
-		    (unsigned long long)(milli % 1000), unit);
+	printf("BENCH %s %llu.%03llu %s\n", name, (unsigned long long)(milli / 1000),
+	       (unsigned long long)(milli % 1000), unit);
 }
 
 void bench_print_timing(const char *name, const struct bolt_timing *t)
 {
 	if (!t->count) {
-		bolt_printf("bench: %s: the hypervisor recorded no samples\n", name);
+		printf("bench: %s: the hypervisor recorded no samples\n", name);
 		return;
 	}
-	bolt_printf("bench: %s: %llu samples, min %llu, max %llu, mean %llu ticks\n", name,
-		    (unsigned long long)t->count, (unsigned long long)t->min,
-		    (unsigned long long)t->max, (unsigned long long)bolt_timing_mean(t));
-	bolt_printf("BENCH %s_p50 %llu ticks\n", name,
-		    (unsigned long long)bolt_timing_percentile(t, 50));
-	bolt_printf("BENCH %s_p99 %llu ticks\n", name,
-		    (unsigned long long)bolt_timing_percentile(t, 99));
-	bolt_printf("BENCH %s_p999 %llu ticks\n", name,
-		    (unsigned long long)bolt_timing_permille(t, 999));
-	bolt_printf("BENCH %s_max %llu ticks\n", name, (unsigned long long)t->max);
-	bolt_printf("BENCH %s_mean %llu ticks\n", name, (unsigned long long)bolt_timing_mean(t));
+	printf("bench: %s: %llu samples, min %llu, max %llu, mean %llu ticks\n", name,
+	       (unsigned long long)t->count, (unsigned long long)t->min,
+	       (unsigned long long)t->max, (unsigned long long)bolt_timing_mean(t));
+	printf("BENCH %s_p50 %llu ticks\n", name,
+	       (unsigned long long)bolt_timing_percentile(t, 50));
+	printf("BENCH %s_p99 %llu ticks\n", name,
+	       (unsigned long long)bolt_timing_percentile(t, 99));
+	printf("BENCH %s_p999 %llu ticks\n", name,
+	       (unsigned long long)bolt_timing_permille(t, 999));
+	printf("BENCH %s_max %llu ticks\n", name, (unsigned long long)t->max);
+	printf("BENCH %s_mean %llu ticks\n", name, (unsigned long long)bolt_timing_mean(t));
 }
 
 /* The counters of one measured loop, for the log (exit reasons that moved). */
@@ -92,21 +92,21 @@ void bench_print_stats_delta(const char *who, const struct bolt_stats *a,
 	int len;
 	unsigned r;
 
-	bolt_printf("bench: %s: exits %llu, sends %llu, notifies %llu, upcalls %llu, "
-		    "wakeups %llu\n", who, (unsigned long long)(b->exits - a->exits),
-		    (unsigned long long)(b->sends - a->sends),
-		    (unsigned long long)(b->notifies - a->notifies),
-		    (unsigned long long)(b->upcalls - a->upcalls),
-		    (unsigned long long)(b->wakeups - a->wakeups));
-	len = bolt_snprintf(line, sizeof(line), "bench: %s: exits by reason:", who);
+	printf("bench: %s: exits %llu, sends %llu, notifies %llu, upcalls %llu, "
+	       "wakeups %llu\n", who, (unsigned long long)(b->exits - a->exits),
+	       (unsigned long long)(b->sends - a->sends),
+	       (unsigned long long)(b->notifies - a->notifies),
+	       (unsigned long long)(b->upcalls - a->upcalls),
+	       (unsigned long long)(b->wakeups - a->wakeups));
+	len = snprintf(line, sizeof(line), "bench: %s: exits by reason:", who);
 	for (r = 0; r < BOLT_STATS_EXIT_REASONS && len < 220; r++) {
 		uint64_t d = b->exits_by_reason[r] - a->exits_by_reason[r];
 
 		if (d)
-			len += bolt_snprintf(line + len, sizeof(line) - (size_t)len, " %u:%llu", r,
-					     (unsigned long long)d);
+			len += snprintf(line + len, sizeof(line) - (size_t)len, " %u:%llu", r,
+					(unsigned long long)d);
 	}
-	bolt_printf("%s\n", line);
+	printf("%s\n", line);
 }
 
 /*
@@ -122,7 +122,7 @@ uint64_t bench_notify_exits(const struct bolt_stats *a, const struct bolt_stats 
 			 a->exits_by_reason[BENCH_EXIT_PREEMPTION_TIMER];
 
 	if (timer)
-		bolt_printf("bench: %llu timer-tick exits not counted as notification exits\n",
-			    (unsigned long long)timer);
+		printf("bench: %llu timer-tick exits not counted as notification exits\n",
+		       (unsigned long long)timer);
 	return all > timer ? all - timer - 1 : 0;
 }

@@ -5,7 +5,7 @@
  * Command line: name=X (RESULT name), expect_cpu=N (CPU index to insist on).
  * Ends with "RESULT <name> PASS" or "RESULT <name> FAIL: <reason>".
  */
-#include "guests/sdk/bolt.h"
+#include <bolt/sdk.h>
 
 extern char __image_start[], __image_end[];
 
@@ -57,9 +57,9 @@ static const char *check_memmap(const struct hvm_start_info *si)
 	if (n > BOLT_GUEST_MEMMAP_MAX)
 		return "too many memory map entries";
 	e = (const struct hvm_memmap_table_entry *)(uintptr_t)si->memmap_paddr;
-	bolt_printf("memmap: %u entries at 0x%llx\n", n, (unsigned long long)si->memmap_paddr);
+	printf("memmap: %u entries at 0x%llx\n", n, (unsigned long long)si->memmap_paddr);
 	for (i = 0; i < n; i++)
-		bolt_printf("  [0x%08llx, 0x%08llx) %s\n", (unsigned long long)e[i].addr,
+		printf("  [0x%08llx, 0x%08llx) %s\n", (unsigned long long)e[i].addr,
 			    (unsigned long long)(e[i].addr + e[i].size), memmap_type_name(e[i].type));
 	for (i = 0; i < n; i++) {
 		if (e[i].size == 0)
@@ -92,9 +92,9 @@ static const char *check(const struct hvm_start_info *si)
 
 	if (!si)
 		return "no start info";
-	bolt_printf("start info at 0x%llx: magic 0x%x version %u flags 0x%x\n",
-		    (unsigned long long)(uintptr_t)si, si->magic, si->version, si->flags);
-	bolt_printf("cmdline: \"%s\"\n", bolt_cmdline(si));
+	printf("start info at 0x%llx: magic 0x%x version %u flags 0x%x\n",
+	       (unsigned long long)(uintptr_t)si, si->magic, si->version, si->flags);
+	printf("cmdline: \"%s\"\n", bolt_cmdline(si));
 	if (si->magic != XEN_HVM_START_MAGIC_VALUE)
 		return "bad start info magic";
 	if (si->version < 1)
@@ -102,38 +102,39 @@ static const char *check(const struct hvm_start_info *si)
 	why = check_memmap(si);
 	if (why)
 		return why;
-	bolt_printf("ram top 0x%llx\n", (unsigned long long)bolt_ram_top(si));
+	printf("ram top 0x%llx\n", (unsigned long long)bolt_ram_top(si));
 
 	/* Bolt's own view last, so the start info is printed even off Bolt. */
 	if (bolt_info(&info) < 0)
 		return "no Bolt CPUID signature";
 	bolt_cpuid(1, 0, r);
-	bolt_printf("bolt %u.%u, domid %u, cpu %u, apic id %u, boot %u\n", info.version >> 16,
-		    info.version & 0xffff, info.domid, info.cpu, r[1] >> 24, info.boot_count);
+	printf("bolt %u.%u, domid %u, cpu %u, apic id %u, boot %u\n", info.version >> 16,
+	       info.version & 0xffff, info.domid, info.cpu, r[1] >> 24, info.boot_count);
 
 	ret = bolt_cmdline_get_u64(si, "expect_cpu", &expect_cpu);
 	if (ret == -XEN_EINVAL)
 		return "bad expect_cpu= value";
 	if (ret == 0 && expect_cpu != info.cpu) {
-		bolt_printf("expected cpu %llu, running on cpu %u\n",
-			    (unsigned long long)expect_cpu, info.cpu);
+		printf("expected cpu %llu, running on cpu %u\n",
+		       (unsigned long long)expect_cpu, info.cpu);
 		return "wrong cpu";
 	}
 	return NULL;
 }
 
-int main(const struct hvm_start_info *si)
+int main(void)
 {
+	const struct hvm_start_info *si = bolt_start_info();
 	char name[BOLT_GUEST_NAME_MAX];
 	const char *why;
 
 	if (bolt_cmdline_get(si, "name", name, sizeof(name)) < 0)
-		strlcpy_ok(name, "hello", sizeof(name));
+		strlcpy(name, "hello", sizeof(name));
 	why = check(si);
 	if (why) {
-		bolt_printf("RESULT %s FAIL: %s\n", name, why);
+		printf("RESULT %s FAIL: %s\n", name, why);
 		return 1;
 	}
-	bolt_printf("RESULT %s PASS\n", name);
+	printf("RESULT %s PASS\n", name);
 	return 0;
 }

@@ -14,7 +14,7 @@
  * bit: every send must produce exactly one reply, and any event that is
  * pending before we send is spurious.
  */
-#include "guests/sdk/bolt.h"
+#include <bolt/sdk.h>
 #include "guests/ping/pingpong.h"
 
 /* A reply later than this is counted as lost (about 0.3-1 s of TSC). */
@@ -38,20 +38,20 @@ static const char *ping_round_trip(evtchn_port_t port, bool measured, struct pin
 	/* Only pong's reply may set our pending bit, and we have not sent yet. */
 	if (bolt_evtchn_test_and_clear(port)) {
 		st->spurious++;
-		bolt_printf("ping: spurious event on port %u before send %llu\n", port,
-			    (unsigned long long)st->sent + 1);
+		printf("ping: spurious event on port %u before send %llu\n", port,
+		       (unsigned long long)st->sent + 1);
 	}
 	t0 = bolt_rdtsc();
 	ret = bolt_evtchn_send(port);
 	if (ret < 0) {
-		bolt_printf("ping: EVTCHNOP_send(port %u) failed: %ld\n", port, ret);
+		printf("ping: EVTCHNOP_send(port %u) failed: %ld\n", port, ret);
 		return "EVTCHNOP_send failed";
 	}
 	st->sent++;
 	if (!bolt_evtchn_wait_timeout(port, PING_TIMEOUT_TICKS)) {
 		st->lost++;
-		bolt_printf("ping: no reply to send %llu within %llu ticks\n",
-			    (unsigned long long)st->sent, (unsigned long long)PING_TIMEOUT_TICKS);
+		printf("ping: no reply to send %llu within %llu ticks\n",
+		       (unsigned long long)st->sent, (unsigned long long)PING_TIMEOUT_TICKS);
 		if (++st->lost_in_a_row >= PING_MAX_LOST_IN_A_ROW)
 			return "pong stopped replying";
 		return NULL;
@@ -86,19 +86,19 @@ static const char *ping_report(const struct pingpong_args *args, const struct pi
 	bolt_sort_u64(ping_samples, st->samples);
 	p50 = bolt_percentile(ping_samples, st->samples, 50);
 	p99 = bolt_percentile(ping_samples, st->samples, 99);
-	bolt_printf("ping-pong: %llu round trips, p50 %llu ticks, p99 %llu ticks, lost %llu\n",
-		    (unsigned long long)st->samples, (unsigned long long)p50,
-		    (unsigned long long)p99, (unsigned long long)st->lost);
+	printf("ping-pong: %llu round trips, p50 %llu ticks, p99 %llu ticks, lost %llu\n",
+	       (unsigned long long)st->samples, (unsigned long long)p50,
+	       (unsigned long long)p99, (unsigned long long)st->lost);
 	if (st->samples && sh && sh->vcpu_info[0].time.tsc_to_system_mul) {
 		const struct vcpu_time_info *t = &sh->vcpu_info[0].time;
 
-		bolt_printf("ping: p50 %llu ns, p99 %llu ns, min %llu ticks, max %llu ticks\n",
-			    (unsigned long long)bolt_pvclock_scale(p50, t->tsc_to_system_mul,
+		printf("ping: p50 %llu ns, p99 %llu ns, min %llu ticks, max %llu ticks\n",
+		       (unsigned long long)bolt_pvclock_scale(p50, t->tsc_to_system_mul,
 								   t->tsc_shift),
-			    (unsigned long long)bolt_pvclock_scale(p99, t->tsc_to_system_mul,
+		       (unsigned long long)bolt_pvclock_scale(p99, t->tsc_to_system_mul,
 								   t->tsc_shift),
-			    (unsigned long long)ping_samples[0],
-			    (unsigned long long)ping_samples[st->samples - 1]);
+		       (unsigned long long)ping_samples[0],
+		       (unsigned long long)ping_samples[st->samples - 1]);
 	}
 	if (st->lost)
 		return "lost replies";
@@ -106,8 +106,8 @@ static const char *ping_report(const struct pingpong_args *args, const struct pi
 		return "spurious events";
 	/* Every event the SDK consumed on the port must be one of the replies. */
 	if (count != st->replies) {
-		bolt_printf("ping: port %u counted %llu events, %llu replies\n", args->port,
-			    (unsigned long long)count, (unsigned long long)st->replies);
+		printf("ping: port %u counted %llu events, %llu replies\n", args->port,
+		       (unsigned long long)count, (unsigned long long)st->replies);
 		return "event count does not match replies";
 	}
 	if (st->samples != args->rounds)
@@ -115,8 +115,9 @@ static const char *ping_report(const struct pingpong_args *args, const struct pi
 	return NULL;
 }
 
-int main(const struct hvm_start_info *si)
+int main(void)
 {
+	const struct hvm_start_info *si = bolt_start_info();
 	struct pingpong_args args;
 	struct ping_stats st = { 0 };
 	const char *why;
@@ -125,17 +126,17 @@ int main(const struct hvm_start_info *si)
 	if (!why)
 		why = pingpong_check_port("ping", args.port);
 	if (!why) {
-		bolt_printf("ping: %llu warm-up + %llu measured round trips on port %u\n",
-			    (unsigned long long)args.warmup, (unsigned long long)args.rounds,
-			    args.port);
+		printf("ping: %llu warm-up + %llu measured round trips on port %u\n",
+		       (unsigned long long)args.warmup, (unsigned long long)args.rounds,
+		       args.port);
 		why = ping_run(&args, &st);
 		if (!why)
 			why = ping_report(&args, &st);
 	}
 	if (why) {
-		bolt_printf("RESULT ping-pong FAIL: %s\n", why);
+		printf("RESULT ping-pong FAIL: %s\n", why);
 		return 1;
 	}
-	bolt_printf("RESULT ping-pong PASS\n");
+	printf("RESULT ping-pong PASS\n");
 	return 0;
 }

@@ -7,7 +7,7 @@
 #ifndef BOLT_GUEST_PINGPONG_H
 #define BOLT_GUEST_PINGPONG_H
 
-#include "guests/sdk/bolt.h"
+#include <bolt/sdk.h>
 
 #define PINGPONG_DEFAULT_ROUNDS 2000u
 #define PINGPONG_MAX_ROUNDS 100000u
@@ -71,16 +71,16 @@ static inline const char *pingpong_check_port(const char *who, evtchn_port_t por
 		return "no event channels (no Xen CPUID leaves or shared_info)";
 	ret = bolt_evtchn_status(port, &st);
 	if (ret < 0) {
-		bolt_printf("%s: EVTCHNOP_status(port %u) failed: %ld\n", who, port, ret);
+		printf("%s: EVTCHNOP_status(port %u) failed: %ld\n", who, port, ret);
 		return "EVTCHNOP_status failed";
 	}
 	if (st.status != EVTCHNSTAT_interdomain) {
-		bolt_printf("%s: port %u has status %u, expected %u (interdomain)\n", who, port,
-			    st.status, EVTCHNSTAT_interdomain);
+		printf("%s: port %u has status %u, expected %u (interdomain)\n", who, port,
+		       st.status, EVTCHNSTAT_interdomain);
 		return "port is not a bound interdomain channel: check [channel] in bolt.cfg";
 	}
-	bolt_printf("%s: port %u <-> domain %u port %u\n", who, port, st.u.interdomain.dom,
-		    st.u.interdomain.port);
+	printf("%s: port %u <-> domain %u port %u\n", who, port, st.u.interdomain.dom,
+	       st.u.interdomain.port);
 	return NULL;
 }
 

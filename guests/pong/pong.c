@@ -9,7 +9,7 @@
  * The protocol is strictly alternating (ping sends again only after our
  * reply), so no two pings coalesce into one pending bit.
  */
-#include "guests/sdk/bolt.h"
+#include <bolt/sdk.h>
 #include "guests/ping/pingpong.h"
 
 /*
@@ -27,30 +27,31 @@ static const char *pong_run(const struct pingpong_args *args)
 
 	for (i = 0; i < total; i++) {
 		if (!bolt_evtchn_wait_timeout(args->port, PONG_TIMEOUT_TICKS)) {
-			bolt_printf("pong: nothing from ping for %llu ticks after %llu of %llu "
-				    "events\n", (unsigned long long)PONG_TIMEOUT_TICKS,
-				    (unsigned long long)i, (unsigned long long)total);
+			printf("pong: nothing from ping for %llu ticks after %llu of %llu "
+			       "events\n", (unsigned long long)PONG_TIMEOUT_TICKS,
+			       (unsigned long long)i, (unsigned long long)total);
 			return "ping went silent";
 		}
 		ret = bolt_evtchn_send(args->port);
 		if (ret < 0) {
-			bolt_printf("pong: EVTCHNOP_send(port %u) failed: %ld after %llu events\n",
-				    args->port, ret, (unsigned long long)i + 1);
+			printf("pong: EVTCHNOP_send(port %u) failed: %ld after %llu events\n",
+			       args->port, ret, (unsigned long long)i + 1);
 			return "EVTCHNOP_send failed";
 		}
 	}
 	if (bolt_evtchn_wait_timeout(args->port, PONG_QUIET_TICKS))
 		return "spurious event after the last round";
 	count = bolt_evtchn_count(args->port);
-	bolt_printf("pong: %llu events on port %u, %llu replies\n", (unsigned long long)count,
-		    args->port, (unsigned long long)total);
+	printf("pong: %llu events on port %u, %llu replies\n", (unsigned long long)count,
+	       args->port, (unsigned long long)total);
 	if (count != total)
 		return "event count does not match ping's sends";
 	return NULL;
 }
 
-int main(const struct hvm_start_info *si)
+int main(void)
 {
+	const struct hvm_start_info *si = bolt_start_info();
 	struct pingpong_args args;
 	const char *why;
 
@@ -60,9 +61,9 @@ int main(const struct hvm_start_info *si)
 	if (!why)
 		why = pong_run(&args);
 	if (why) {
-		bolt_printf("RESULT pong FAIL: %s\n", why);
+		printf("RESULT pong FAIL: %s\n", why);
 		return 1;
 	}
-	bolt_printf("RESULT pong PASS\n");
+	printf("RESULT pong PASS\n");
 	return 0;
 }

@@ -4,8 +4,9 @@
  * arithmetic on the histograms it returns. The histogram code is pure so
  * that the host unit tests can include this file.
  */
-#include "guests/sdk/base.h"
-#include "guests/sdk/bolt_op.h"
+#include <bolt/sdk/base.h>
+#include "guests/sdk/sdk-util.h"
+#include <bolt/sdk/bolt_op.h>
 
 static long sdk_bolt_op(unsigned long op, unsigned long arg)
 {
@@ -29,14 +30,19 @@ long bolt_trace_dump(void)
 	return sdk_bolt_op(BOLT_OP_trace_dump, 0);
 }
 
+long bolt_exit_status(int status)
+{
+	return sdk_bolt_op(BOLT_OP_exit_status, (unsigned long)(long)status);
+}
+
 long bolt_trace_map(void *page)
 {
 	uintptr_t gpa = (uintptr_t)page;
 
 	/* The guest runs on an identity map, so the address is the frame. */
-	if (!page || !IS_ALIGNED(gpa, PAGE_SIZE))
+	if (!page || !SDK_IS_ALIGNED(gpa, BOLT_PAGE_SIZE))
 		return -XEN_EINVAL;
-	return sdk_bolt_op(BOLT_OP_trace_map, gpa / PAGE_SIZE);
+	return sdk_bolt_op(BOLT_OP_trace_map, gpa / BOLT_PAGE_SIZE);
 }
 
 uint64_t bolt_timing_permille(const struct bolt_timing *t, unsigned pm)

@@ -1,19 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Console output and scheduling hypercalls. Output is line-buffered so
- * that each console_io call carries whole lines: Bolt prefixes every guest
- * line with the guest's name, and whole lines keep guests on different
- * CPUs from interleaving mid-line.
+ * Console output and the shutdown hypercall. Everything a guest prints,
+ * through stdio (write(1 or 2, ...), syscalls.c) or the SDK's own messages
+ * (sdk_log), passes one line buffer here, so each console_io call carries
+ * whole lines: Bolt prefixes every guest line with the guest's name, and
+ * whole lines keep guests on different CPUs from interleaving mid-line.
  *
  * Off Bolt (no "BoltBoltBolt" CPUID signature, e.g. plain QEMU booting the
  * ELF with -kernel) there are no hypercalls: output goes to debug port
  * 0xE9 and a shutdown becomes a triple fault (QEMU -no-reboot then exits),
  * so the SDK can be developed and smoke-tested without Bolt.
  */
+#include <stdarg.h>
+#include <stdio.h>
+
 #include "guests/sdk/sdk-internal.h"
 
 #define SDK_LINE_MAX 256
-#define SDK_FMT_MAX 512
+#define SDK_LOG_MAX 256
 
 static char sdk_line[SDK_LINE_MAX];
 static size_t sdk_line_len;
@@ -44,7 +48,7 @@ long bolt_console_write(const char *buf, size_t len)
 			       (unsigned long)(uintptr_t)buf, 0, 0);
 }
 
-void bolt_flush(void)
+static void sdk_console_flush(void)
 {
 	if (!sdk_line_len)
 		return;
@@ -54,46 +58,41 @@ void bolt_flush(void)
 	sdk_line_len = 0;
 }
 
-static void sdk_putc(char c)
+void sdk_console_put(const char *buf, size_t len)
 {
-	sdk_line[sdk_line_len++] = c;
-	if (c == '\n' || sdk_line_len == sizeof(sdk_line))
-		bolt_flush();
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		sdk_line[sdk_line_len++] = buf[i];
+		if (buf[i] == '\n' || sdk_line_len == sizeof(sdk_line))
+			sdk_console_flush();
+	}
 }
 
 void sdk_console_end_line(void)
 {
 	if (sdk_line_len)
-		sdk_putc('\n');
+		sdk_console_put("\n", 1);
 }
 
-int bolt_vprintf(const char *fmt, va_list ap)
+void sdk_log(const char *fmt, ...)
 {
-	char tmp[SDK_FMT_MAX];
-	int n = bolt_vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	size_t i, out;
-
-	if (n < 0)
-		return n;
-	/* Anything past SDK_FMT_MAX - 1 bytes of one call is dropped. */
-	out = MIN((size_t)n, sizeof(tmp) - 1);
-	for (i = 0; i < out; i++)
-		sdk_putc(tmp[i]);
-	return n;
-}
-
-int bolt_printf(const char *fmt, ...)
-{
+	char buf[SDK_LOG_MAX];
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = bolt_vprintf(fmt, ap);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	return n;
+	if (n < 0)
+		return;
+	/* Longer messages are cut: these are one-line diagnostics. */
+	sdk_console_end_line();
+	sdk_console_put(buf, SDK_MIN((size_t)n, sizeof(buf) - 1));
+	sdk_console_end_line();
 }
 
-void bolt_shutdown(unsigned int reason)
+void sdk_shutdown_now(unsigned int reason)
 {
 	struct sched_shutdown s = { .reason = reason };
 	struct {
@@ -103,7 +102,7 @@ void bolt_shutdown(unsigned int reason)
 
 	sdk_console_end_line();
 	if (sdk_off_bolt) {
-		bolt_printf("not on Bolt: shutdown reason %u becomes a triple fault\n", reason);
+		sdk_log("not on Bolt: shutdown reason %u becomes a triple fault", reason);
 		__asm__ volatile("lidt %0; int3" : : "m"(no_idt) : "memory");
 	}
 	bolt_hypercall5(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (unsigned long)(uintptr_t)&s,
@@ -113,9 +112,22 @@ void bolt_shutdown(unsigned int reason)
 		__asm__ volatile("cli; hlt");
 }
 
+void bolt_shutdown(unsigned int reason)
+{
+	/* What stdio still buffers goes out first; exit() does the same. */
+	fflush(stdout);
+	fflush(stderr);
+	sdk_shutdown_now(reason);
+}
+
 long bolt_yield(void)
 {
 	if (sdk_off_bolt)
 		return -XEN_ENOSYS;
 	return bolt_hypercall5(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
+}
+
+bool sdk_on_bolt(void)
+{
+	return !sdk_off_bolt;
 }

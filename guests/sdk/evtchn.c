@@ -6,7 +6,7 @@
  * the upcall handler may run between any two main-line instructions.
  */
 #include "guests/sdk/sdk-internal.h"
-#include "guests/sdk/evtchn.h"
+#include <bolt/sdk/evtchn.h>
 
 #define SDK_BITS_PER_WORD (sizeof(xen_ulong_t) * 8)
 

@@ -5,6 +5,8 @@
  * xen.c installs through sdk_idt_set_gate), a report line per exception, and per-vector hooks so a test guest can
  * expect a fault (#UD from VMXON, #GP from a forbidden WRMSR) and pass.
  */
+#include <stdio.h>
+
 #include "guests/sdk/sdk-internal.h"
 
 struct idt_gate {
@@ -81,22 +83,35 @@ int bolt_set_exception_hook(unsigned int vector, bolt_exception_hook_t fn)
 
 void sdk_exception(struct bolt_exception_frame *frame)
 {
+	static bool sdk_dying;
 	unsigned int v = (unsigned int)frame->vector;
 	bolt_exception_hook_t hook = v < SDK_NR_EXCEPTIONS ? sdk_hooks[v] : NULL;
 
-	/* Whatever main() had half-printed goes out first, on its own line. */
-	sdk_console_end_line();
-	bolt_printf("exception #%s (vector %u) at rip 0x%llx error 0x%llx rsp 0x%llx\n",
-		    bolt_exception_name(v), v, (unsigned long long)frame->rip,
-		    (unsigned long long)frame->error_code, (unsigned long long)frame->rsp);
+	/*
+	 * Reported through sdk_log, never stdio: the exception may have hit
+	 * in the middle of printf or malloc, which newlib does not guard.
+	 */
+	sdk_log("exception #%s (vector %u) at rip 0x%llx error 0x%llx rsp 0x%llx",
+		bolt_exception_name(v), v, (unsigned long long)frame->rip,
+		(unsigned long long)frame->error_code, (unsigned long long)frame->rsp);
 	if (v == 14) {
 		uint64_t cr2;
 
 		__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
-		bolt_printf("page fault address 0x%llx\n", (unsigned long long)cr2);
+		sdk_log("page fault address 0x%llx", (unsigned long long)cr2);
 	}
 	if (hook && hook(frame))
 		return;
-	bolt_printf("unhandled exception: shutting down with SHUTDOWN_crash\n");
-	bolt_shutdown(SHUTDOWN_crash);
+	/*
+	 * Dying anyway: let what main() left in stdio's buffers out, since it
+	 * tells what the guest was doing. If that faults too (stdio was the
+	 * culprit), the second time round goes straight to the shutdown.
+	 */
+	if (!sdk_dying) {
+		sdk_dying = true;
+		fflush(stdout);
+		fflush(stderr);
+	}
+	sdk_log("unhandled exception: shutting down with SHUTDOWN_crash");
+	sdk_shutdown_now(SHUTDOWN_crash);
 }

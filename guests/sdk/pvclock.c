@@ -4,8 +4,8 @@
  * (xen.c) so the host unit tests can check the arithmetic:
  *   ns = system_time + (((tsc - tsc_timestamp) <<or>> tsc_shift) * mul) >> 32
  */
-#include "guests/sdk/base.h"
-#include "guests/sdk/evtchn.h"
+#include <bolt/sdk/base.h>
+#include <bolt/sdk/evtchn.h>
 
 uint64_t bolt_pvclock_scale(uint64_t delta, uint32_t mul, int8_t shift)
 {

@@ -3,7 +3,10 @@
 #ifndef BOLT_GUEST_SDK_INTERNAL_H
 #define BOLT_GUEST_SDK_INTERNAL_H
 
-#include "guests/sdk/base.h"
+#include <string.h>
+
+#include <bolt/sdk/base.h>
+#include "guests/sdk/sdk-util.h"
 
 #define SDK_NR_EXCEPTIONS 32
 #define SDK_NR_VECTORS 256
@@ -17,8 +20,32 @@ __attribute__((noreturn)) void sdk_start(struct hvm_start_info *si);
 
 /* console.c: pick hypercalls or, off Bolt, port 0xE9. */
 void sdk_console_init(void);
+/* false when the "BoltBoltBolt" CPUID signature is missing. */
+bool sdk_on_bolt(void);
+/* Append to the console line buffer; each full line goes out in one console_io. */
+void sdk_console_put(const char *buf, size_t len);
 /* Terminate a half-printed line so the next output starts on its own. */
 void sdk_console_end_line(void);
+/*
+ * The SDK's own one-line messages (no newline needed): formatted on the
+ * stack, never through stdio, so safe in the exception and upcall paths.
+ */
+void sdk_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* SCHEDOP_shutdown without flushing stdio (the exception and exit paths). */
+__attribute__((noreturn)) void sdk_shutdown_now(unsigned int reason);
+
+/* startinfo.c: the heap's bounds from the memory map (see struct bolt_heap). */
+void sdk_heap_range(const struct hvm_start_info *si, uintptr_t image_end, uintptr_t *start,
+		    uintptr_t *end);
+/*
+ * Split a command line at blanks into argv[1..] (argv[0] is ""), copying
+ * the words into buf; argv[argc] is NULL. Returns argc, or -XEN_E2BIG when
+ * buf or max entries (the NULL included) are too few, -XEN_EINVAL for max < 2.
+ */
+int sdk_args_split(const char *cmdline, char *buf, size_t len, char **argv, int max);
+
+/* heap.c: set the heap up before main (sbrk fails until then). */
+void sdk_heap_init(const struct hvm_start_info *si);
 
 /* entry.S: the upcall stub for BOLT_UPCALL_VECTOR (saves everything, calls sdk_upcall). */
 void sdk_upcall_entry(void);
@@ -30,8 +57,8 @@ void sdk_exception(struct bolt_exception_frame *frame);
 void sdk_idt_set_gate(unsigned int vector, uint64_t handler);
 
 /* xen.c: the pages Bolt fills (hypercall stubs) and replaces (shared_info). */
-extern uint8_t sdk_hcall_page[PAGE_SIZE];
-extern uint8_t sdk_shinfo_page[PAGE_SIZE];
+extern uint8_t sdk_hcall_page[BOLT_PAGE_SIZE];
+extern uint8_t sdk_shinfo_page[BOLT_PAGE_SIZE];
 /* xen.c: find the Xen leaves and set up hypercall page, shared_info, upcall. */
 void sdk_xen_init(void);
 

@@ -4,7 +4,9 @@
  * with a ` bolt.shm=NAME:0xGPA:0xSIZE:rw|ro` word on the guest's command
  * line. Pure string parsing, so it is unit-tested on the host.
  */
-#include "guests/sdk/base.h"
+#include <string.h>
+
+#include <bolt/sdk/base.h>
 
 #define SDK_SHM_KEY "bolt.shm="
 #define SDK_SHM_NUM_MAX 24 /* "0x" + 16 hex digits, with room to spare */

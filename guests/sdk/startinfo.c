@@ -3,7 +3,8 @@
  * Reading what Bolt hands a guest: the PVH start info (command line,
  * memory map) and Bolt's CPUID leaves.
  */
-#include "guests/sdk/base.h"
+#include <bolt/sdk/base.h>
+#include "guests/sdk/sdk-internal.h"
 
 int bolt_info(struct bolt_info *info)
 {
@@ -129,6 +130,77 @@ uint64_t bolt_ram_top(const struct hvm_start_info *si)
 	e = (const struct hvm_memmap_table_entry *)(uintptr_t)si->memmap_paddr;
 	for (i = 0; i < si->memmap_entries; i++)
 		if (e[i].type == XEN_HVM_MEMMAP_TYPE_RAM)
-			top = MAX(top, e[i].addr + e[i].size);
+			top = SDK_MAX(top, e[i].addr + e[i].size);
 	return top;
+}
+
+/* Move *start past, or *end down to, one object Bolt placed at [a, a + len). */
+static void sdk_heap_avoid(uint64_t a, uint64_t len, uint64_t *start, uint64_t *end)
+{
+	if (!a || !len || a >= *end || a + len <= *start)
+		return;
+	if (a <= *start)
+		*start = SDK_ALIGN_UP(a + len, 16u);
+	else
+		*end = a;
+	if (*start > *end)
+		*start = *end;
+}
+
+void sdk_heap_range(const struct hvm_start_info *si, uintptr_t image_end, uintptr_t *start,
+		    uintptr_t *end)
+{
+	const struct hvm_memmap_table_entry *e;
+	uint64_t s = SDK_ALIGN_UP((uint64_t)image_end, 16u), t = s;
+	uint32_t i;
+
+	*start = *end = (uintptr_t)s;
+	if (!si || si->magic != XEN_HVM_START_MAGIC_VALUE || si->version < 1 || !si->memmap_paddr)
+		return;
+	e = (const struct hvm_memmap_table_entry *)(uintptr_t)si->memmap_paddr;
+	for (i = 0; i < si->memmap_entries; i++)
+		if (e[i].type == XEN_HVM_MEMMAP_TYPE_RAM && e[i].addr <= s &&
+		    s < e[i].addr + e[i].size)
+			t = e[i].addr + e[i].size;
+	/* Twice: moving the start past one object can uncover another. */
+	for (int pass = 0; pass < 2; pass++) {
+		sdk_heap_avoid((uintptr_t)si, sizeof(*si), &s, &t);
+		sdk_heap_avoid(si->memmap_paddr, (uint64_t)si->memmap_entries * sizeof(*e), &s, &t);
+		if (si->cmdline_paddr)
+			sdk_heap_avoid(si->cmdline_paddr,
+				       strlen((const char *)(uintptr_t)si->cmdline_paddr) + 1, &s, &t);
+		sdk_heap_avoid(si->modlist_paddr,
+			       (uint64_t)si->nr_modules * sizeof(struct hvm_modlist_entry), &s, &t);
+	}
+	*start = (uintptr_t)s;
+	*end = (uintptr_t)(t < s ? s : t);
+}
+
+int sdk_args_split(const char *cmdline, char *buf, size_t len, char **argv, int max)
+{
+	int argc = 0;
+	size_t n = 0;
+
+	if (max < 2 || len == 0)
+		return -XEN_EINVAL;
+	/* No program name is known: C11 5.1.2.2.1 allows an empty argv[0]. */
+	buf[n++] = '\0';
+	argv[argc++] = buf;
+	while (*cmdline) {
+		while (sdk_is_space(*cmdline))
+			cmdline++;
+		if (!*cmdline)
+			break;
+		if (argc == max - 1)
+			return -XEN_E2BIG;
+		argv[argc++] = buf + n;
+		while (*cmdline && !sdk_is_space(*cmdline)) {
+			if (n + 1 >= len)
+				return -XEN_E2BIG;
+			buf[n++] = *cmdline++;
+		}
+		buf[n++] = '\0';
+	}
+	argv[argc] = NULL;
+	return argc;
 }

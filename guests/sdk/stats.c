@@ -6,7 +6,9 @@
  * stack and no malloc.
  */
 #include "bolt/percentile.h"
-#include "guests/sdk/base.h"
+#include <string.h>
+
+#include <bolt/sdk/base.h>
 
 /* Restore the max-heap property below root in a[0..n). */
 static void sdk_sift_down(uint64_t *a, size_t root, size_t n)

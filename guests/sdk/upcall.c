@@ -8,7 +8,7 @@
  * consumed-event counters and upcall timestamps.
  */
 #include "guests/sdk/sdk-internal.h"
-#include "guests/sdk/evtchn.h"
+#include <bolt/sdk/evtchn.h>
 
 #define SDK_BITS_PER_WORD (sizeof(xen_ulong_t) * 8)
 /*

@@ -6,7 +6,7 @@
  * whether or not the upcall runs (ports without a handler stay pending).
  */
 #include "guests/sdk/sdk-internal.h"
-#include "guests/sdk/evtchn.h"
+#include <bolt/sdk/evtchn.h>
 
 /* SCHEDOP_poll takes at most this many ports (Xen's limit). */
 #define SDK_POLL_MAX_PORTS 128u
@@ -25,7 +25,7 @@ static long sdk_sched_poll(const evtchn_port_t *ports, unsigned int n, uint64_t 
 			      0, 0, 0);
 	if (ret < 0 && sdk_poll_works) {
 		sdk_poll_works = false;
-		bolt_printf("sdk: SCHEDOP_poll failed: %ld; waits with a timeout will spin\n", ret);
+		sdk_log("sdk: SCHEDOP_poll failed: %ld; waits with a timeout will spin", ret);
 	}
 	return ret;
 }
@@ -49,9 +49,9 @@ static uint64_t sdk_ticks_to_ns(uint64_t ticks)
 
 __attribute__((noreturn)) static void sdk_no_events(const char *what, evtchn_port_t port)
 {
-	bolt_printf("%s(port %u): event channels are not set up (no Xen CPUID leaves or "
-		    "shared_info); see the sdk: lines above\n", what, port);
-	bolt_shutdown(SHUTDOWN_crash);
+	sdk_log("%s(port %u): event channels are not set up (no Xen CPUID leaves or "
+		"shared_info); see the sdk: lines above", what, port);
+	sdk_shutdown_now(SHUTDOWN_crash);
 }
 
 void bolt_evtchn_wait(evtchn_port_t port)

@@ -10,7 +10,7 @@
  * Also the readers of shared_info: bolt_shared_info() and the pvclock.
  */
 #include "guests/sdk/sdk-internal.h"
-#include "guests/sdk/evtchn.h"
+#include <bolt/sdk/evtchn.h>
 
 #include <xen/memory.h>
 #include <xen/hvm/hvm_op.h>
@@ -30,8 +30,8 @@ uintptr_t bolt_hypercall_page;
  * Not static: C never writes them, and GCC may treat a never-written
  * static as constant zero.
  */
-uint8_t sdk_hcall_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
-uint8_t sdk_shinfo_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+uint8_t sdk_hcall_page[BOLT_PAGE_SIZE] __attribute__((aligned(BOLT_PAGE_SIZE)));
+uint8_t sdk_shinfo_page[BOLT_PAGE_SIZE] __attribute__((aligned(BOLT_PAGE_SIZE)));
 
 static struct bolt_xen_state sdk_xen;
 static struct shared_info *sdk_shinfo;
@@ -79,15 +79,15 @@ static bool sdk_setup_hypercall_page(uint32_t base)
 
 	bolt_cpuid(base + 2, 0, r);
 	if (r[0] < 1) {
-		bolt_printf("sdk: CPUID 0x%x offers no hypercall page; using vmcall\n", base + 2);
+		sdk_log("sdk: CPUID 0x%x offers no hypercall page; using vmcall", base + 2);
 		return false;
 	}
 	/* Low 12 bits = index of the page to fill: we have only page 0. */
 	sdk_wrmsr(r[1], gpa);
 	/* An empty page would make every call run into zeroes: check first. */
 	if (*(volatile uint8_t *)sdk_hcall_page == 0) {
-		bolt_printf("sdk: hypercall page at 0x%llx left empty by MSR 0x%x; using vmcall\n",
-			    (unsigned long long)gpa, r[1]);
+		sdk_log("sdk: hypercall page at 0x%llx left empty by MSR 0x%x; using vmcall",
+			(unsigned long long)gpa, r[1]);
 		return false;
 	}
 	bolt_hypercall_page = (uintptr_t)sdk_hcall_page;
@@ -107,8 +107,8 @@ static bool sdk_map_shared_info(void)
 	ret = bolt_hypercall5(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
 			      (unsigned long)(uintptr_t)&xatp, 0, 0, 0);
 	if (ret < 0) {
-		bolt_printf("sdk: XENMEM_add_to_physmap(shared_info, gpfn 0x%llx) failed: %ld; "
-			    "no event channels\n", (unsigned long long)xatp.gpfn, ret);
+		sdk_log("sdk: XENMEM_add_to_physmap(shared_info, gpfn 0x%llx) failed: %ld; "
+			"no event channels", (unsigned long long)xatp.gpfn, ret);
 		return false;
 	}
 	sdk_shinfo = (struct shared_info *)(void *)sdk_shinfo_page;
@@ -135,8 +135,8 @@ static bool sdk_register_upcall(void)
 			       (unsigned long)(uintptr_t)&param, 0, 0, 0);
 	if (ret2 == 0)
 		return true;
-	bolt_printf("sdk: HVMOP_set_evtchn_upcall_vector failed: %ld, "
-		    "HVM_PARAM_CALLBACK_IRQ failed: %ld; waits will poll\n", ret, ret2);
+	sdk_log("sdk: HVMOP_set_evtchn_upcall_vector failed: %ld, "
+		"HVM_PARAM_CALLBACK_IRQ failed: %ld; waits will poll", ret, ret2);
 	return false;
 }
 

@@ -8,7 +8,7 @@
  * GPRs or SSE.
  * Command line: name=X, expect_cpu=N, rounds=N (default 1, for a longer load).
  */
-#include "guests/sdk/bolt.h"
+#include <bolt/sdk.h>
 
 #define SPIN_ITERS 2000000u
 #define SPIN_SEED 0x9e3779b97f4a7c15ull
@@ -81,18 +81,18 @@ static const char *run(const struct hvm_start_info *si)
 	/* The load itself runs anywhere; only expect_cpu= needs Bolt's CPUID leaf. */
 	on_bolt = bolt_info(&info) == 0;
 	if (on_bolt)
-		bolt_printf("spin: domid %u on cpu %u, boot %u\n", info.domid, info.cpu,
-			    info.boot_count);
+		printf("spin: domid %u on cpu %u, boot %u\n", info.domid, info.cpu,
+		       info.boot_count);
 	else
-		bolt_printf("spin: no Bolt CPUID signature\n");
+		printf("spin: no Bolt CPUID signature\n");
 	ret = bolt_cmdline_get_u64(si, "expect_cpu", &expect_cpu);
 	if (ret == -XEN_EINVAL)
 		return "bad expect_cpu= value";
 	if (ret == 0 && !on_bolt)
 		return "expect_cpu= given but no Bolt CPUID signature";
 	if (ret == 0 && expect_cpu != info.cpu) {
-		bolt_printf("expected cpu %llu, running on cpu %u\n",
-			    (unsigned long long)expect_cpu, info.cpu);
+		printf("expected cpu %llu, running on cpu %u\n",
+		       (unsigned long long)expect_cpu, info.cpu);
 		return "wrong cpu";
 	}
 	ret = bolt_cmdline_get_u64(si, "rounds", &rounds);
@@ -103,38 +103,39 @@ static const char *run(const struct hvm_start_info *si)
 	for (r = 0; r < rounds; r++) {
 		sum = spin_fast();
 		if (sum != SPIN_EXPECTED) {
-			bolt_printf("round %llu: checksum 0x%llx, expected 0x%llx\n",
-				    (unsigned long long)r, (unsigned long long)sum,
-				    (unsigned long long)SPIN_EXPECTED);
+			printf("round %llu: checksum 0x%llx, expected 0x%llx\n",
+			       (unsigned long long)r, (unsigned long long)sum,
+			       (unsigned long long)SPIN_EXPECTED);
 			return "checksum mismatch";
 		}
 	}
 	ticks = bolt_rdtsc() - t0;
-	bolt_printf("spin: checksum 0x%llx, %llu iterations, %llu ticks (%llu per iteration)\n",
-		    (unsigned long long)sum, (unsigned long long)(rounds * SPIN_ITERS),
-		    (unsigned long long)ticks, (unsigned long long)(ticks / (rounds * SPIN_ITERS)));
+	printf("spin: checksum 0x%llx, %llu iterations, %llu ticks (%llu per iteration)\n",
+	       (unsigned long long)sum, (unsigned long long)(rounds * SPIN_ITERS),
+	       (unsigned long long)ticks, (unsigned long long)(ticks / (rounds * SPIN_ITERS)));
 
 	ref = spin_reference();
 	if (ref != SPIN_EXPECTED) {
-		bolt_printf("reference checksum 0x%llx, expected 0x%llx\n",
-			    (unsigned long long)ref, (unsigned long long)SPIN_EXPECTED);
+		printf("reference checksum 0x%llx, expected 0x%llx\n",
+		       (unsigned long long)ref, (unsigned long long)SPIN_EXPECTED);
 		return "reference checksum mismatch";
 	}
 	return NULL;
 }
 
-int main(const struct hvm_start_info *si)
+int main(void)
 {
+	const struct hvm_start_info *si = bolt_start_info();
 	char name[BOLT_GUEST_NAME_MAX];
 	const char *why;
 
 	if (bolt_cmdline_get(si, "name", name, sizeof(name)) < 0)
-		strlcpy_ok(name, "spin", sizeof(name));
+		strlcpy(name, "spin", sizeof(name));
 	why = run(si);
 	if (why) {
-		bolt_printf("RESULT %s FAIL: %s\n", name, why);
+		printf("RESULT %s FAIL: %s\n", name, why);
 		return 1;
 	}
-	bolt_printf("RESULT %s PASS\n", name);
+	printf("RESULT %s PASS\n", name);
 	return 0;
 }

@@ -2,7 +2,8 @@
 /*
  * Unit tests for the pure parts of the guest SDK: shared-memory cmdline
  * words (guests/sdk/shm.c), sort and percentiles (stats.c), the pvclock
- * formula (pvclock.c) and the cmdline readers they build on (startinfo.c).
+ * formula (pvclock.c), the cmdline readers they build on, the heap's
+ * bounds from the memory map and the argv split (startinfo.c).
  * The hypercall and shared_info parts need Bolt and are exercised by the
  * ping/pong guests instead.
  */
@@ -10,6 +11,7 @@
 #include <stdint.h>
 
 #include "unit.h"
+#include "lib/lib.h"
 
 /*
  * The SDK is guest code, not one of the Makefile's HOST_SRCS: compile the
@@ -224,8 +226,102 @@ static void test_cmdline(void)
 	CHECK_STR(buf, "");
 }
 
+/* A start info with a memory map (and optionally a command line) at host addresses. */
+struct heap_world {
+	struct hvm_start_info si;
+	struct hvm_memmap_table_entry map[3];
+};
+
+static void heap_world_init(struct heap_world *w, uint64_t ram_base, uint64_t ram_size)
+{
+	memset(w, 0, sizeof(*w));
+	w->si.magic = XEN_HVM_START_MAGIC_VALUE;
+	w->si.version = 1;
+	w->si.memmap_paddr = (uint64_t)(uintptr_t)w->map;
+	w->si.memmap_entries = 2;
+	w->map[0] = (struct hvm_memmap_table_entry){ .addr = 0, .size = 0x9f000,
+						     .type = XEN_HVM_MEMMAP_TYPE_RAM };
+	w->map[1] = (struct hvm_memmap_table_entry){ .addr = ram_base, .size = ram_size,
+						     .type = XEN_HVM_MEMMAP_TYPE_RAM };
+}
+
+static void test_heap_range(void)
+{
+	struct heap_world w;
+	uintptr_t start, end;
+
+	/* 4 MiB guest: the heap runs from the image's end (16-aligned) to the RAM's end. */
+	heap_world_init(&w, 0x100000, 0x400000);
+	/* The start info and memory map live in the host test's memory, far from here. */
+	sdk_heap_range(&w.si, 0x123457, &start, &end);
+	CHECK_EQ(start, 0x123460);
+	CHECK_EQ(end, 0x500000);
+	/* Not in any RAM entry: an empty heap, not memory the guest does not own. */
+	sdk_heap_range(&w.si, 0x600000, &start, &end);
+	CHECK_EQ(start, end);
+	/* No start info, or a wrong magic: empty. */
+	sdk_heap_range(NULL, 0x123457, &start, &end);
+	CHECK_EQ(start, end);
+	w.si.magic = 0;
+	sdk_heap_range(&w.si, 0x123457, &start, &end);
+	CHECK_EQ(start, end);
+}
+
+static void test_heap_range_avoids_start_info(void)
+{
+	/* One buffer stands for guest RAM; Bolt's structures sit inside it. */
+	static uint8_t ram[0x10000] __attribute__((aligned(16)));
+	uintptr_t base = (uintptr_t)ram, start, end;
+	struct heap_world *w = (struct heap_world *)(ram + 0x8000);
+	char *cmdline = (char *)(ram + 0x4000);
+
+	heap_world_init(w, base, sizeof(ram));
+	/* The image ends at +0x1000; the command line at +0x4000 caps the heap. */
+	strcpy(cmdline, "rounds=3");
+	w->si.cmdline_paddr = (uint64_t)(uintptr_t)cmdline;
+	sdk_heap_range(&w->si, base + 0x1000, &start, &end);
+	CHECK_EQ(start, base + 0x1000);
+	CHECK_EQ(end, base + 0x4000);
+	/* Without it, the start info at +0x8000 does. */
+	w->si.cmdline_paddr = 0;
+	sdk_heap_range(&w->si, base + 0x1000, &start, &end);
+	CHECK_EQ(end, base + 0x8000);
+	/* An image ending inside the start info: the heap starts after it. */
+	sdk_heap_range(&w->si, base + 0x8008, &start, &end);
+	CHECK(start >= base + 0x8000 + sizeof(w->si));
+	CHECK(start <= end);
+	CHECK_EQ(start % 16, 0);
+}
+
+static void test_args_split(void)
+{
+	char buf[32];
+	char *argv[4];
+
+	CHECK_EQ(sdk_args_split("  role=ping\tpeer=2  ", buf, sizeof(buf), argv, 4), 3);
+	CHECK_STR(argv[0], "");
+	CHECK_STR(argv[1], "role=ping");
+	CHECK_STR(argv[2], "peer=2");
+	CHECK(argv[3] == NULL);
+	CHECK_EQ(sdk_args_split("", buf, sizeof(buf), argv, 4), 1);
+	CHECK(argv[1] == NULL);
+	/* Too many words for argv (the NULL needs a slot), or bytes for buf. */
+	CHECK_EQ(sdk_args_split("a b c", buf, sizeof(buf), argv, 4), -XEN_E2BIG);
+	CHECK_EQ(sdk_args_split("abcdefghijklmnopqrstuvwxyz0123456789", buf, sizeof(buf), argv,
+				4),
+		 -XEN_E2BIG);
+	/* Exactly full: "" + "abc" + NUL in 5 bytes. */
+	CHECK_EQ(sdk_args_split("abc", buf, 5, argv, 4), 2);
+	CHECK_STR(argv[1], "abc");
+	CHECK_EQ(sdk_args_split("abcd", buf, 5, argv, 4), -XEN_E2BIG);
+	CHECK_EQ(sdk_args_split("a", buf, sizeof(buf), argv, 1), -XEN_EINVAL);
+}
+
 void unit_main(void)
 {
+	TEST(test_heap_range);
+	TEST(test_heap_range_avoids_start_info);
+	TEST(test_args_split);
 	TEST(test_shm_found);
 	TEST(test_shm_missing);
 	TEST(test_shm_malformed);

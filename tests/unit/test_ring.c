@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "unit.h"
+#include "lib/lib.h"
 
 /*
  * ring.c's full barrier, plus a hook: the single-threaded cases play the

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "unit.h"
+#include "lib/lib.h"
 
 /* tools/ and the SDK are not in the Makefile's HOST_SRCS: compile them in. */
 #include "guests/sdk/stats.c"

@@ -18,7 +18,8 @@
  *
  * name=X overrides the RESULT name (default "attack-<mode>").
  */
-#include "guests/sdk/bolt.h"
+#include <bolt/sdk.h>
+#include "tests/guests/util.h"
 
 #define ATTACK_OOB_OFFSET 0x1000u
 #define ATTACK_UNKNOWN_HYPERCALL 63
@@ -53,17 +54,17 @@ static const char *attack_read_oob(const struct hvm_start_info *si)
 	why = attack_oob_addr(si, &addr);
 	if (why)
 		return why;
-	bolt_printf("attack: about to read 0x%llx\n", (unsigned long long)addr);
+	printf("attack: about to read 0x%llx\n", (unsigned long long)addr);
 	v = *(volatile uint32_t *)(uintptr_t)addr;
-	bolt_printf("attack: read 0x%x from 0x%llx\n", v, (unsigned long long)addr);
+	printf("attack: read 0x%x from 0x%llx\n", v, (unsigned long long)addr);
 	return "survived";
 }
 
 static const char *attack_write(uint64_t addr)
 {
-	bolt_printf("attack: about to write 0x%llx\n", (unsigned long long)addr);
+	printf("attack: about to write 0x%llx\n", (unsigned long long)addr);
 	*(volatile uint32_t *)(uintptr_t)addr = 0xdeadbeef;
-	bolt_printf("attack: wrote 0x%llx\n", (unsigned long long)addr);
+	printf("attack: wrote 0x%llx\n", (unsigned long long)addr);
 	return "survived";
 }
 
@@ -93,7 +94,7 @@ static const char *attack_write_gpa(const struct hvm_start_info *si)
 static bool attack_expected_fault(struct bolt_exception_frame *frame)
 {
 	(void)frame;
-	bolt_printf("RESULT %s PASS\n", attack_name);
+	printf("RESULT %s PASS\n", attack_name);
 	bolt_shutdown(SHUTDOWN_crash);
 }
 
@@ -104,7 +105,7 @@ static const char *attack_vmxon(const struct hvm_start_info *si)
 
 	(void)si;
 	bolt_set_exception_hook(6, attack_expected_fault);
-	bolt_printf("attack: about to execute vmxon\n");
+	printf("attack: about to execute vmxon\n");
 	__asm__ volatile("vmxon %0" : : "m"(pa) : "memory", "cc");
 	return "vmxon did not fault";
 }
@@ -115,7 +116,7 @@ static const char *attack_vmcall_bad(const struct hvm_start_info *si)
 
 	(void)si;
 	ret = bolt_hypercall5(ATTACK_UNKNOWN_HYPERCALL, 0, 0, 0, 0, 0);
-	bolt_printf("attack: hypercall %d returned %ld\n", ATTACK_UNKNOWN_HYPERCALL, ret);
+	printf("attack: hypercall %d returned %ld\n", ATTACK_UNKNOWN_HYPERCALL, ret);
 	if (ret != -XEN_ENOSYS)
 		return "unknown hypercall did not return -ENOSYS";
 	return NULL;
@@ -132,8 +133,8 @@ static const char *attack_wrmsr(const struct hvm_start_info *si)
 	if (ret < 0 && ret != -XEN_ENOENT)
 		return "bad value=";
 	bolt_set_exception_hook(13, attack_expected_fault);
-	bolt_printf("attack: about to wrmsr 0x%llx = 0x%llx\n", (unsigned long long)msr,
-		    (unsigned long long)value);
+	printf("attack: about to wrmsr 0x%llx = 0x%llx\n", (unsigned long long)msr,
+	       (unsigned long long)value);
 	__asm__ volatile("wrmsr"
 			 :
 			 : "c"((uint32_t)msr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32))
@@ -150,7 +151,7 @@ static const char *attack_triple(const struct hvm_start_info *si)
 	} __attribute__((packed)) idt = { 0, 0 };
 
 	(void)si;
-	bolt_printf("attack: about to triple fault\n");
+	printf("attack: about to triple fault\n");
 	__asm__ volatile("lidt %0; int3" : : "m"(idt) : "memory");
 	return "survived";
 }
@@ -198,10 +199,10 @@ static const char *attack_crash_once(const struct hvm_start_info *si)
 	if (bolt_info(&info) < 0)
 		return "no Bolt CPUID signature";
 	if (info.boot_count == 0) {
-		bolt_printf("crashing on first boot\n");
+		printf("crashing on first boot\n");
 		bolt_shutdown(SHUTDOWN_crash);
 	}
-	bolt_printf("RESULT restart PASS (boot %u)\n", info.boot_count);
+	printf("RESULT restart PASS (boot %u)\n", info.boot_count);
 	bolt_shutdown(SHUTDOWN_poweroff);
 }
 
@@ -216,30 +217,31 @@ static const struct {
 	{ "pio", attack_pio },
 };
 
-int main(const struct hvm_start_info *si)
+int main(void)
 {
+	const struct hvm_start_info *si = bolt_start_info();
 	char mode[32];
 	const char *why = NULL;
 	size_t i;
 
 	if (bolt_cmdline_get(si, "mode", mode, sizeof(mode)) < 0) {
-		bolt_printf("RESULT attack FAIL: no mode= on the command line\n");
+		printf("RESULT attack FAIL: no mode= on the command line\n");
 		return 1;
 	}
 	if (bolt_cmdline_get(si, "name", attack_name, sizeof(attack_name)) < 0)
-		bolt_snprintf(attack_name, sizeof(attack_name), "attack-%s", mode);
+		snprintf(attack_name, sizeof(attack_name), "attack-%s", mode);
 	for (i = 0; i < ARRAY_SIZE(attacks); i++)
 		if (strcmp(attacks[i].mode, mode) == 0)
 			break;
 	if (i == ARRAY_SIZE(attacks)) {
-		bolt_printf("RESULT %s FAIL: unknown mode '%s'\n", attack_name, mode);
+		printf("RESULT %s FAIL: unknown mode '%s'\n", attack_name, mode);
 		return 1;
 	}
 	why = attacks[i].run(si);
 	if (why) {
-		bolt_printf("RESULT %s FAIL: %s\n", attack_name, why);
+		printf("RESULT %s FAIL: %s\n", attack_name, why);
 		return 1;
 	}
-	bolt_printf("RESULT %s PASS\n", attack_name);
+	printf("RESULT %s PASS\n", attack_name);
 	return 0;
 }

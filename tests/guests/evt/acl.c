@@ -33,7 +33,7 @@ static const char *evt_acl_denied(domid_t dom)
 		why = evt_check_rc("bind_interdomain toward a guest not allowed",
 				   bolt_evtchn_bind_interdomain(dom, 1, &port), -XEN_EPERM);
 	if (why)
-		bolt_printf("evt: acl: toward domain %u: %s\n", dom, why);
+		printf("evt: acl: toward domain %u: %s\n", dom, why);
 	return why;
 }
 
@@ -50,8 +50,8 @@ static const char *evt_acl_status(evtchn_port_t port, domid_t dom, uint32_t rpor
 		return evt_fail("port %u: status %u dom %u port %u, expected interdomain with %u:%u",
 				port, st.status, st.u.interdomain.dom, st.u.interdomain.port, dom,
 				rport);
-	bolt_printf("evt: acl: port %u <-> domain %u port %u\n", port, dom,
-		    st.u.interdomain.port);
+	printf("evt: acl: port %u <-> domain %u port %u\n", port, dom,
+	       st.u.interdomain.port);
 	return NULL;
 }
 

@@ -5,7 +5,9 @@
  * waits. Every wait here has a timeout so that a lost event shows up as a
  * FAIL line instead of a hung run.
  */
+#include <stdarg.h>
 #include "tests/guests/evt/evt.h"
+#include "tests/guests/util.h"
 
 /* Re-arm the safety timer at most this far ahead: bounds each hlt. */
 #define EVT_SAFETY_SLICE_NS (10 * EVT_MS)
@@ -19,7 +21,7 @@ const char *evt_fail(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	bolt_vsnprintf(evt_why, sizeof(evt_why), fmt, ap);
+	vsnprintf(evt_why, sizeof(evt_why), fmt, ap);
 	va_end(ap);
 	return evt_why;
 }

@@ -9,7 +9,7 @@
 #ifndef BOLT_TEST_EVT_H
 #define BOLT_TEST_EVT_H
 
-#include "guests/sdk/bolt.h"
+#include <bolt/sdk.h>
 
 #define EVT_NAME_MAX 48u
 #define EVT_MS 1000000ull /* ns */

@@ -61,13 +61,13 @@ const char *evt_flood_ping(const struct evt_args *a)
 	bolt_sort_u64(during, rounds);
 	p99_base = bolt_percentile(base, rounds, 99);
 	p99_flood = bolt_percentile(during, rounds, 99);
-	bolt_printf("%s: round-trip p99 %llu ns without flood, %llu ns during it (%llu.%02llux); "
-		    "p50 %llu -> %llu ns\n",
-		    a->name, (unsigned long long)p99_base, (unsigned long long)p99_flood,
-		    (unsigned long long)(p99_flood / p99_base),
-		    (unsigned long long)(p99_flood * 100 / p99_base % 100),
-		    (unsigned long long)bolt_percentile(base, rounds, 50),
-		    (unsigned long long)bolt_percentile(during, rounds, 50));
+	printf("%s: round-trip p99 %llu ns without flood, %llu ns during it (%llu.%02llux); "
+	       "p50 %llu -> %llu ns\n",
+	       a->name, (unsigned long long)p99_base, (unsigned long long)p99_flood,
+	       (unsigned long long)(p99_flood / p99_base),
+	       (unsigned long long)(p99_flood * 100 / p99_base % 100),
+	       (unsigned long long)bolt_percentile(base, rounds, 50),
+	       (unsigned long long)bolt_percentile(during, rounds, 50));
 	if (p99_flood > 2 * p99_base)
 		return evt_fail("p99 during the flood is more than 2x its flood-free value");
 	return NULL;
@@ -93,8 +93,8 @@ const char *evt_flood(const struct evt_args *a)
 			return "never told to stop";
 	}
 	ns = bolt_now_ns() - t0;
-	bolt_printf("%s: %llu sends in %llu us (%llu per ms)\n", a->name, (unsigned long long)sent,
-		    (unsigned long long)(ns / 1000), (unsigned long long)(ns ? sent * EVT_MS / ns : 0));
+	printf("%s: %llu sends in %llu us (%llu per ms)\n", a->name, (unsigned long long)sent,
+	       (unsigned long long)(ns / 1000), (unsigned long long)(ns ? sent * EVT_MS / ns : 0));
 	return NULL;
 }
 
@@ -115,16 +115,16 @@ const char *evt_flood_sink(const struct evt_args *a)
 		if (port != a->port)
 			return evt_fail("alloc_unbound gave port %u, not port=%u (the lowest free)",
 					port, a->port);
-		bolt_printf("%s: port %u offered to domain %llu\n", a->name, port,
-			    (unsigned long long)alloc);
+		printf("%s: port %u offered to domain %llu\n", a->name, port,
+		       (unsigned long long)alloc);
 	}
 	if (!evt_poll(a->port, a->timeout_ns))
 		return "no flood arrived";
 	got++;
 	while (evt_poll(a->port, FLOOD_QUIET_NS))
 		got++;
-	bolt_printf("%s: received %llu events (coalesced where the flood outran it)\n", a->name,
-		    (unsigned long long)got);
+	printf("%s: received %llu events (coalesced where the flood outran it)\n", a->name,
+	       (unsigned long long)got);
 	return NULL;
 }
 
@@ -147,10 +147,10 @@ static const char *evt_flood_rate(const struct evt_args *a, const char *what,
 	}
 	ns = bolt_now_ns() - t0;
 	*rate_x100 = ns ? n * EVT_MS * 100 / ns : ~0ull;
-	bolt_printf("%s: %s: sent %llu in %llu us = %llu.%02llu per ms (budget %llu per ms)\n",
-		    a->name, what, (unsigned long long)n, (unsigned long long)(ns / 1000),
-		    (unsigned long long)(*rate_x100 / 100), (unsigned long long)(*rate_x100 % 100),
-		    (unsigned long long)budget);
+	printf("%s: %s: sent %llu in %llu us = %llu.%02llu per ms (budget %llu per ms)\n",
+	       a->name, what, (unsigned long long)n, (unsigned long long)(ns / 1000),
+	       (unsigned long long)(*rate_x100 / 100), (unsigned long long)(*rate_x100 % 100),
+	       (unsigned long long)budget);
 	return NULL;
 }
 
@@ -192,9 +192,9 @@ const char *evt_flood_rebind(const struct evt_args *a)
 	if (ret < 0)
 		return evt_fail("bind_interdomain to domain %llu port %llu returned %ld",
 				(unsigned long long)peer, (unsigned long long)peer_port, ret);
-	bolt_printf("%s: closed budgeted port %u; IPI port %u; new port %u -> domain %llu port %llu\n",
-		    a->name, a->port, ipi, lport, (unsigned long long)peer,
-		    (unsigned long long)peer_port);
+	printf("%s: closed budgeted port %u; IPI port %u; new port %u -> domain %llu port %llu\n",
+	       a->name, a->port, ipi, lport, (unsigned long long)peer,
+	       (unsigned long long)peer_port);
 	if ((why = evt_flood_rate(a, "IPI port (self, no budget)", &ipi, 1, n, budget, &ipi_rate)) ||
 	    (why = evt_flood_rate(a, "new port to the peer", &lport, 1, n, budget, &new_rate)))
 		return why;
@@ -227,8 +227,8 @@ const char *evt_flood_self(const struct evt_args *a)
 	ret = bolt_evtchn_bind_ipi(&ports[ends]);
 	if (ret < 0)
 		return evt_fail("bind_ipi returned %ld", ret);
-	bolt_printf("%s: sending on %llu loopback a ends and IPI port %u\n", a->name,
-		    (unsigned long long)ends, ports[ends]);
+	printf("%s: sending on %llu loopback a ends and IPI port %u\n", a->name,
+	       (unsigned long long)ends, ports[ends]);
 	if ((why = evt_flood_rate(a, "loopback ends and IPI port", ports, (unsigned)ends + 1, n,
 				  budget, &rate)))
 		return why;

@@ -31,8 +31,8 @@ static const char *evt_foreign_first;
 /* Log one check; remember the first failure but run them all. */
 static void evt_foreign_check(const char *what, long got, long want)
 {
-	bolt_printf("evt: foreign: %s: %ld (want %ld)%s\n", what, got, want,
-		    got == want ? "" : "  <-- WRONG");
+	printf("evt: foreign: %s: %ld (want %ld)%s\n", what, got, want,
+	       got == want ? "" : "  <-- WRONG");
 	if (got != want && !evt_foreign_first)
 		evt_foreign_first = evt_check_rc(what, got, want);
 }
@@ -83,8 +83,8 @@ const char *evt_foreign_victim(const struct evt_args *a)
 		return "port 1 pending before the first ping";
 	why = evt_ping_rounds(EVT_FOREIGN_CHANNEL_PORT, 0, rounds, a->timeout_ns, NULL);
 	if (!why)
-		bolt_printf("%s: channel to the partner still works: %llu round trips\n", a->name,
-			    (unsigned long long)rounds);
+		printf("%s: channel to the partner still works: %llu round trips\n", a->name,
+		       (unsigned long long)rounds);
 	return why;
 }
 
@@ -126,12 +126,12 @@ const char *evt_foreign_attacker(const struct evt_args *a)
 	evt_foreign_check("reset(dom=victim)", evt_raw_evtchn_op(EVTCHNOP_reset, &rs), -XEN_EPERM);
 
 	for (p = 1; p < EVT_FOREIGN_SYNC_PORT; p++) {
-		bolt_snprintf(what, sizeof(what), "close(%u) (not mine)", p);
+		snprintf(what, sizeof(what), "close(%u) (not mine)", p);
 		evt_foreign_check(what, bolt_evtchn_close(p), -XEN_EINVAL);
-		bolt_snprintf(what, sizeof(what), "send(%u) (not mine)", p);
+		snprintf(what, sizeof(what), "send(%u) (not mine)", p);
 		evt_foreign_check(what, bolt_evtchn_send(p), -XEN_EINVAL);
 		bv.port = p;
-		bolt_snprintf(what, sizeof(what), "bind_vcpu(%u) (not mine)", p);
+		snprintf(what, sizeof(what), "bind_vcpu(%u) (not mine)", p);
 		evt_foreign_check(what, evt_raw_evtchn_op(EVTCHNOP_bind_vcpu, &bv), -XEN_EINVAL);
 	}
 	evt_foreign_check("unmask(4096)", bolt_evtchn_unmask(BOLT_EVTCHN_PORTS), -XEN_EINVAL);

@@ -12,6 +12,7 @@
  * in each scenario's file.
  */
 #include "tests/guests/evt/evt.h"
+#include "tests/guests/util.h"
 
 static const struct {
 	const char *test;
@@ -52,7 +53,7 @@ static const char *evt_parse(const struct hvm_start_info *si, struct evt_args *a
 	if (bolt_cmdline_get(si, "test", a->test, sizeof(a->test)) < 0)
 		return "no valid test= on the command line";
 	if (bolt_cmdline_get(si, "name", a->name, sizeof(a->name)) < 0)
-		bolt_snprintf(a->name, sizeof(a->name), "evtchn-%s", a->test);
+		snprintf(a->name, sizeof(a->name), "evtchn-%s", a->test);
 	if ((why = evt_opt(a, "rounds", 0, &a->rounds)) ||
 	    (why = evt_opt(a, "warmup", 0, &a->warmup)) ||
 	    (why = evt_opt(a, "port", 1, &port)) ||
@@ -67,8 +68,9 @@ static const char *evt_parse(const struct hvm_start_info *si, struct evt_args *a
 	return NULL;
 }
 
-int main(const struct hvm_start_info *si)
+int main(void)
 {
+	const struct hvm_start_info *si = bolt_start_info();
 	static struct evt_args args;
 	const char *why;
 	size_t i;
@@ -82,17 +84,17 @@ int main(const struct hvm_start_info *si)
 			why = evt_fail("unknown test '%s'", args.test);
 		} else {
 			/* System time stamps let one log order the guests' phases. */
-			bolt_printf("%s: test=%s starts at %llu us\n", args.name, args.test,
-				    (unsigned long long)(bolt_now_ns() / 1000));
+			printf("%s: test=%s starts at %llu us\n", args.name, args.test,
+			       (unsigned long long)(bolt_now_ns() / 1000));
 			why = evt_scenarios[i].run(&args);
-			bolt_printf("%s: test=%s ends at %llu us\n", args.name, args.test,
-				    (unsigned long long)(bolt_now_ns() / 1000));
+			printf("%s: test=%s ends at %llu us\n", args.name, args.test,
+			       (unsigned long long)(bolt_now_ns() / 1000));
 		}
 	}
 	if (why) {
-		bolt_printf("RESULT %s FAIL: %s\n", args.name[0] ? args.name : "evtchn", why);
+		printf("RESULT %s FAIL: %s\n", args.name[0] ? args.name : "evtchn", why);
 		return 1;
 	}
-	bolt_printf("RESULT %s PASS\n", args.name);
+	printf("RESULT %s PASS\n", args.name);
 	return 0;
 }

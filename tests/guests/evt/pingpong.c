@@ -97,10 +97,10 @@ static const char *evt_ping_stats(const struct evt_args *a, uint64_t p50, uint64
 			return "the other ping never published its p50";
 		bolt_yield();
 	}
-	bolt_printf("%s: p50 %llu ns here vs %llu ns in slot %llu (%llu.%02llux)\n", a->name,
-		    (unsigned long long)p50, (unsigned long long)s->p50_ns,
-		    (unsigned long long)other, (unsigned long long)(s->p50_ns ? p50 / s->p50_ns : 0),
-		    (unsigned long long)(s->p50_ns ? p50 * 100 / s->p50_ns % 100 : 0));
+	printf("%s: p50 %llu ns here vs %llu ns in slot %llu (%llu.%02llux)\n", a->name,
+	       (unsigned long long)p50, (unsigned long long)s->p50_ns,
+	       (unsigned long long)other, (unsigned long long)(s->p50_ns ? p50 / s->p50_ns : 0),
+	       (unsigned long long)(s->p50_ns ? p50 * 100 / s->p50_ns % 100 : 0));
 	return NULL;
 }
 
@@ -114,9 +114,9 @@ const char *evt_ping(const struct evt_args *a)
 		return why;
 	if (rounds > EVT_PING_MAX_ROUNDS || bell > 0xffff || done_port >= BOLT_EVTCHN_PORTS)
 		return "rounds= (at most 20000), bell= or done_port= out of range";
-	bolt_printf("%s: %llu warm-up + %llu round trips on port %u%s\n", a->name,
-		    (unsigned long long)a->warmup, (unsigned long long)rounds, a->port,
-		    bell ? " via doorbell" : "");
+	printf("%s: %llu warm-up + %llu round trips on port %u%s\n", a->name,
+	       (unsigned long long)a->warmup, (unsigned long long)rounds, a->port,
+	       bell ? " via doorbell" : "");
 	why = evt_ping_rounds(a->port, (uint16_t)bell, a->warmup, a->timeout_ns, NULL);
 	if (!why)
 		why = evt_ping_rounds(a->port, (uint16_t)bell, rounds, a->timeout_ns, evt_samples);
@@ -131,9 +131,9 @@ const char *evt_ping(const struct evt_args *a)
 	bolt_sort_u64(evt_samples, rounds);
 	p50 = bolt_percentile(evt_samples, rounds, 50);
 	p99 = bolt_percentile(evt_samples, rounds, 99);
-	bolt_printf("%s: %llu round trips, p50 %llu ns, p99 %llu ns, max %llu ns, lost 0\n",
-		    a->name, (unsigned long long)rounds, (unsigned long long)p50,
-		    (unsigned long long)p99, (unsigned long long)evt_samples[rounds - 1]);
+	printf("%s: %llu round trips, p50 %llu ns, p99 %llu ns, max %llu ns, lost 0\n",
+	       a->name, (unsigned long long)rounds, (unsigned long long)p50,
+	       (unsigned long long)p99, (unsigned long long)evt_samples[rounds - 1]);
 	return evt_ping_stats(a, p50, p99);
 }
 
@@ -160,8 +160,8 @@ const char *evt_pong(const struct evt_args *a)
 	if (evt_poll(a->port, EVT_PONG_QUIET_NS))
 		return "spurious event after the last round";
 	count = bolt_evtchn_count(a->port);
-	bolt_printf("%s: %llu events on port %u, %llu replies\n", a->name,
-		    (unsigned long long)count, a->port, (unsigned long long)total);
+	printf("%s: %llu events on port %u, %llu replies\n", a->name,
+	       (unsigned long long)count, a->port, (unsigned long long)total);
 	if (count != total)
 		return evt_fail("counted %llu events for %llu sends", (unsigned long long)count,
 				(unsigned long long)total);

@@ -121,10 +121,10 @@ const char *evt_ports(const struct evt_args *a)
 
 	if ((why = evt_ports_bind_all()) || (why = evt_ports_full()))
 		return why;
-	bolt_printf("%s: 4095 ports bound in %llu us; the next bind gets -ENOSPC\n", a->name,
-		    (unsigned long long)(bolt_now_ns() - t0) / 1000);
+	printf("%s: 4095 ports bound in %llu us; the next bind gets -ENOSPC\n", a->name,
+	       (unsigned long long)(bolt_now_ns() - t0) / 1000);
 	if ((why = evt_ports_send_last()))
 		return why;
-	bolt_printf("%s: events on ports 4094 (pending bit) and 4095 (upcall) arrived\n", a->name);
+	printf("%s: events on ports 4094 (pending bit) and 4095 (upcall) arrived\n", a->name);
 	return evt_ports_close_all();
 }

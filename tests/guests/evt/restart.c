@@ -25,7 +25,7 @@ const char *evt_restart_victim(const struct evt_args *a)
 	if (info.boot_count == 0) {
 		if ((ret = bolt_evtchn_send(1)) < 0)
 			return evt_fail("send before the crash returned %ld", ret);
-		bolt_printf("%s: sent one event, crashing\n", a->name);
+		printf("%s: sent one event, crashing\n", a->name);
 		bolt_shutdown(SHUTDOWN_crash);
 	}
 	/* Give the survivor time to look at its unbound end first. */
@@ -35,8 +35,8 @@ const char *evt_restart_victim(const struct evt_args *a)
 	ret = bolt_evtchn_bind_interdomain((domid_t)peer, 1, &port);
 	if (ret < 0)
 		return evt_fail("re-binding to domain %llu port 1 returned %ld", (unsigned long long)peer, ret);
-	bolt_printf("%s: boot %u: bound local port %u to domain %llu port 1 again\n", a->name,
-		    info.boot_count, port, (unsigned long long)peer);
+	printf("%s: boot %u: bound local port %u to domain %llu port 1 again\n", a->name,
+	       info.boot_count, port, (unsigned long long)peer);
 	/* As on Xen, binding raises the new port once (a notification may have been missed). */
 	bolt_evtchn_test_and_clear(port);
 	return evt_ping_rounds(port, 0, RESTART_ROUNDS, a->timeout_ns, NULL);
@@ -61,14 +61,14 @@ const char *evt_restart_survivor(const struct evt_args *a)
 	/* The event the peer sent before crashing must still be there. */
 	if (!bolt_evtchn_test_and_clear(1))
 		return "the event sent before the crash was lost";
-	bolt_printf("%s: VIRQ_DOM_EXC seen, port 1 unbound (for domain %u), pending event kept\n",
-		    a->name, st.u.unbound.dom);
+	printf("%s: VIRQ_DOM_EXC seen, port 1 unbound (for domain %u), pending event kept\n",
+	       a->name, st.u.unbound.dom);
 	for (unsigned i = 0; i < RESTART_ROUNDS; i++) {
 		if (!evt_poll(1, a->timeout_ns))
 			return evt_fail("no event %u from the restarted peer", i + 1);
 		if ((ret = bolt_evtchn_send(1)) < 0)
 			return evt_fail("reply %u returned %ld", i + 1, ret);
 	}
-	bolt_printf("%s: %u round trips with the restarted peer\n", a->name, RESTART_ROUNDS);
+	printf("%s: %u round trips with the restarted peer\n", a->name, RESTART_ROUNDS);
 	return NULL;
 }

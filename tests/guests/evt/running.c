@@ -64,10 +64,10 @@ const char *evt_running_rx(const struct evt_args *a)
 	while (bolt_now_ns() < quiet)
 		evt_work_chunk(&w);
 	__asm__ volatile("cli" : : : "memory");
-	bolt_printf("%s: %llu events handled while computing (%llu iterations, %llu ms)\n",
-		    a->name, (unsigned long long)bolt_evtchn_count(a->port),
-		    (unsigned long long)w.iters,
-		    (unsigned long long)((bolt_now_ns() - t0) / EVT_MS));
+	printf("%s: %llu events handled while computing (%llu iterations, %llu ms)\n",
+	       a->name, (unsigned long long)bolt_evtchn_count(a->port),
+	       (unsigned long long)w.iters,
+	       (unsigned long long)((bolt_now_ns() - t0) / EVT_MS));
 	if (send_errors)
 		return evt_fail("%llu replies from the handler failed",
 				(unsigned long long)send_errors);
@@ -102,10 +102,10 @@ const char *evt_busy(const struct evt_args *a)
 		}
 	}
 	__asm__ volatile("cli" : : : "memory");
-	bolt_printf("%s: %llu iterations in %llu ms while sharing the core (IF=%d), "
-		    "checksum %llx\n", a->name, (unsigned long long)w.iters,
-		    (unsigned long long)((bolt_now_ns() - t0) / EVT_MS), sti ? 1 : 0,
-		    (unsigned long long)(w.x ^ w.sum));
+	printf("%s: %llu iterations in %llu ms while sharing the core (IF=%d), "
+	       "checksum %llx\n", a->name, (unsigned long long)w.iters,
+	       (unsigned long long)((bolt_now_ns() - t0) / EVT_MS), sti ? 1 : 0,
+	       (unsigned long long)(w.x ^ w.sum));
 	if (why)
 		return why;
 	if (w.iters == 0)

@@ -37,8 +37,8 @@ static const char *evt_expect(evtchn_port_t port, uint32_t status, uint32_t dom,
 	}
 	if (st.status == EVTCHNSTAT_virq)
 		got_x = st.u.virq;
-	bolt_printf("evt: status(%u) = %u dom %u port/virq %u, vcpu %u\n", port, st.status,
-		    got_dom, got_x, st.vcpu);
+	printf("evt: status(%u) = %u dom %u port/virq %u, vcpu %u\n", port, st.status,
+	       got_dom, got_x, st.vcpu);
 	if (st.status != status || (dom != EVT_ANY && got_dom != dom) ||
 	    (x != EVT_ANY && got_x != x) || st.vcpu != 0)
 		return evt_fail("status(%u) = %u dom %u port/virq %u, expected %u dom %u "

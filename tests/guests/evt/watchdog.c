@@ -17,7 +17,7 @@ const char *evt_cli_spin(const struct evt_args *a)
 
 	if ((why = evt_opt(a, "ms", 200, &ms)))
 		return why;
-	bolt_printf("%s: spinning with interrupts off for %llu ms\n", a->name, (unsigned long long)ms);
+	printf("%s: spinning with interrupts off for %llu ms\n", a->name, (unsigned long long)ms);
 	until = bolt_now_ns() + ms * EVT_MS;
 	__asm__ volatile("cli");
 	while (bolt_now_ns() < until)
@@ -40,8 +40,8 @@ const char *evt_share(const struct evt_args *a)
 		last = now;
 		loops++;
 	}
-	bolt_printf("%s: %llu loops in %llu ms on a shared CPU, longest gap %llu us\n", a->name,
-		    (unsigned long long)loops, (unsigned long long)ms, (unsigned long long)(gap / 1000));
+	printf("%s: %llu loops in %llu ms on a shared CPU, longest gap %llu us\n", a->name,
+	       (unsigned long long)loops, (unsigned long long)ms, (unsigned long long)(gap / 1000));
 	if (gap > SHARE_MAX_GAP_NS)
 		return evt_fail("went %llu us without the CPU", (unsigned long long)(gap / 1000));
 	return NULL;

@@ -10,6 +10,7 @@
  * follows the guest's CR4, and CR8 is the guest's own.
  */
 #include "tests/guests/hostile/hostile.h"
+#include "tests/guests/util.h"
 
 #define HOSTILE_GP 13
 #define HOSTILE_UD 6
@@ -58,8 +59,8 @@ static void hostile_msr_write_gp(const char *what, uint32_t msr, uint64_t val)
 {
 	char buf[96];
 
-	bolt_snprintf(buf, sizeof(buf), "WRMSR 0x%x = 0x%llx (%s)", msr, (unsigned long long)val,
-		      what);
+	snprintf(buf, sizeof(buf), "WRMSR 0x%x = 0x%llx (%s)", msr, (unsigned long long)val,
+		 what);
 	hostile_expect_fault(buf, hostile_try_wrmsr(msr, val), HOSTILE_GP);
 }
 
@@ -68,7 +69,7 @@ static void hostile_msr_read_gp(const char *what, uint32_t msr)
 	char buf[96];
 	uint64_t v;
 
-	bolt_snprintf(buf, sizeof(buf), "RDMSR 0x%x (%s)", msr, what);
+	snprintf(buf, sizeof(buf), "RDMSR 0x%x (%s)", msr, what);
 	hostile_expect_fault(buf, hostile_try_rdmsr(msr, &v), HOSTILE_GP);
 }
 
@@ -227,8 +228,8 @@ static void hostile_cat_xcr0(void)
 	for (unsigned i = 0; i < 3; i++) {
 		if ((good[i] & ~(uint64_t)r[0]) != 0)
 			continue;
-		bolt_snprintf(buf, sizeof(buf), "XSETBV 0x%llx (supported)",
-			      (unsigned long long)good[i]);
+		snprintf(buf, sizeof(buf), "XSETBV 0x%llx (supported)",
+			 (unsigned long long)good[i]);
 		hostile_expect_fault(buf, hostile_try_xsetbv(0, good[i]), -1);
 		hostile_expect("XGETBV reads back the value set", "equal",
 			       hostile_xgetbv() == good[i] ? "equal" : "different",
@@ -374,7 +375,7 @@ void hostile_cat_ports(const struct hostile_args *a)
 			__asm__ volatile("outb %b0, %w1" : : "a"(w[i].val), "Nd"(w[i].port));
 		else
 			__asm__ volatile("outw %w0, %w1" : : "a"(w[i].val), "Nd"(w[i].port));
-		bolt_snprintf(what, sizeof(what), "OUT %s", w[i].what);
+		snprintf(what, sizeof(what), "OUT %s", w[i].what);
 		hostile_expect(what, "dropped, still running", "dropped, still running", true);
 	}
 	__asm__ volatile("inb %w1, %b0" : "=a"(b) : "Nd"((uint16_t)0xcf9));

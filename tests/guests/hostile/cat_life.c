@@ -20,6 +20,7 @@
 #include "tests/guests/hostile/hostile.h"
 
 #include <xen/sched.h>
+#include "tests/guests/util.h"
 
 #define LIFE_MAGIC 0x4c494645u /* "LIFE" */
 #define REGION (2ull << 20)
@@ -38,9 +39,9 @@ __attribute__((format(printf, 1, 2))) static void life_fail(const char *fmt, ...
 	va_list ap;
 
 	va_start(ap, fmt);
-	bolt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	bolt_printf("hostile-life: WRONG: %s\n", buf);
+	printf("hostile-life: WRONG: %s\n", buf);
 	life_failures++;
 }
 
@@ -136,13 +137,13 @@ static const char *life_restart_heap(const struct hostile_args *a)
 		return "a shared_info move failed (see WRONG lines)";
 	st->boots++;
 	if (st->boots < boots) {
-		bolt_printf("hostile-life: boot %u of %llu: shared_info moved through new 2 MiB "
-			    "regions; rebooting\n",
-			    st->boots, (unsigned long long)boots);
+		printf("hostile-life: boot %u of %llu: shared_info moved through new 2 MiB "
+		       "regions; rebooting\n",
+		       st->boots, (unsigned long long)boots);
 		bolt_shutdown(SHUTDOWN_reboot);
 	}
-	bolt_printf("hostile-life: boot %u of %llu: every move succeeded\n", st->boots,
-		    (unsigned long long)boots);
+	printf("hostile-life: boot %u of %llu: every move succeeded\n", st->boots,
+	       (unsigned long long)boots);
 	return NULL;
 }
 
@@ -218,9 +219,9 @@ static const char *life_timer(void)
 	if (bolt_evtchn_test_and_clear(tport))
 		life_fail("the ~0 timer fired");
 	bolt_timer_cancel();
-	bolt_printf("hostile-life: set_timer_op and SCHEDOP_poll with %u huge deadlines: "
-		    "the vCPU ran, only the short timers fired\n",
-		    (unsigned)ARRAY_SIZE(huge));
+	printf("hostile-life: set_timer_op and SCHEDOP_poll with %u huge deadlines: "
+	       "the vCPU ran, only the short timers fired\n",
+	       (unsigned)ARRAY_SIZE(huge));
 	return life_failures ? "a huge deadline misbehaved (see WRONG lines)" : NULL;
 }
 

@@ -152,20 +152,20 @@ const char *hostile_shared_state(const struct hostile_args *a)
 	for (k = 0; k < XS_N; k++) {
 		char what[96], got[64];
 
-		bolt_snprintf(what, sizeof(what), "shared CPU: own %s kept over %llu rounds",
-			      xs_names[k], (unsigned long long)rounds);
-		bolt_snprintf(got, sizeof(got), "changed in %llu rounds",
-			      (unsigned long long)bad[k]);
+		snprintf(what, sizeof(what), "shared CPU: own %s kept over %llu rounds",
+			 xs_names[k], (unsigned long long)rounds);
+		snprintf(got, sizeof(got), "changed in %llu rounds",
+			 (unsigned long long)bad[k]);
 		hostile_expect(what, "changed in 0 rounds", got, bad[k] == 0);
 		failed += bad[k] != 0;
 	}
-	bolt_printf("hostile: shared CPU: the CPU changed hands in %llu of %llu rounds\n",
-		    (unsigned long long)switches, (unsigned long long)rounds);
+	printf("hostile: shared CPU: the CPU changed hands in %llu of %llu rounds\n",
+	       (unsigned long long)switches, (unsigned long long)rounds);
 	if (switches == 0)
 		return "the two instances never interleaved: nothing was tested";
 	if (failed) {
-		bolt_snprintf(why, sizeof(why),
-			      "%u kinds of CPU state leaked between guests on one CPU", failed);
+		snprintf(why, sizeof(why),
+			 "%u kinds of CPU state leaked between guests on one CPU", failed);
 		return why;
 	}
 	return NULL;

@@ -57,15 +57,15 @@ static const char *tpr_rx(evtchn_port_t port, uint64_t rounds)
 			__asm__ volatile("pause" ::: "memory");
 		if (tpr_upcalls <= i) {
 			__asm__ volatile("cli; mov %0, %%cr8" : : "r"(0ull) : "memory");
-			bolt_snprintf(why, sizeof(why),
-				      "round %llu: no upcall within 200 ms while CR8 = 15 "
-				      "(the kick IPI was held off)", (unsigned long long)i + 1);
+			snprintf(why, sizeof(why),
+				 "round %llu: no upcall within 200 ms while CR8 = 15 "
+				 "(the kick IPI was held off)", (unsigned long long)i + 1);
 			return why;
 		}
 	}
 	__asm__ volatile("cli; mov %0, %%cr8" : : "r"(0ull) : "memory");
-	bolt_printf("hostile: tpr-kick: %llu replies delivered while CR8 = 15\n",
-		    (unsigned long long)rounds);
+	printf("hostile: tpr-kick: %llu replies delivered while CR8 = 15\n",
+	       (unsigned long long)rounds);
 	/* Tell tx we are done: it stops on the extra event. */
 	bolt_evtchn_send(port);
 	return NULL;

@@ -11,6 +11,7 @@
  * bell=IOPORT (the victim pair's doorbell port, which is not ours).
  */
 #include "tests/guests/hostile/hostile.h"
+#include "tests/guests/util.h"
 
 #define HOSTILE_GP	    13
 #define HOSTILE_CONSOLE_GIB (1ull << 30)
@@ -162,7 +163,7 @@ void hostile_cat_pages(const struct hostile_args *a)
 		{1ull << 40, "gpfn 2^40"},	   {~0ull, "gpfn ~0"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		bolt_snprintf(what, sizeof(what), "shared_info at %s", bad[i].what);
+		snprintf(what, sizeof(what), "shared_info at %s", bad[i].what);
 		hostile_expect_rc(
 			what, hostile_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, bad[i].gpfn),
 			-XEN_EINVAL);
@@ -238,12 +239,12 @@ void hostile_cat_console(const struct hostile_args *a)
 			      0, 0);
 	t1 = bolt_rdtsc();
 	ns1 = bolt_now_ns();
-	bolt_printf("hostile: console 1 GiB write from 0x%llx: %llu KiB readable, %llu exits, "
-		    "%llu us, %llu ticks\n",
-		    (unsigned long long)start, (unsigned long long)(span >> 10),
-		    (unsigned long long)(span / 256), (unsigned long long)((ns1 - ns0) / 1000),
-		    (unsigned long long)(t1 - t0));
-	bolt_snprintf(got, sizeof(got), "%ld", ret);
+	printf("hostile: console 1 GiB write from 0x%llx: %llu KiB readable, %llu exits, "
+	       "%llu us, %llu ticks\n",
+	       (unsigned long long)start, (unsigned long long)(span >> 10),
+	       (unsigned long long)(span / 256), (unsigned long long)((ns1 - ns0) / 1000),
+	       (unsigned long long)(t1 - t0));
+	snprintf(got, sizeof(got), "%ld", ret);
 	hostile_expect_rc("console_io(write, count 2^30) running off the end of RAM", ret,
 			  -XEN_EFAULT);
 	(void)got;

@@ -16,6 +16,7 @@
  *   case=hlt-if0          cli; hlt
  */
 #include "tests/guests/hostile/hostile.h"
+#include "tests/guests/util.h"
 
 static const char *hostile_addr(const struct hostile_args *a, uint64_t *addr, uint64_t def)
 {
@@ -37,41 +38,41 @@ const char *hostile_catalogue_case(const struct hostile_args *a, const char *nam
 	uint64_t addr;
 	const char *why;
 
-	bolt_printf("hostile: case %s: attacking now\n", name);
+	printf("hostile: case %s: attacking now\n", name);
 	if (strcmp(name, "read") == 0) {
 		if ((why = hostile_addr(a, &addr, a->ram_top + 0x1000)))
 			return why;
-		bolt_printf("hostile: read: reading guest-physical 0x%llx\n",
-			    (unsigned long long)addr);
+		printf("hostile: read: reading guest-physical 0x%llx\n",
+		       (unsigned long long)addr);
 		(void)*(volatile uint32_t *)(uintptr_t)addr;
 	} else if (strcmp(name, "write") == 0) {
 		if ((why = hostile_addr(a, &addr, a->ram_top + 0x1000)))
 			return why;
-		bolt_printf("hostile: write: writing guest-physical 0x%llx\n",
-			    (unsigned long long)addr);
+		printf("hostile: write: writing guest-physical 0x%llx\n",
+		       (unsigned long long)addr);
 		*(volatile uint32_t *)(uintptr_t)addr = 0xdeadbeef;
 	} else if (strcmp(name, "exec") == 0) {
 		uint64_t def = bolt_shm_find(a->si, "ro", &ro) == 0 ? ro.gpa : a->ram_top + 0x1000;
 
 		if ((why = hostile_addr(a, &addr, def)))
 			return why;
-		bolt_printf("hostile: exec: jumping to guest-physical 0x%llx\n",
-			    (unsigned long long)addr);
+		printf("hostile: exec: jumping to guest-physical 0x%llx\n",
+		       (unsigned long long)addr);
 		((void (*)(void))(uintptr_t)addr)();
 	} else if (strcmp(name, "xapic") == 0) {
-		bolt_printf("hostile: xapic: INIT IPI through the xAPIC ICR at 0xfee00300\n");
+		printf("hostile: xapic: INIT IPI through the xAPIC ICR at 0xfee00300\n");
 		*(volatile uint32_t *)(uintptr_t)0xfee00310u = 0;
 		*(volatile uint32_t *)(uintptr_t)0xfee00300u = 0x000c4500;
 	} else if (strcmp(name, "triple") == 0) {
-		bolt_printf("hostile: triple: empty IDT, then int3\n");
+		printf("hostile: triple: empty IDT, then int3\n");
 		__asm__ volatile("lidt %0; int3" : : "m"(no_idt) : "memory");
 	} else if (strcmp(name, "hlt-if0") == 0) {
-		bolt_printf("hostile: hlt-if0: cli; hlt\n");
+		printf("hostile: hlt-if0: cli; hlt\n");
 		__asm__ volatile("cli; hlt" : : : "memory");
 	} else {
 		return "unknown case= (read, write, exec, xapic, triple, hlt-if0)";
 	}
-	bolt_printf("hostile: %s: expected Bolt to stop this guest, got survived\n", name);
+	printf("hostile: %s: expected Bolt to stop this guest, got survived\n", name);
 	return "survived";
 }
 
@@ -85,9 +86,9 @@ const char *hostile_catalogue(const struct hostile_args *a)
 	hostile_cat_pages(a);
 	hostile_cat_user(a);
 	hostile_cat_console(a);
-	bolt_printf("hostile: catalogue: %u cases, %u failed\n", hostile_cases, hostile_failures);
+	printf("hostile: catalogue: %u cases, %u failed\n", hostile_cases, hostile_failures);
 	if (!hostile_failures)
 		return NULL;
-	bolt_snprintf(why, sizeof(why), "%u of %u cases failed", hostile_failures, hostile_cases);
+	snprintf(why, sizeof(why), "%u of %u cases failed", hostile_failures, hostile_cases);
 	return why;
 }

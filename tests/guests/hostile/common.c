@@ -6,6 +6,7 @@
  * per-case report lines and the page-table tweak user mode needs.
  */
 #include "tests/guests/hostile/hostile.h"
+#include "tests/guests/util.h"
 
 #define HOSTILE_PTE_P	 (1ull << 0)
 #define HOSTILE_PTE_US	 (1ull << 2)
@@ -98,8 +99,8 @@ void hostile_expect(const char *what, const char *want, const char *got, bool ok
 	hostile_cases++;
 	if (!ok)
 		hostile_failures++;
-	bolt_printf("hostile: %s: expected %s, got %s%s\n", what, want, got,
-		    ok ? "" : "  <-- WRONG");
+	printf("hostile: %s: expected %s, got %s%s\n", what, want, got,
+	       ok ? "" : "  <-- WRONG");
 }
 
 static void hostile_rc_str(long rc, char *buf, size_t len)
@@ -116,11 +117,11 @@ static void hostile_rc_str(long rc, char *buf, size_t len)
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		if (rc == -names[i].err) {
-			bolt_snprintf(buf, len, "%s", names[i].name);
+			snprintf(buf, len, "%s", names[i].name);
 			return;
 		}
 	}
-	bolt_snprintf(buf, len, "%ld", rc);
+	snprintf(buf, len, "%ld", rc);
 }
 
 void hostile_expect_rc(const char *what, long got, long want)
@@ -135,9 +136,9 @@ void hostile_expect_rc(const char *what, long got, long want)
 const char *hostile_fault_str(int vec, char *buf, size_t len)
 {
 	if (vec < 0)
-		bolt_snprintf(buf, len, "no fault");
+		snprintf(buf, len, "no fault");
 	else
-		bolt_snprintf(buf, len, "#%s", bolt_exception_name((unsigned)vec));
+		snprintf(buf, len, "#%s", bolt_exception_name((unsigned)vec));
 	return buf;
 }
 

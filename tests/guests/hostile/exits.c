@@ -148,9 +148,9 @@ static void exits_wrong_line(struct exits_ctx *c, enum exits_class cls, const ch
 	c->st[cls].wrong++;
 	if (c->wrong_printed++ >= EXITS_WRONG_LINES)
 		return;
-	bolt_vsnprintf(desc, sizeof(desc), fmt, ap);
-	bolt_printf("hostile: exits: op %llu %s: %s: %s  <-- WRONG\n", (unsigned long long)c->op,
-		    exits_names[cls], desc, what);
+	vsnprintf(desc, sizeof(desc), fmt, ap);
+	printf("hostile: exits: op %llu %s: %s: %s  <-- WRONG\n", (unsigned long long)c->op,
+	       exits_names[cls], desc, what);
 }
 
 void exits_result(struct exits_ctx *c, enum exits_class cls, int got, int want, const char *fmt, ...)
@@ -187,17 +187,17 @@ void exits_result(struct exits_ctx *c, enum exits_class cls, int got, int want, 
 		char w[24], g[24], what[64];
 		va_list ap;
 
-		bolt_snprintf(what, sizeof(what), "expected %s, got %s",
-			      exits_out_str(want, w, sizeof(w)), exits_out_str(got, g, sizeof(g)));
+		snprintf(what, sizeof(what), "expected %s, got %s",
+			 exits_out_str(want, w, sizeof(w)), exits_out_str(got, g, sizeof(g)));
 		va_start(ap, fmt);
 		if (!ok) {
 			exits_wrong_line(c, cls, what, fmt, ap);
 		} else {
 			char desc[160];
 
-			bolt_vsnprintf(desc, sizeof(desc), fmt, ap);
-			bolt_printf("hostile: exits: op %llu %s: %s: %s\n", (unsigned long long)c->op,
-				    exits_names[cls], desc, what);
+			vsnprintf(desc, sizeof(desc), fmt, ap);
+			printf("hostile: exits: op %llu %s: %s: %s\n", (unsigned long long)c->op,
+			       exits_names[cls], desc, what);
 		}
 		va_end(ap);
 	}
@@ -218,12 +218,12 @@ void exits_fatal(const uint64_t *frame)
 {
 	exits_wrmsr_raw(0xc0000100, 0); /* FS base: in case a hostile value is left */
 	__asm__ volatile("lidt %0" : : "m"(exits_sdk_idtr));
-	bolt_printf("hostile: exits: unexpected exception vector %llu error 0x%llx at rip 0x%llx "
-		    "cs 0x%llx during op %llu  <-- WRONG\n",
-		    (unsigned long long)frame[0], (unsigned long long)frame[1],
-		    (unsigned long long)frame[2], (unsigned long long)frame[3],
-		    exits_cur ? (unsigned long long)exits_cur->op : 0ull);
-	bolt_printf("RESULT hostile-exits FAIL: unexpected exception\n");
+	printf("hostile: exits: unexpected exception vector %llu error 0x%llx at rip 0x%llx "
+	       "cs 0x%llx during op %llu  <-- WRONG\n",
+	       (unsigned long long)frame[0], (unsigned long long)frame[1],
+	       (unsigned long long)frame[2], (unsigned long long)frame[3],
+	       exits_cur ? (unsigned long long)exits_cur->op : 0ull);
+	printf("RESULT hostile-exits FAIL: unexpected exception\n");
 	bolt_shutdown(SHUTDOWN_crash);
 }
 
@@ -399,24 +399,24 @@ const char *hostile_exits(const struct hostile_args *a)
 	rc = bolt_evtchn_bind_ipi(&c->self_port);
 	if (rc < 0 || bolt_evtchn_set_handler(c->self_port, exits_self_event, NULL) < 0)
 		return "bind_ipi for the HLT cases failed";
-	bolt_printf("hostile: exits: seed %llu, %llu operations, XCR0 0x%llx of 0x%llx\n",
-		    (unsigned long long)seed, (unsigned long long)count,
-		    (unsigned long long)c->cpu.xcr0_orig, (unsigned long long)c->cpu.xcr0_sup);
+	printf("hostile: exits: seed %llu, %llu operations, XCR0 0x%llx of 0x%llx\n",
+	       (unsigned long long)seed, (unsigned long long)count,
+	       (unsigned long long)c->cpu.xcr0_orig, (unsigned long long)c->cpu.xcr0_sup);
 	step = count / 10 ? count / 10 : 1;
 	for (c->op = 0; c->op < count; c->op++) {
 		enum exits_class cls = exits_pick(c);
 
 		if (c->op >= c->trace_from)
-			bolt_printf("hostile: exits: op %llu: %s\n", (unsigned long long)c->op,
-				    exits_names[cls]);
+			printf("hostile: exits: op %llu: %s\n", (unsigned long long)c->op,
+			       exits_names[cls]);
 		exits_ops[cls](c);
 		if (c->tpr_until && c->op >= c->tpr_until) {
 			__asm__ volatile("mov %0, %%cr8" : : "r"(0ull));
 			c->tpr_until = 0;
 		}
 		if ((c->op + 1) % step == 0)
-			bolt_printf("hostile: exits: %llu operations done\n",
-				    (unsigned long long)(c->op + 1));
+			printf("hostile: exits: %llu operations done\n",
+			       (unsigned long long)(c->op + 1));
 	}
 	__asm__ volatile("mov %0, %%cr8" : : "r"(0ull));
 	/* End any line that the random bytes to 0xE9 / COM1 started. */
@@ -425,17 +425,17 @@ const char *hostile_exits(const struct hostile_args *a)
 	for (unsigned i = 0; i < EXC_NR; i++) {
 		const struct exits_stats *s = &c->st[i];
 
-		bolt_printf("hostile: exits: %s %llu (ok %llu, gp %llu, ud %llu, pf %llu, other %llu, "
-			    "wrong %llu)\n",
-			    exits_names[i], (unsigned long long)s->n, (unsigned long long)s->ok,
-			    (unsigned long long)s->gp, (unsigned long long)s->ud,
-			    (unsigned long long)s->pf, (unsigned long long)s->other,
-			    (unsigned long long)s->wrong);
+		printf("hostile: exits: %s %llu (ok %llu, gp %llu, ud %llu, pf %llu, other %llu, "
+		       "wrong %llu)\n",
+		       exits_names[i], (unsigned long long)s->n, (unsigned long long)s->ok,
+		       (unsigned long long)s->gp, (unsigned long long)s->ud,
+		       (unsigned long long)s->pf, (unsigned long long)s->other,
+		       (unsigned long long)s->wrong);
 		total += s->n;
 		wrong += s->wrong;
 	}
-	bolt_printf("hostile: exits: total %llu instructions in %llu operations, %llu wrong\n",
-		    (unsigned long long)total, (unsigned long long)count, (unsigned long long)wrong);
+	printf("hostile: exits: total %llu instructions in %llu operations, %llu wrong\n",
+	       (unsigned long long)total, (unsigned long long)count, (unsigned long long)wrong);
 	__asm__ volatile("lidt %0" : : "m"(exits_sdk_idtr) : "memory");
 	if (wrong)
 		return "wrong outcomes (see the WRONG lines)";

@@ -8,6 +8,7 @@
  * way back to 64-bit code.
  */
 #include "tests/guests/hostile/exits.h"
+#include "tests/guests/util.h"
 
 #define BUF16_SIZE 0x11000u
 #define XEN_VERSION_NR 17u
@@ -196,8 +197,8 @@ static void mode_op(struct exits_ctx *c, const struct mode *m)
 	}
 	in = r;
 	if (c->op >= c->trace_from)
-		bolt_printf("hostile: exits: %s %s eax 0x%x ecx 0x%x edx 0x%x\n", m->cls == EXC_MODE16 ? "code16" : "compat32",
-			    what, r.eax, r.ecx, r.edx);
+		printf("hostile: exits: %s %s eax 0x%x ecx 0x%x edx 0x%x\n", m->cls == EXC_MODE16 ? "code16" : "compat32",
+		       what, r.eax, r.ecx, r.edx);
 	if (f) {
 		__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) : : "memory");
 		f |= 1;

@@ -6,6 +6,7 @@
  * where the CPU does. A successful write is undone at once.
  */
 #include "tests/guests/hostile/exits.h"
+#include "tests/guests/util.h"
 
 /* --- XSETBV ------------------------------------------------------------------ */
 
@@ -61,8 +62,8 @@ void exits_op_xsetbv(struct exits_ctx *c)
 	else
 		want = ecx == 0 && exits_xcr0_valid(p, v) ? EX_NONE : EX_GP;
 	if (c->op >= c->trace_from)
-		bolt_printf("hostile: exits: xsetbv ecx 0x%x value 0x%llx\n", ecx,
-			    (unsigned long long)v);
+		printf("hostile: exits: xsetbv ecx 0x%x value 0x%llx\n", ecx,
+		       (unsigned long long)v);
 	exits_arm();
 	__asm__ volatile(EXITS_TRY "xsetbv" EXITS_END
 			 :
@@ -257,7 +258,7 @@ void exits_op_wrmsr(struct exits_ctx *c)
 	if (restore)
 		old = exits_rdmsr_raw(msr);
 	if (c->op >= c->trace_from)
-		bolt_printf("hostile: exits: wrmsr 0x%x value 0x%llx\n", msr, (unsigned long long)val);
+		printf("hostile: exits: wrmsr 0x%x value 0x%llx\n", msr, (unsigned long long)val);
 	got = try_wrmsr(msr, val);
 	if (got < 0 && restore)
 		exits_wrmsr_raw(msr, old);

@@ -20,6 +20,7 @@
  * pair's domids, which bolt.cfg does not let us bind to).
  */
 #include "tests/guests/hostile/hostile.h"
+#include "tests/guests/util.h"
 
 #define FZ_SCRATCH	16384u
 #define FZ_MAX_WRITE	2048u /* largest thing Bolt writes: struct bolt_stats */
@@ -356,9 +357,9 @@ const char *hostile_fuzz(const struct hostile_args *a)
 		return "the fuzzer needs at least 4 MiB of RAM";
 	hostile_rng_seed(&f.rng, seed);
 	memset((void *)(uintptr_t)(f.ram_top - FZ_CONSOLE_TAIL), '\r', FZ_CONSOLE_TAIL);
-	bolt_printf("hostile: fuzz: seed %llu, %llu calls, domid %u, pair %u/%u, RAM 0x%llx\n",
-		    (unsigned long long)seed, (unsigned long long)calls, f.self, f.ping, f.pong,
-		    (unsigned long long)f.ram_top);
+	printf("hostile: fuzz: seed %llu, %llu calls, domid %u, pair %u/%u, RAM 0x%llx\n",
+	       (unsigned long long)seed, (unsigned long long)calls, f.self, f.ping, f.pong,
+	       (unsigned long long)f.ram_top);
 	t0 = bolt_now_ns();
 	for (uint64_t i = 0; i < calls; i++) {
 		unsigned nr = fz_below(&f, 2)
@@ -377,27 +378,27 @@ const char *hostile_fuzz(const struct hostile_args *a)
 		if (hostile_fuzz_account(&fz_stats, nr, args[0], ret, i) && want != 1 &&
 		    ret != want) {
 			if (fz_stats.unexpected++ < 20)
-				bolt_printf("hostile: fuzz: call %llu: hypercall %u sub-op %llu "
-					    "returned "
-					    "%ld, expected %ld  <-- WRONG\n",
-					    (unsigned long long)i, nr, (unsigned long long)args[0],
-					    ret, want);
+				printf("hostile: fuzz: call %llu: hypercall %u sub-op %llu "
+				       "returned "
+				       "%ld, expected %ld  <-- WRONG\n",
+				       (unsigned long long)i, nr, (unsigned long long)args[0],
+				       ret, want);
 		}
 		fz_repair(&f, nr, args[0], ret);
 		if ((i + 1) % FZ_PROGRESS == 0)
-			bolt_printf("hostile: fuzz: %llu calls done, %llu ms\n",
-				    (unsigned long long)(i + 1),
-				    (unsigned long long)((bolt_now_ns() - t0) / 1000000));
+			printf("hostile: fuzz: %llu calls done, %llu ms\n",
+			       (unsigned long long)(i + 1),
+			       (unsigned long long)((bolt_now_ns() - t0) / 1000000));
 	}
-	bolt_printf("hostile: fuzz: %llu calls returned in %llu ms\n", (unsigned long long)calls,
-		    (unsigned long long)((bolt_now_ns() - t0) / 1000000));
+	printf("hostile: fuzz: %llu calls returned in %llu ms\n", (unsigned long long)calls,
+	       (unsigned long long)((bolt_now_ns() - t0) / 1000000));
 	hostile_fuzz_print(&fz_stats);
 	err = fz_still_works(&f);
 	if (err)
 		return err;
 	if (fz_stats.unexpected) {
-		bolt_snprintf(why, sizeof(why), "%llu results outside the expected set",
-			      (unsigned long long)fz_stats.unexpected);
+		snprintf(why, sizeof(why), "%llu results outside the expected set",
+			 (unsigned long long)fz_stats.unexpected);
 		return why;
 	}
 	return NULL;

@@ -58,7 +58,7 @@ bool hostile_fuzz_account(struct hostile_fuzz_stats *st, unsigned nr, uint64_t s
 		     ret == (4 << 16 | 14);
 	if (!ok) {
 		if (st->unexpected++ < HOSTILE_FUZZ_REPORT_MAX)
-			bolt_printf(
+			printf(
 				"hostile: fuzz: call %llu: hypercall %u (sub-op 0x%llx) returned "
 				"%ld, not in its expected set  <-- WRONG\n",
 				(unsigned long long)call_index, nr, (unsigned long long)sub, ret);
@@ -91,14 +91,14 @@ static void hostile_fuzz_line(char *buf, size_t len, const uint64_t *by_err)
 		if (!by_err[e])
 			continue;
 		if (e == 0)
-			n += (size_t)bolt_snprintf(buf + n, len - n, " ok=%llu",
-						   (unsigned long long)by_err[e]);
+			n += (size_t)snprintf(buf + n, len - n, " ok=%llu",
+					      (unsigned long long)by_err[e]);
 		else if (e == HOSTILE_FUZZ_ERRS - 1)
-			n += (size_t)bolt_snprintf(buf + n, len - n, " other=%llu",
-						   (unsigned long long)by_err[e]);
+			n += (size_t)snprintf(buf + n, len - n, " other=%llu",
+					      (unsigned long long)by_err[e]);
 		else
-			n += (size_t)bolt_snprintf(buf + n, len - n, " -%u=%llu", e,
-						   (unsigned long long)by_err[e]);
+			n += (size_t)snprintf(buf + n, len - n, " -%u=%llu", e,
+					      (unsigned long long)by_err[e]);
 	}
 }
 
@@ -108,7 +108,7 @@ void hostile_fuzz_print(const struct hostile_fuzz_stats *st)
 	uint64_t unimpl_calls = 0, all = 0;
 	char line[200];
 
-	bolt_printf("hostile: fuzz: results per hypercall (ok = success, -N = -errno N):\n");
+	printf("hostile: fuzz: results per hypercall (ok = success, -N = -errno N):\n");
 	for (unsigned nr = 0; nr < HOSTILE_FUZZ_NRS; nr++) {
 		if (!st->calls[nr])
 			continue;
@@ -122,17 +122,17 @@ void hostile_fuzz_print(const struct hostile_fuzz_stats *st)
 			continue;
 		}
 		hostile_fuzz_line(line, sizeof(line), st->by_err[nr]);
-		bolt_printf("hostile: fuzz:   %2u %-16s %7llu calls:%s\n", nr,
-			    hostile_fuzz_nr_name(nr), (unsigned long long)st->calls[nr], line);
+		printf("hostile: fuzz:   %2u %-16s %7llu calls:%s\n", nr,
+		       hostile_fuzz_nr_name(nr), (unsigned long long)st->calls[nr], line);
 	}
 	hostile_fuzz_line(line, sizeof(line), unimpl);
-	bolt_printf("hostile: fuzz:   -- %-16s %7llu calls:%s\n", "56 others",
-		    (unsigned long long)unimpl_calls, line);
+	printf("hostile: fuzz:   -- %-16s %7llu calls:%s\n", "56 others",
+	       (unsigned long long)unimpl_calls, line);
 	hostile_fuzz_line(line, sizeof(line), total);
-	bolt_printf("hostile: fuzz:   all %-15s %7llu calls:%s\n", "", (unsigned long long)all,
-		    line);
-	bolt_printf("hostile: fuzz: %llu through the hypercall page, %llu plain vmcall, "
-		    "%llu unexpected results\n",
-		    (unsigned long long)st->via_page, (unsigned long long)st->via_vmcall,
-		    (unsigned long long)st->unexpected);
+	printf("hostile: fuzz:   all %-15s %7llu calls:%s\n", "", (unsigned long long)all,
+	       line);
+	printf("hostile: fuzz: %llu through the hypercall page, %llu plain vmcall, "
+	       "%llu unexpected results\n",
+	       (unsigned long long)st->via_page, (unsigned long long)st->via_vmcall,
+	       (unsigned long long)st->unexpected);
 }

@@ -13,7 +13,7 @@
 #ifndef BOLT_TEST_HOSTILE_H
 #define BOLT_TEST_HOSTILE_H
 
-#include "guests/sdk/bolt.h"
+#include <bolt/sdk.h>
 
 #include <xen/memory.h>
 #include <xen/version.h>

@@ -10,15 +10,16 @@
  */
 #include "tests/guests/hostile/hostile.h"
 
-int main(const struct hvm_start_info *si)
+int main(void)
 {
+	const struct hvm_start_info *si = bolt_start_info();
 	struct hostile_args a = {.si = si};
 	struct bolt_info info;
 	char test[24], cas[24];
 	const char *why;
 
 	if (bolt_cmdline_get(si, "test", test, sizeof(test)) < 0) {
-		bolt_printf(
+		printf(
 			"RESULT hostile FAIL: no test= on the command line (fuzz, catalogue)\n");
 		return 1;
 	}
@@ -26,9 +27,9 @@ int main(const struct hvm_start_info *si)
 		cas[0] = '\0';
 	if (bolt_cmdline_get(si, "name", a.name, sizeof(a.name)) < 0) {
 		if (cas[0] && strcmp(cas, "shared-state") != 0)
-			bolt_snprintf(a.name, sizeof(a.name), "hostile-%s-%s", test, cas);
+			snprintf(a.name, sizeof(a.name), "hostile-%s-%s", test, cas);
 		else
-			bolt_snprintf(a.name, sizeof(a.name), "hostile-%s", test);
+			snprintf(a.name, sizeof(a.name), "hostile-%s", test);
 	}
 	a.ram_top = bolt_ram_top(si);
 	if (bolt_info(&info) == 0)
@@ -56,9 +57,9 @@ int main(const struct hvm_start_info *si)
 	else
 		why = "unknown test= (fuzz, catalogue)";
 	if (why) {
-		bolt_printf("RESULT %s FAIL: %s\n", a.name, why);
+		printf("RESULT %s FAIL: %s\n", a.name, why);
 		return 1;
 	}
-	bolt_printf("RESULT %s PASS\n", a.name);
+	printf("RESULT %s PASS\n", a.name);
 	return 0;
 }

@@ -28,8 +28,9 @@
  * checks sequence numbers and lengths only, and prints
  * `BENCH ring_msgs_per_mtick <messages per million TSC ticks> msgs`.
  */
-#include "guests/sdk/bolt.h"
-#include "guests/sdk/ring.h"
+#include <stdarg.h>
+#include <bolt/sdk.h>
+#include <bolt/sdk/ring.h>
 #include "tests/guests/ring/msg.h"
 
 #define RING_NAME_MAX 48
@@ -60,7 +61,7 @@ __attribute__((format(printf, 1, 2))) static const char *ring_fail(const char *f
 	va_list ap;
 
 	va_start(ap, fmt);
-	bolt_vsnprintf(ring_why, sizeof(ring_why), fmt, ap);
+	vsnprintf(ring_why, sizeof(ring_why), fmt, ap);
 	va_end(ap);
 	return ring_why;
 }
@@ -86,7 +87,7 @@ static const char *ring_str(const struct ring_args *a, const char *key, const ch
 	int ret = bolt_cmdline_get(a->si, key, buf, len);
 
 	if (ret == -XEN_ENOENT) {
-		strlcpy_ok(buf, def, len);
+		strlcpy(buf, def, len);
 		return NULL;
 	}
 	return ret < 0 ? ring_fail("bad %s= on the command line", key) : NULL;
@@ -138,8 +139,8 @@ static void ring_rate(char *buf, size_t len, uint64_t x, uint64_t ticks)
 {
 	uint64_t tenths = ticks ? x * 10000000ull / ticks : 0;
 
-	bolt_snprintf(buf, len, "%llu.%llu", (unsigned long long)(tenths / 10),
-		      (unsigned long long)(tenths % 10));
+	snprintf(buf, len, "%llu.%llu", (unsigned long long)(tenths / 10),
+		 (unsigned long long)(tenths % 10));
 }
 
 static const char *ring_producer(const struct ring_args *a)
@@ -173,11 +174,11 @@ static const char *ring_producer(const struct ring_args *a)
 			return ring_fail("bolt_ring_send of message %llu failed: %d",
 					 (unsigned long long)seq, ret);
 	}
-	bolt_printf("%s-producer: sent %llu msgs, %llu bytes in %llu ticks; slept %llu times, "
-		    "sent %llu events\n",
-		    a->name, (unsigned long long)r.stats.msgs, (unsigned long long)r.stats.bytes,
-		    (unsigned long long)(bolt_rdtsc() - t0), (unsigned long long)r.stats.waits,
-		    (unsigned long long)r.stats.notifies);
+	printf("%s-producer: sent %llu msgs, %llu bytes in %llu ticks; slept %llu times, "
+	       "sent %llu events\n",
+	       a->name, (unsigned long long)r.stats.msgs, (unsigned long long)r.stats.bytes,
+	       (unsigned long long)(bolt_rdtsc() - t0), (unsigned long long)r.stats.waits,
+	       (unsigned long long)r.stats.notifies);
 	if (r.stats.notify_errors)
 		return ring_fail("%llu notifications failed, the last with %ld",
 				 (unsigned long long)r.stats.notify_errors,
@@ -200,21 +201,21 @@ static void ring_account(const struct ring_args *a, struct ring_tally *t, const 
 	t->got++;
 	if (bad) {
 		if (t->corrupt++ < 5)
-			bolt_printf("%s: message %llu (after seq %llu, %zu bytes): %s\n", a->name,
-				    (unsigned long long)t->got, (unsigned long long)t->next, len,
-				    bad);
+			printf("%s: message %llu (after seq %llu, %zu bytes): %s\n", a->name,
+			       (unsigned long long)t->got, (unsigned long long)t->next, len,
+			       bad);
 		return;
 	}
 	if (seq < t->next) {
 		if (t->dups++ < 5)
-			bolt_printf("%s: duplicate seq %llu (expected %llu)\n", a->name,
-				    (unsigned long long)seq, (unsigned long long)t->next);
+			printf("%s: duplicate seq %llu (expected %llu)\n", a->name,
+			       (unsigned long long)seq, (unsigned long long)t->next);
 		return;
 	}
 	if (seq > t->next) {
-		bolt_printf("%s: seq %llu after %llu: %llu lost\n", a->name,
-			    (unsigned long long)seq, (unsigned long long)t->next,
-			    (unsigned long long)(seq - t->next));
+		printf("%s: seq %llu after %llu: %llu lost\n", a->name,
+		       (unsigned long long)seq, (unsigned long long)t->next,
+		       (unsigned long long)(seq - t->next));
 		t->lost += seq - t->next;
 	}
 	t->next = seq + 1;
@@ -253,13 +254,13 @@ static const char *ring_consumer(const struct ring_args *a)
 	events = bolt_evtchn_count((evtchn_port_t)a->port);
 	/* The first message starts the clock: count-1 intervals. */
 	ring_rate(rate, sizeof(rate), t.got > 1 ? t.got - 1 : 0, ticks);
-	bolt_printf("%s: %llu msgs, %llu bytes, lost %llu, duplicated %llu, corrupt %llu; "
-		    "%llu ticks, %s msgs/Mtick; slept %llu times, got %llu events, sent %llu\n",
-		    a->name, (unsigned long long)t.got, (unsigned long long)r.stats.bytes,
-		    (unsigned long long)t.lost, (unsigned long long)t.dups,
-		    (unsigned long long)t.corrupt, (unsigned long long)ticks, rate,
-		    (unsigned long long)r.stats.waits, (unsigned long long)events,
-		    (unsigned long long)r.stats.notifies);
+	printf("%s: %llu msgs, %llu bytes, lost %llu, duplicated %llu, corrupt %llu; "
+	       "%llu ticks, %s msgs/Mtick; slept %llu times, got %llu events, sent %llu\n",
+	       a->name, (unsigned long long)t.got, (unsigned long long)r.stats.bytes,
+	       (unsigned long long)t.lost, (unsigned long long)t.dups,
+	       (unsigned long long)t.corrupt, (unsigned long long)ticks, rate,
+	       (unsigned long long)r.stats.waits, (unsigned long long)events,
+	       (unsigned long long)r.stats.notifies);
 	if (len < 0)
 		return ring_fail("bolt_ring_recv after %llu messages (next seq %llu) failed: %ld",
 				 (unsigned long long)t.got, (unsigned long long)t.next, len);
@@ -277,7 +278,7 @@ static const char *ring_consumer(const struct ring_args *a)
 				 (unsigned long long)r.stats.notify_errors,
 				 r.stats.last_notify_error);
 	if (a->bench)
-		bolt_printf("BENCH ring_msgs_per_mtick %s msgs\n", rate);
+		printf("BENCH ring_msgs_per_mtick %s msgs\n", rate);
 	return NULL;
 }
 
@@ -307,9 +308,9 @@ static const char *ring_flood(const struct ring_args *a)
 			return "never told to stop";
 	}
 	ns = bolt_now_ns() - t0;
-	bolt_printf("%s: %llu sends in %llu us (%llu per ms)\n", a->name, (unsigned long long)sent,
-		    (unsigned long long)(ns / 1000),
-		    (unsigned long long)(ns ? sent * RING_MS / ns : 0));
+	printf("%s: %llu sends in %llu us (%llu per ms)\n", a->name, (unsigned long long)sent,
+	       (unsigned long long)(ns / 1000),
+	       (unsigned long long)(ns ? sent * RING_MS / ns : 0));
 	return sent ? NULL : "flooded nothing";
 }
 
@@ -321,13 +322,14 @@ static const char *ring_sink(const struct ring_args *a)
 		return "no flood arrived";
 	for (got = 1; ring_poll((evtchn_port_t)a->port, RING_SINK_QUIET_NS); got++)
 		;
-	bolt_printf("%s: %llu events (sends coalesce while pending)\n", a->name,
-		    (unsigned long long)got);
+	printf("%s: %llu events (sends coalesce while pending)\n", a->name,
+	       (unsigned long long)got);
 	return NULL;
 }
 
-int main(const struct hvm_start_info *si)
+int main(void)
 {
+	const struct hvm_start_info *si = bolt_start_info();
 	struct ring_args a = { .si = si, .name = "ring-lossless" };
 	const char *why = ring_parse(&a);
 	bool producer = false;
@@ -346,8 +348,8 @@ int main(const struct hvm_start_info *si)
 			why = "role= must be producer, consumer, flood or sink";
 	}
 	if (why)
-		bolt_printf("RESULT %s%s FAIL: %s\n", a.name, producer ? "-producer" : "", why);
+		printf("RESULT %s%s FAIL: %s\n", a.name, producer ? "-producer" : "", why);
 	else
-		bolt_printf("RESULT %s%s PASS\n", a.name, producer ? "-producer" : "");
+		printf("RESULT %s%s PASS\n", a.name, producer ? "-producer" : "");
 	return why ? 1 : 0;
 }

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Guest SDK v1: the whole API a Bolt guest sees. A guest provides
- * `int main(const struct hvm_start_info *si)`; entry.S and start.c bring it
- * up in 64-bit long mode with an identity map of the first 4 GiB, SSE on,
- * an IDT that reports exceptions and, when Bolt offers the Xen CPUID
- * leaves, a hypercall page, shared_info and the event-channel upcall
- * (evtchn.h). Everything runs on one vCPU with interrupts off except while
- * waiting for an event, so nothing here is locked; what the upcall handler
- * shares with main-line code is updated atomically.
+ * Guest SDK v2, the core: what a Bolt guest sees beyond standard C. A guest
+ * is an ordinary C program, `int main(int argc, char **argv)` on newlib
+ * (argv[1..] are the words of its bolt.cfg command line); entry.S and
+ * start.c bring it up in 64-bit long mode with an identity map of the first
+ * 4 GiB, SSE on, an IDT that reports exceptions, the heap over the rest of
+ * its RAM and, when Bolt offers the Xen CPUID leaves, a hypercall page,
+ * shared_info and the event-channel upcall (evtchn.h). newlib's system
+ * calls are in syscalls.c, time.c and heap.c (docs/guest-sdk.md lists them).
+ * Everything runs on one vCPU with interrupts off except while waiting for
+ * an event, so nothing here is locked; what the upcall handler shares with
+ * main-line code is updated atomically, and an upcall handler must not use
+ * stdio or malloc (newlib is built without locks).
  */
 #ifndef BOLT_GUEST_SDK_BASE_H
 #define BOLT_GUEST_SDK_BASE_H
@@ -20,7 +24,6 @@
 #define __XEN_INTERFACE_VERSION__ 0x00040e00
 #endif
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,9 +33,11 @@
 #include <xen/arch-x86/hvm/start_info.h>
 
 #include <bolt/bolt.h>
-#include "lib/errno.h"
-#include "lib/fmt.h"
-#include "lib/lib.h"
+/* The SDK returns negative Xen errno values (-XEN_EINVAL, ...), as Bolt does. */
+#include <xen/errno.h>
+
+/* Page size of the guest's identity map and of Bolt's pages. */
+#define BOLT_PAGE_SIZE 4096u
 
 _Static_assert(__HYPERVISOR_sched_op == 29, "Xen headers give the compat sched_op");
 
@@ -79,16 +84,19 @@ static inline long bolt_hypercall5(unsigned long nr, unsigned long a1, unsigned 
 	return (long)ret;
 }
 
-/* console_io(CONSOLEIO_write): returns 0 or a negative Xen errno. */
+/*
+ * console_io(CONSOLEIO_write) of raw bytes, no buffering: returns 0 or a
+ * negative Xen errno. printf and write(1 or 2, ...) are the usual way out;
+ * this is for code that must not touch stdio (an upcall handler).
+ */
 long bolt_console_write(const char *buf, size_t len);
 
-/* Line-buffered printf through console_io; a line longer than 255 bytes is split. */
-int bolt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int bolt_vprintf(const char *fmt, va_list ap);
-/* Push out a partial line (bolt_shutdown and the exception path do this). */
-void bolt_flush(void);
-
-/* sched_op(SCHEDOP_shutdown): SHUTDOWN_poweroff, SHUTDOWN_reboot, SHUTDOWN_crash. */
+/*
+ * sched_op(SCHEDOP_shutdown): SHUTDOWN_poweroff, SHUTDOWN_reboot,
+ * SHUTDOWN_crash. Flushes stdout/stderr first. exit(n) is the usual way
+ * out: it runs atexit handlers and reports n to Bolt, whose log then shows
+ * "exit status n"; bolt_shutdown is for reboot and crash.
+ */
 __attribute__((noreturn)) void bolt_shutdown(unsigned int reason);
 /* sched_op(SCHEDOP_yield): returns 0 or a negative Xen errno. */
 long bolt_yield(void);
@@ -131,6 +139,9 @@ struct bolt_info {
 int bolt_info(struct bolt_info *info);
 
 /* --- Start info ------------------------------------------------------------ */
+
+/* The PVH start info Bolt passed at entry (NULL when there was none). */
+const struct hvm_start_info *bolt_start_info(void);
 
 /* The command line, or "" when there is none (or the start info magic is wrong). */
 const char *bolt_cmdline(const struct hvm_start_info *si);
@@ -207,14 +218,21 @@ void bolt_sort_u64(uint64_t *a, size_t n);
  */
 uint64_t bolt_percentile(const uint64_t *sorted, size_t n, unsigned pct);
 
+/* --- Heap ------------------------------------------------------------------ */
+
 /*
- * Provided by the guest. A nonzero return shuts down with SHUTDOWN_crash.
- * (Not declared for the host unit tests of the pure SDK parts: their main
- * is the libc one.)
+ * The heap malloc draws from through sbrk: [start, end) is the free RAM
+ * after the image in the memory map's RAM entry that holds it, up to the
+ * first thing Bolt placed there (start info, command line, memory map).
+ * brk is the current break. Once brk would pass end, sbrk fails with
+ * ENOMEM and malloc returns NULL.
  */
-#ifndef BOLT_HOST
-int main(const struct hvm_start_info *si);
-#endif
+struct bolt_heap {
+	uintptr_t start;
+	uintptr_t end;
+	uintptr_t brk;
+};
+void bolt_heap_get(struct bolt_heap *h);
 
 
 #endif

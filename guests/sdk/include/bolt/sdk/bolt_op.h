@@ -22,6 +22,12 @@ long bolt_stats_reset(void);
 /* BOLT_OP_trace_dump: Bolt prints every trace buffer on its console now. */
 long bolt_trace_dump(void);
 /*
+ * Tell Bolt the status the next SCHEDOP_shutdown(poweroff) reports ("exit
+ * status N" in its log and summary). exit() does this; 0 or -XEN_ENOSYS
+ * on a Bolt that does not know the call.
+ */
+long bolt_exit_status(int status);
+/*
  * BOLT_OP_trace_map: Bolt maps its struct bolt_trace_acks page over the
  * guest page at `page` (identity-mapped, 4 KiB aligned, in guest RAM);
  * whatever the page held is hidden until unmapped. -XEN_EINVAL if page is
