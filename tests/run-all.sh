@@ -4,7 +4,8 @@
 # boltcfg tool on every shipped and test configuration, the tests of the
 # shell tools (tests/scripts/run.sh, seconds), the spin check of the
 # wake-protocol model (tests/model/run.sh, seconds), then every Bochs
-# integration test (two at a time: Bochs uses one host core each), then
+# integration test (two at a time: Bochs uses one host core each), a guest
+# built outside the tree against the SDK (tests/sdk/outside.sh), then
 # the bench smoke run (tools/bench.sh --smoke, also two Bochs at once),
 # then 10 s of each libFuzzer harness (tests/fuzz/run.sh --smoke).
 # Prints every RESULT line, then "N passed, N failed, N skipped" last;
@@ -53,6 +54,11 @@ echo "== Bochs integration tests"
 	echo "tests/integration/smp2.cfg 4"
 } | xargs -P 2 -L 1 tests/run-integration.sh >build/tests/integration.txt 2>&1
 grep -E '^(RESULT|#)' build/tests/integration.txt | tee -a "$all"
+
+echo "== guest SDK outside the tree"
+# docs/guest-sdk.md's walk-through: a copy of build/sdk in a temporary
+# directory, bolt-new-guest, its three-line Makefile, a boot beside pong.
+tests/sdk/outside.sh 2>&1 | grep '^RESULT' | tee -a "$all"
 
 echo "== bench smoke"
 # A short run of both bench boots: every figure must come out as
