@@ -56,12 +56,12 @@ GUEST_ELFS := $(foreach d,$(GUEST_DIRS),$(B)/guests/$(notdir $(d)).elf)
 guests: $(GUEST_ELFS)
 sdk: $(SDK_FILES) $(SDK_HEADERS_STAMP)
 
-$(GUEST_OBJDIR)/%.o: %.c $(SDK_HEADERS_STAMP)
+$(GUEST_OBJDIR)/%.o: %.c $(SDK_HEADERS_STAMP) guests/sdk/bolt-guest.mk
 	@mkdir -p $(dir $@)
 	@echo "  GUESTCC $<"
 	@$(CC) $(GUEST_CFLAGS) -c $< -o $@
 
-$(GUEST_OBJDIR)/%.o: %.S $(SDK_HEADERS_STAMP)
+$(GUEST_OBJDIR)/%.o: %.S $(SDK_HEADERS_STAMP) guests/sdk/bolt-guest.mk
 	@mkdir -p $(dir $@)
 	@echo "  GUESTAS $<"
 	@$(CC) $(GUEST_CFLAGS) -c $< -o $@

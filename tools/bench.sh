@@ -77,6 +77,15 @@ evtchn_rt_mwait_vs_spin evtchn_rt_mwait evtchn_rt_spin p50 -
 ports4096_vs_1 ports4096_rt pairs1_rt p50 <=1.05
 pairs4_vs_1_tmean80 pairs4_rt pairs1_rt tmean <=1.10
 pairs4_vs_1_p99 pairs4_rt pairs1_rt p99 <=1.5"
+# Sizes of the example guests (issue 10: hello on newlib at most 256 KiB):
+# guest, target on the ELF file. Each gives size_<guest>_file (the ELF as
+# built, debug info included) and size_<guest>_image (what Bolt loads:
+# the PT_LOAD segments' memory sizes, bss and the 64 KiB stack included).
+SIZES="hello <=262144
+spin -
+ping -
+pong -
+bench -"
 # Boots: config, CPUs.
 BOOTS="bench/bench2.cfg 2
 bench/bench2-mwait.cfg 2
@@ -93,6 +102,10 @@ list_names() {
 	done
 	echo "$DERIVED" | awk '{ print $1 }'
 	echo "$RATIOS" | awk '{ print $1 }'
+	for f in $(echo "$SIZES" | awk '{ print $1 }'); do
+		echo "size_${f}_file"
+		echo "size_${f}_image"
+	done
 }
 
 usage() {
@@ -299,6 +312,20 @@ if gnuplot -e 'set terminal' 2>&1 | grep -q pngcairo; then term=pngcairo; else t
 		row "$name" "$([ $v = nan ] && echo missing || echo "$v")" - - - ratio "$target" "$(met "$v" "$target") ($st)"
 		emit "$name" "$v" ratio
 	done <<<"$RATIOS"
+	while read -r g target; do
+		elf=build/guests/$g.elf file=nan image=nan
+		if [ -r "$elf" ]; then
+			file=$(stat -c %s "$elf")
+			image=0 # mawk has no strtonum: bash adds the hex sizes
+			for m in $(readelf -lW "$elf" | awk '$1 == "LOAD" { print $6 }'); do
+				image=$((image + m))
+			done
+		fi
+		row "size_${g}_file" "$file" - - - bytes "$target" "$(met "$file" "$target")"
+		row "size_${g}_image" "$image" - - - bytes - -
+		emit "size_${g}_file" "$file" bytes
+		emit "size_${g}_image" "$image" bytes
+	done <<<"$SIZES"
 } >"$table"
 
 cat "$out"/boot-*/status.txt

@@ -220,7 +220,7 @@ static const struct {
 int main(void)
 {
 	const struct hvm_start_info *si = bolt_start_info();
-	char mode[32];
+	char mode[BOLT_GUEST_NAME_MAX - sizeof("attack-") + 1]; /* "attack-MODE" fits a name */
 	const char *why = NULL;
 	size_t i;
 
