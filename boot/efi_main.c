@@ -23,6 +23,7 @@
 #include "core/pcpu.h"
 #include "core/summary.h"
 #include "core/time.h"
+#include "core/wallclock.h"
 #include "core/wiring.h"
 #include "lib/elf.h"
 #include "lib/errno.h"
@@ -85,6 +86,45 @@ static void calibrate_tsc(void)
 	tsc_per_us = (rdtsc() - t0) / 10000;
 	if (!tsc_per_us)
 		tsc_per_us = 1;
+}
+
+/*
+ * The wallclock guests see (core/wallclock.c): the RTC through UEFI's
+ * GetTime, right before time_init() makes the same moment system time 0.
+ * A firmware without a usable clock leaves guests' real time at the epoch.
+ */
+static void read_wallclock(EFI_SYSTEM_TABLE *st)
+{
+	EFI_TIME t;
+	EFI_STATUS s = st->RuntimeServices->GetTime(&t, NULL);
+	struct civil_time c;
+	uint64_t ns;
+
+	if (EFI_ERROR(s)) {
+		log_printf("no wallclock: GetTime failed (%lu); guests' real time starts at 1970",
+			   (unsigned long)s);
+		return;
+	}
+	c = (struct civil_time){
+		.year = t.Year, .month = t.Month, .day = t.Day, .hour = t.Hour,
+		.minute = t.Minute, .second = t.Second, .nanosecond = t.Nanosecond,
+		/* Unspecified: the RTC keeps local time of an unknown zone; take it as UTC. */
+		.utc_offset_known = t.TimeZone != EFI_UNSPECIFIED_TIMEZONE,
+		.utc_offset_min = t.TimeZone,
+	};
+	if (wallclock_from_civil(&c, &ns)) {
+		log_printf("no wallclock: the RTC says %04u-%02u-%02u %02u:%02u:%02u (zone %d), "
+			   "not a valid time; guests' real time starts at 1970",
+			   t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second, t.TimeZone);
+		return;
+	}
+	wallclock_set(ns);
+	if (c.utc_offset_known)
+		log_printf("wallclock: RTC %04u-%02u-%02u %02u:%02u:%02u at UTC%+d min (UEFI GetTime)",
+			   t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second, t.TimeZone);
+	else
+		log_printf("wallclock: RTC %04u-%02u-%02u %02u:%02u:%02u, no zone given: taken as UTC",
+			   t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second);
 }
 
 static int load_config(EFI_HANDLE image, struct bolt_config *cfg)
@@ -241,6 +281,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		return fail(EFI_LOAD_ERROR);
 	}
 	calibrate_tsc();
+	read_wallclock(st);
 	time_init(rdtsc(), tsc_per_us);
 	if (setup_cpus() || load_guests(image, &cfg) || wiring_setup(&cfg, CFG_PATH, alloc_shared))
 		return fail(EFI_LOAD_ERROR);

@@ -17,6 +17,7 @@
 #include "core/pcpu.h"
 #include "core/summary.h"
 #include "core/time.h"
+#include "core/wallclock.h"
 #include "evtchn/evtchn.h"
 #include "lib/elf.h"
 #include "lib/errno.h"
@@ -79,6 +80,7 @@ int guest_xen_create(struct guest *g)
 	if (rc)
 		return rc;
 	time_fill_pvclock(&g->shinfo->vcpu_info[0].time);
+	wallclock_fill(g->shinfo);
 	return 0;
 }
 
@@ -102,6 +104,7 @@ static void guest_xen_reset(struct guest *g)
 		memset(g->trace_acks, 0, PAGE_SIZE);
 	memset(g->shinfo, 0, PAGE_SIZE);
 	time_fill_pvclock(&g->shinfo->vcpu_info[0].time);
+	wallclock_fill(g->shinfo);
 	g->upcall_vector = 0;
 	g->timer_ns = 0;
 	g->vcpu.poll_ns = 0;

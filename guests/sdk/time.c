@@ -5,8 +5,9 @@
  *
  * CLOCK_MONOTONIC is the pvclock's system time (bolt_now_ns: nanoseconds
  * since Bolt started the guest's domain). CLOCK_REALTIME adds the Xen
- * wallclock in shared_info (wc_sec/wc_nsec, the time at system time 0);
- * where the hypervisor publishes none it counts from the Unix epoch.
+ * wallclock in shared_info (wc_sec/wc_nsec, the time at system time 0,
+ * which Bolt reads from the RTC at boot); where the hypervisor publishes
+ * none it counts from the Unix epoch.
  * Sleeps block in SCHEDOP_poll on no port with a deadline: Bolt (as Xen)
  * wakes the vCPU at the deadline, and the guest's own VIRQ_TIMER
  * (bolt_timer_set) is left alone. Other wake-ups just poll again.

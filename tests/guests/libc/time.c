@@ -5,8 +5,11 @@
  * between two of its readings; gettimeofday and time() must agree with
  * CLOCK_REALTIME (same second, or the next one); REALTIME must advance
  * with MONOTONIC; nanosleep and usleep must sleep at least as long as
- * asked, and not absurdly longer. The absolute date is not checked: Bolt
- * may have no RTC, and then REALTIME starts near the epoch.
+ * asked, and not absurdly longer. REALTIME is the wallclock Bolt
+ * publishes in shared_info (from the RTC at boot) plus system time: when
+ * there is one, time() must equal it plus the pvclock's seconds and be a
+ * date after 2020 (Bochs' and QEMU's RTCs follow the host clock);
+ * without one it starts at the epoch.
  */
 #include "tests/guests/libc/libc.h"
 
@@ -71,6 +74,31 @@ static void time_realtime(struct libc_group *g)
 		   (long long)tv.tv_sec, (long long)t);
 }
 
+/* REALTIME = the published wallclock + system time, and a plausible date. */
+static void time_wallclock(struct libc_group *g)
+{
+	const struct shared_info *sh = bolt_shared_info();
+	uint64_t wc, now;
+	time_t t;
+	struct tm tm;
+
+	if (!sh) {
+		libc_check(g, false, "no shared_info");
+		return;
+	}
+	wc = (uint64_t)sh->wc_sec_hi << 32 | sh->wc_sec;
+	now = bolt_now_ns() / 1000000000ull;
+	t = time(NULL);
+	printf("libc: time: wallclock %llu, time() %lld, %s", (unsigned long long)wc, (long long)t,
+	       asctime(gmtime_r(&t, &tm)));
+	libc_check(g, (uint64_t)t >= wc + now && (uint64_t)t <= wc + now + 2,
+		   "time() %lld is not wallclock %llu + system time %llu s", (long long)t,
+		   (unsigned long long)wc, (unsigned long long)now);
+	libc_check(g, wc == 0 || t >= 1577836800, "time() %lld is before 2020 with a wallclock",
+		   (long long)t);
+	libc_check(g, sh->wc_version % 2 == 0, "wc_version %u is odd", sh->wc_version);
+}
+
 /* Monotonic time across f(arg) must be in [min_ns, TIME_LONGEST). */
 static void time_sleep(struct libc_group *g, const char *what, int (*f)(long), long arg,
 		       int64_t min_ns)
@@ -104,6 +132,7 @@ void libc_time(struct libc_group *g)
 {
 	time_monotonic(g);
 	time_realtime(g);
+	time_wallclock(g);
 	time_sleep(g, "nanosleep(2 ms)", time_nanosleep, 2 * TIME_MS, 2 * TIME_MS);
 	time_sleep(g, "usleep(1000)", time_usleep, 1000, 1 * TIME_MS);
 }
