@@ -110,7 +110,9 @@ static int sdk_sleep_ns(uint64_t ns)
 		errno = ENOSYS;
 		return -1;
 	}
-	deadline = bolt_now_ns() + ns;
+	/* A sleep past 2^64 ns (about 584 years) is a sleep for ever. */
+	if (__builtin_add_overflow(bolt_now_ns(), ns, &deadline))
+		deadline = UINT64_MAX;
 	while (bolt_now_ns() < deadline) {
 		/* A timeout of 0 would mean "none": the deadline is never 0 here. */
 		p.timeout = deadline;
@@ -123,11 +125,16 @@ static int sdk_sleep_ns(uint64_t ns)
 
 int nanosleep(const struct timespec *req, struct timespec *rem)
 {
+	uint64_t ns;
+
 	if (!req || req->tv_nsec < 0 || req->tv_nsec >= (long)NS_PER_SEC || req->tv_sec < 0) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (sdk_sleep_ns((uint64_t)req->tv_sec * NS_PER_SEC + (uint64_t)req->tv_nsec) < 0)
+	if (__builtin_mul_overflow((uint64_t)req->tv_sec, NS_PER_SEC, &ns) ||
+	    __builtin_add_overflow(ns, (uint64_t)req->tv_nsec, &ns))
+		ns = UINT64_MAX;
+	if (sdk_sleep_ns(ns) < 0)
 		return -1;
 	if (rem)
 		*rem = (struct timespec){ 0 };

@@ -128,11 +128,28 @@ static int time_usleep(long us)
 	return usleep((useconds_t)us);
 }
 
+/* Malformed requests fail with EINVAL instead of sleeping some other time. */
+static void time_bad_sleeps(struct libc_group *g)
+{
+	static const struct timespec bad[] = { { 0, 1000000000 }, { 0, -1 }, { -1, 0 } };
+
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc;
+
+		errno = 0;
+		rc = nanosleep(&bad[i], NULL);
+		libc_check(g, rc == -1 && errno == EINVAL,
+			   "nanosleep({%lld, %ld}): rc %d errno %d, expected -1 EINVAL",
+			   (long long)bad[i].tv_sec, bad[i].tv_nsec, rc, errno);
+	}
+}
+
 void libc_time(struct libc_group *g)
 {
 	time_monotonic(g);
 	time_realtime(g);
 	time_wallclock(g);
+	time_bad_sleeps(g);
 	time_sleep(g, "nanosleep(2 ms)", time_nanosleep, 2 * TIME_MS, 2 * TIME_MS);
 	time_sleep(g, "usleep(1000)", time_usleep, 1000, 1 * TIME_MS);
 }
