@@ -173,14 +173,22 @@ int vmx_check_support(char *why, size_t len)
 					CPU2_ENABLE_XSAVES | CPU2_WBINVD_EXITING, &ctl_proc2);
 		have_vpid = ctl_proc2 & CPU2_ENABLE_VPID;
 	}
+	/*
+	 * Debug controls: DR7 and IA32_DEBUGCTL are guest state in the VMCS
+	 * only with these (SDM 28.3.1, 26.3.2.1); without them a VM exit sets
+	 * DR7 to 400H (SDM 28.5.1) and the next entry keeps it, so a guest's
+	 * breakpoints vanished at its next exit. The TRUE capability MSRs
+	 * (Bochs, KVM) let them be 0, which is how that happened.
+	 */
 	if (!adjust_controls(true_msrs ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS,
-			     EXIT_HOST_ADDR_SPACE_SIZE | EXIT_ACK_INTR_ON_EXIT | EXIT_SAVE_IA32_EFER |
-				     EXIT_LOAD_IA32_EFER,
+			     EXIT_SAVE_DEBUG_CONTROLS | EXIT_HOST_ADDR_SPACE_SIZE | EXIT_ACK_INTR_ON_EXIT |
+				     EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER,
 			     EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT, &ctl_exit))
-		append(why, len, "VM-exit EFER save/load");
+		append(why, len, "VM-exit debug-control and EFER save/load");
 	if (!adjust_controls(true_msrs ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS,
-			     ENTRY_LOAD_IA32_EFER, ENTRY_LOAD_IA32_PAT, &ctl_entry))
-		append(why, len, "VM-entry EFER load");
+			     ENTRY_LOAD_DEBUG_CONTROLS | ENTRY_LOAD_IA32_EFER, ENTRY_LOAD_IA32_PAT,
+			     &ctl_entry))
+		append(why, len, "VM-entry debug-control and EFER load");
 	ctl_entry &= ~ENTRY_IA32E_MODE; /* PVH guests start in 32-bit mode */
 
 	uint64_t ept_cap = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP);

@@ -328,6 +328,43 @@ static void hostile_cat_vmx(void)
 	HOSTILE_VMX_CASE("GETSEC", "getsec", "a"(0) : "r11", "rbx", "rcx", "memory", "cc");
 }
 
+/*
+ * The guest's debug registers across a VM exit: DR7 = 0x401 (DR0 enabled
+ * as an execute breakpoint), then CPUID, which always exits, then the
+ * breakpointed instruction. Bolt ran without the VM-exit control "save
+ * debug controls" and the VM-entry control "load debug controls": every
+ * exit set DR7 to 400H (SDM 28.5.1) for good, so the breakpoint never
+ * fired and DR7 read back as 0x400. hostile-exits hit it only when an
+ * interrupt exit fell between its DR7 write and the breakpoint.
+ */
+static void hostile_cat_debug(void)
+{
+	uint64_t save0, save7, dr7 = 0;
+	int got;
+
+	__asm__ volatile("mov %%dr0, %0" : "=r"(save0));
+	__asm__ volatile("mov %%dr7, %0" : "=r"(save7));
+	__asm__ volatile("movq $0x401, %%rax\n\tmov %%rax, %%dr7\n\t"
+			 "xorl %%eax, %%eax\n\tcpuid\n\t"
+			 "mov %%dr7, %0\n\t"
+			 "xorl %%eax, %%eax\n\tmov %%rax, %%dr7"
+			 : "=r"(dr7) : : "rax", "rbx", "rcx", "rdx", "memory");
+	hostile_expect("DR7 after a VM exit (CPUID)", "0x401", dr7 == 0x401 ? "0x401" : "another value",
+		       dr7 == 0x401);
+	hostile_fault_arm();
+	__asm__ volatile("leaq 2f(%%rip), %%rax\n\tmov %%rax, %%dr0\n\t"
+			 "movq $0x401, %%rax\n\tmov %%rax, %%dr7\n\t"
+			 HOSTILE_TRY_BEGIN
+			 "xorl %%eax, %%eax\n\tcpuid\n\t"
+			 "2:\n\tnop" HOSTILE_TRY_END
+			 "xorl %%eax, %%eax\n\tmov %%rax, %%dr7"
+			 : : : "rax", "rbx", "rcx", "rdx", "r11", "memory");
+	got = hostile_fault_take();
+	__asm__ volatile("mov %0, %%dr0" : : "r"(save0));
+	__asm__ volatile("mov %0, %%dr7" : : "r"(save7));
+	hostile_expect_fault("DR0 execute breakpoint after a VM exit (CPUID)", got, 1);
+}
+
 void hostile_cat_cpu(const struct hostile_args *a)
 {
 	(void)a;
@@ -337,6 +374,7 @@ void hostile_cat_cpu(const struct hostile_args *a)
 	hostile_cat_cr8();
 	hostile_cat_pae();
 	hostile_cat_vmx();
+	hostile_cat_debug();
 }
 
 /*

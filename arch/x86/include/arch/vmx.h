@@ -41,6 +41,7 @@
 #define CPU2_ENABLE_XSAVES (1u << 20)
 
 /* VM-exit controls (SDM 25.7.1) */
+#define EXIT_SAVE_DEBUG_CONTROLS (1u << 2)
 #define EXIT_HOST_ADDR_SPACE_SIZE (1u << 9)
 #define EXIT_ACK_INTR_ON_EXIT (1u << 15)
 #define EXIT_SAVE_IA32_PAT (1u << 18)
@@ -49,6 +50,7 @@
 #define EXIT_LOAD_IA32_EFER (1u << 21)
 
 /* VM-entry controls (SDM 25.8.1) */
+#define ENTRY_LOAD_DEBUG_CONTROLS (1u << 2)
 #define ENTRY_IA32E_MODE (1u << 9)
 #define ENTRY_LOAD_IA32_PAT (1u << 14)
 #define ENTRY_LOAD_IA32_EFER (1u << 15)
