@@ -29,7 +29,7 @@
 #      declare clock_gettime, nanosleep and CLOCK_MONOTONIC; the SDK has them.
 
 BOLT_SDK ?= $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
-CC ?= gcc
+# Make's built-in CC is "cc"; a guest is built with gcc unless told otherwise.
 ifeq ($(origin CC),default)
 CC := gcc
 endif

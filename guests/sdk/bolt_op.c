@@ -5,7 +5,7 @@
  * that the host unit tests can include this file.
  */
 #include <bolt/sdk/base.h>
-#include "guests/sdk/sdk-util.h"
+#include "lib/macros.h"
 #include <bolt/sdk/bolt_op.h>
 
 static long sdk_bolt_op(unsigned long op, unsigned long arg)
@@ -40,7 +40,7 @@ long bolt_trace_map(void *page)
 	uintptr_t gpa = (uintptr_t)page;
 
 	/* The guest runs on an identity map, so the address is the frame. */
-	if (!page || !SDK_IS_ALIGNED(gpa, BOLT_PAGE_SIZE))
+	if (!page || !IS_ALIGNED(gpa, BOLT_PAGE_SIZE))
 		return -XEN_EINVAL;
 	return sdk_bolt_op(BOLT_OP_trace_map, gpa / BOLT_PAGE_SIZE);
 }

@@ -93,7 +93,7 @@ void sdk_log(const char *fmt, ...)
 		return;
 	/* Longer messages are cut: these are one-line diagnostics. */
 	sdk_console_end_line();
-	sdk_console_put(buf, SDK_MIN((size_t)n, sizeof(buf) - 1));
+	sdk_console_put(buf, MIN((size_t)n, sizeof(buf) - 1));
 	sdk_console_end_line();
 }
 

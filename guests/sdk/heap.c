@@ -30,8 +30,8 @@ void sdk_heap_init(const struct hvm_start_info *si)
 {
 	sdk_heap_range(si, (uintptr_t)__image_end, &sdk_heap_start, &sdk_heap_end);
 	/* entry.S maps only the first 4 GiB. */
-	sdk_heap_end = SDK_MIN(sdk_heap_end, SDK_HEAP_MAPPED_END);
-	sdk_heap_start = SDK_MIN(sdk_heap_start, sdk_heap_end);
+	sdk_heap_end = MIN(sdk_heap_end, SDK_HEAP_MAPPED_END);
+	sdk_heap_start = MIN(sdk_heap_start, sdk_heap_end);
 	sdk_heap_brk = sdk_heap_start;
 }
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include <bolt/sdk/base.h>
-#include "guests/sdk/sdk-util.h"
+#include "lib/macros.h"
 #include <bolt/sdk/evtchn.h>
 #include <bolt/sdk/ring.h>
 
@@ -37,7 +37,7 @@ _Static_assert(sizeof(struct ring_rec) == BOLT_RING_REC_HDR, "record header size
 
 static uint64_t ring_rec_size(uint64_t len)
 {
-	return BOLT_RING_REC_HDR + SDK_ALIGN_UP(len, RING_ALIGN);
+	return BOLT_RING_REC_HDR + ALIGN_UP(len, RING_ALIGN);
 }
 
 /* Largest power of two <= n (n > 0). */
@@ -102,7 +102,7 @@ int bolt_ring_init(struct bolt_ring *r, void *shm, size_t size, evtchn_port_t po
 	struct bolt_ring_shared *sh = shm;
 	uint64_t data_size, magic, prod, cons;
 
-	if (!r || !shm || !SDK_IS_ALIGNED((uintptr_t)shm, RING_ALIGN) ||
+	if (!r || !shm || !IS_ALIGNED((uintptr_t)shm, RING_ALIGN) ||
 	    size < BOLT_RING_HDR_SIZE + BOLT_RING_MIN_DATA)
 		return -XEN_EINVAL;
 	data_size = ring_pow2_floor(size - BOLT_RING_HDR_SIZE);
@@ -119,7 +119,7 @@ int bolt_ring_init(struct bolt_ring *r, void *shm, size_t size, evtchn_port_t po
 	/* Take up where the indices are: zero on a fresh region. */
 	prod = __atomic_load_n(&sh->prod, __ATOMIC_ACQUIRE);
 	cons = __atomic_load_n(&sh->cons, __ATOMIC_ACQUIRE);
-	if (prod - cons > data_size || !SDK_IS_ALIGNED(prod | cons, RING_ALIGN))
+	if (prod - cons > data_size || !IS_ALIGNED(prod | cons, RING_ALIGN))
 		return -XEN_EIO;
 	memset(r, 0, sizeof(*r));
 	r->sh = sh;
@@ -184,7 +184,7 @@ static int ring_put(struct bolt_ring *r, const void *msg, size_t len, uint64_t *
 	uint64_t tail = r->size - off;
 	uint64_t rec = ring_rec_size(len);
 
-	if (used > r->size || !SDK_IS_ALIGNED(cons, RING_ALIGN))
+	if (used > r->size || !IS_ALIGNED(cons, RING_ALIGN))
 		return -XEN_EIO;
 	/* A record never wraps: pad out the tail and start at offset 0. */
 	*need = rec <= tail ? rec : tail + rec;
@@ -235,7 +235,7 @@ int bolt_ring_send_timeout(struct bolt_ring *r, const void *msg, size_t len, uin
 		 * event per message. want is written before the flag, which the
 		 * consumer reads with acquire.
 		 */
-		want = r->pos + SDK_MAX(need, r->size / 2) - r->size;
+		want = r->pos + MAX(need, r->size / 2) - r->size;
 		__atomic_store_n(&r->sh->prod_want, want, __ATOMIC_RELAXED);
 		__atomic_store_n(&r->sh->prod_waiting, 1, __ATOMIC_RELEASE);
 		RING_FULL_BARRIER();
@@ -287,7 +287,7 @@ static long ring_get(struct bolt_ring *r, void *buf, size_t max)
 
 	if (!avail)
 		return -XEN_EAGAIN;
-	if (avail > r->size || !SDK_IS_ALIGNED(prod, RING_ALIGN))
+	if (avail > r->size || !IS_ALIGNED(prod, RING_ALIGN))
 		return -XEN_EIO;
 	/* Copy the header out once: the peer could change it under us. */
 	memcpy(&h, r->data + off, sizeof(h));

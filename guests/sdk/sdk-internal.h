@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include <bolt/sdk/base.h>
-#include "guests/sdk/sdk-util.h"
+#include "lib/macros.h"
 
 #define SDK_NR_EXCEPTIONS 32
 #define SDK_NR_VECTORS 256

@@ -130,7 +130,7 @@ uint64_t bolt_ram_top(const struct hvm_start_info *si)
 	e = (const struct hvm_memmap_table_entry *)(uintptr_t)si->memmap_paddr;
 	for (i = 0; i < si->memmap_entries; i++)
 		if (e[i].type == XEN_HVM_MEMMAP_TYPE_RAM)
-			top = SDK_MAX(top, e[i].addr + e[i].size);
+			top = MAX(top, e[i].addr + e[i].size);
 	return top;
 }
 
@@ -140,7 +140,7 @@ static void sdk_heap_avoid(uint64_t a, uint64_t len, uint64_t *start, uint64_t *
 	if (!a || !len || a >= *end || a + len <= *start)
 		return;
 	if (a <= *start)
-		*start = SDK_ALIGN_UP(a + len, 16u);
+		*start = ALIGN_UP(a + len, 16u);
 	else
 		*end = a;
 	if (*start > *end)
@@ -151,7 +151,7 @@ void sdk_heap_range(const struct hvm_start_info *si, uintptr_t image_end, uintpt
 		    uintptr_t *end)
 {
 	const struct hvm_memmap_table_entry *e;
-	uint64_t s = SDK_ALIGN_UP((uint64_t)image_end, 16u), t = s;
+	uint64_t s = ALIGN_UP((uint64_t)image_end, 16u), t = s;
 	uint32_t i;
 
 	*start = *end = (uintptr_t)s;

@@ -19,7 +19,7 @@
  * name=X overrides the RESULT name (default "attack-<mode>").
  */
 #include <bolt/sdk.h>
-#include "tests/guests/util.h"
+#include "lib/macros.h"
 
 #define ATTACK_OOB_OFFSET 0x1000u
 #define ATTACK_UNKNOWN_HYPERCALL 63

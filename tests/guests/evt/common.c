@@ -7,7 +7,7 @@
  */
 #include <stdarg.h>
 #include "tests/guests/evt/evt.h"
-#include "tests/guests/util.h"
+#include "lib/macros.h"
 
 /* Re-arm the safety timer at most this far ahead: bounds each hlt. */
 #define EVT_SAFETY_SLICE_NS (10 * EVT_MS)

@@ -12,7 +12,7 @@
  * in each scenario's file.
  */
 #include "tests/guests/evt/evt.h"
-#include "tests/guests/util.h"
+#include "lib/macros.h"
 
 static const struct {
 	const char *test;

@@ -10,7 +10,7 @@
  * follows the guest's CR4, and CR8 is the guest's own.
  */
 #include "tests/guests/hostile/hostile.h"
-#include "tests/guests/util.h"
+#include "lib/macros.h"
 
 #define HOSTILE_GP 13
 #define HOSTILE_UD 6

@@ -20,7 +20,7 @@
 #include "tests/guests/hostile/hostile.h"
 
 #include <xen/sched.h>
-#include "tests/guests/util.h"
+#include "lib/macros.h"
 
 #define LIFE_MAGIC 0x4c494645u /* "LIFE" */
 #define REGION (2ull << 20)

@@ -11,7 +11,7 @@
  * bell=IOPORT (the victim pair's doorbell port, which is not ours).
  */
 #include "tests/guests/hostile/hostile.h"
-#include "tests/guests/util.h"
+#include "lib/macros.h"
 
 #define HOSTILE_GP	    13
 #define HOSTILE_CONSOLE_GIB (1ull << 30)

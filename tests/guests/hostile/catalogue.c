@@ -16,7 +16,7 @@
  *   case=hlt-if0          cli; hlt
  */
 #include "tests/guests/hostile/hostile.h"
-#include "tests/guests/util.h"
+#include "lib/macros.h"
 
 static const char *hostile_addr(const struct hostile_args *a, uint64_t *addr, uint64_t def)
 {

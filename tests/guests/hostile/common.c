@@ -6,7 +6,7 @@
  * per-case report lines and the page-table tweak user mode needs.
  */
 #include "tests/guests/hostile/hostile.h"
-#include "tests/guests/util.h"
+#include "lib/macros.h"
 
 #define HOSTILE_PTE_P	 (1ull << 0)
 #define HOSTILE_PTE_US	 (1ull << 2)

@@ -7,7 +7,7 @@
  * work as the SDM says under Bolt, and that the guest recovers every time.
  */
 #include "tests/guests/hostile/exits.h"
-#include "tests/guests/util.h"
+#include "lib/macros.h"
 
 static uint8_t exits_stack_page[4096] __attribute__((aligned(4096)));
 

@@ -11,7 +11,7 @@
  * counts above Bolt's per-exit batch, DF both ways.
  */
 #include "tests/guests/hostile/exits.h"
-#include "tests/guests/util.h"
+#include "lib/macros.h"
 
 static const uint16_t exits_ports[] = {
 	0x20,	0x21,	0x40,	0x41,	0x42,	0x43,	0x60,	0x61,	0x64,	0x70,	0x71,

@@ -8,7 +8,7 @@
  * way back to 64-bit code.
  */
 #include "tests/guests/hostile/exits.h"
-#include "tests/guests/util.h"
+#include "lib/macros.h"
 
 #define BUF16_SIZE 0x11000u
 #define XEN_VERSION_NR 17u

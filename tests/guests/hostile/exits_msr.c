@@ -6,7 +6,7 @@
  * where the CPU does. A successful write is undone at once.
  */
 #include "tests/guests/hostile/exits.h"
-#include "tests/guests/util.h"
+#include "lib/macros.h"
 
 /* --- XSETBV ------------------------------------------------------------------ */
 

@@ -20,7 +20,7 @@
  * pair's domids, which bolt.cfg does not let us bind to).
  */
 #include "tests/guests/hostile/hostile.h"
-#include "tests/guests/util.h"
+#include "lib/macros.h"
 
 #define FZ_SCRATCH	16384u
 #define FZ_MAX_WRITE	2048u /* largest thing Bolt writes: struct bolt_stats */
