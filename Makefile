@@ -130,6 +130,10 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%)
 $(B)/unit/test_evtchn: UNIT_EXTRA := $(EVTCHN_SRCS)
 $(B)/unit/test_sched: UNIT_EXTRA := $(EVTCHN_SRCS)
 $(B)/unit/test_notify: UNIT_EXTRA := $(EVTCHN_SRCS)
+# Capability files of real machines (tests/data/vmxcaps/, docs/vmxcaps.md):
+# a test that loads them links the host-only parser.
+VMXCAPS_SRCS := tools/vmxcaps.c
+$(B)/unit/test_vmxcaps: UNIT_EXTRA := $(VMXCAPS_SRCS)
 
 $(B)/unit/%: tests/unit/%.c tests/unit/unit.c tests/unit/unit.h $(HOST_SRCS) $(EVTCHN_SRCS) $(SCHED_SRCS) $(wildcard lib/*.h config/*.h core/*.h boot/*.h arch/x86/include/arch/*.h evtchn/*.h guests/sdk/* guests/sdk/include/bolt/*.h guests/sdk/include/bolt/sdk/*.h tools/*.c tools/*.h sched/*.h tests/unit/*.h core/time.c)
 	@mkdir -p $(dir $@)
