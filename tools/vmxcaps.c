@@ -250,7 +250,8 @@ static bool fixed_ok(const char *name, uint64_t fixed0, uint64_t fixed1, char *e
 	return true;
 }
 
-int vmxcaps_consistent(const struct vmx_caps *c, char *err, size_t errlen)
+/* Every rule of vmxcaps_consistent; false with the first violation in err. */
+static bool caps_ok(const struct vmx_caps *c, char *err, size_t errlen)
 {
 	uint32_t proc1 = vmx_ctl_may1(c->procbased_ctls);
 	bool has2 = proc1 & PROC_ACTIVATE_SECONDARY;
@@ -260,24 +261,24 @@ int vmxcaps_consistent(const struct vmx_caps *c, char *err, size_t errlen)
 	/* Appendix A: the capability MSRs exist only when CPUID.1:ECX.VMX[5] = 1. */
 	if (!(c->cpuid1_ecx & (1U << 5))) {
 		snprintf(err, errlen, "cpuid.1.ecx = %#x: VMX (bit 5) is clear", c->cpuid1_ecx);
-		return -EINVAL;
+		return false;
 	}
 	if (!c->basic) {
 		snprintf(err, errlen, "IA32_VMX_BASIC is 0");
-		return -EINVAL;
+		return false;
 	}
 	if (c->maxphyaddr < 32 || c->maxphyaddr > 52 ||
 	    (c->linaddr_bits != 48 && c->linaddr_bits != 57)) {
 		snprintf(err, errlen, "cpuid.maxphyaddr = %u / cpuid.linaddr_bits = %u out of range",
 			 c->maxphyaddr, c->linaddr_bits);
-		return -EINVAL;
+		return false;
 	}
 	if (!ctl_ok("IA32_VMX_PINBASED_CTLS", c->pinbased_ctls, err, errlen) ||
 	    !ctl_ok("IA32_VMX_PROCBASED_CTLS", c->procbased_ctls, err, errlen) ||
 	    !ctl_ok("IA32_VMX_EXIT_CTLS", c->exit_ctls, err, errlen) ||
 	    !ctl_ok("IA32_VMX_ENTRY_CTLS", c->entry_ctls, err, errlen) ||
 	    (has2 && !ctl_ok("IA32_VMX_PROCBASED_CTLS2", c->procbased_ctls2, err, errlen)))
-		return -EINVAL;
+		return false;
 	if (!presence_ok("IA32_VMX_PROCBASED_CTLS2", c->procbased_ctls2, has2,
 			 "PROCBASED_CTLS allows bit 31 (secondary controls)", err, errlen) ||
 	    !presence_ok("IA32_VMX_EPT_VPID_CAP", c->ept_vpid_cap, proc2 & (PROC2_EPT | PROC2_VPID),
@@ -287,7 +288,7 @@ int vmxcaps_consistent(const struct vmx_caps *c, char *err, size_t errlen)
 	    !presence_ok("IA32_VMX_PROCBASED_CTLS3", c->procbased_ctls3,
 			 proc1 & PROC_ACTIVATE_TERTIARY,
 			 "PROCBASED_CTLS allows bit 17 (tertiary controls)", err, errlen))
-		return -EINVAL;
+		return false;
 	if (!presence_ok("IA32_VMX_TRUE_PINBASED_CTLS", c->true_pinbased_ctls, has_true,
 			 "IA32_VMX_BASIC bit 55 is set", err, errlen) ||
 	    !presence_ok("IA32_VMX_TRUE_PROCBASED_CTLS", c->true_procbased_ctls, has_true,
@@ -296,7 +297,7 @@ int vmxcaps_consistent(const struct vmx_caps *c, char *err, size_t errlen)
 			 "IA32_VMX_BASIC bit 55 is set", err, errlen) ||
 	    !presence_ok("IA32_VMX_TRUE_ENTRY_CTLS", c->true_entry_ctls, has_true,
 			 "IA32_VMX_BASIC bit 55 is set", err, errlen))
-		return -EINVAL;
+		return false;
 	if (has_true &&
 	    (!true_ok("IA32_VMX_TRUE_PINBASED_CTLS", c->true_pinbased_ctls, c->pinbased_ctls, err,
 		      errlen) ||
@@ -304,9 +305,14 @@ int vmxcaps_consistent(const struct vmx_caps *c, char *err, size_t errlen)
 		      err, errlen) ||
 	     !true_ok("IA32_VMX_TRUE_EXIT_CTLS", c->true_exit_ctls, c->exit_ctls, err, errlen) ||
 	     !true_ok("IA32_VMX_TRUE_ENTRY_CTLS", c->true_entry_ctls, c->entry_ctls, err, errlen)))
-		return -EINVAL;
+		return false;
 	if (!fixed_ok("IA32_VMX_CR0", c->cr0_fixed0, c->cr0_fixed1, err, errlen) ||
 	    !fixed_ok("IA32_VMX_CR4", c->cr4_fixed0, c->cr4_fixed1, err, errlen))
-		return -EINVAL;
-	return 0;
+		return false;
+	return true;
+}
+
+int vmxcaps_consistent(const struct vmx_caps *c, char *err, size_t errlen)
+{
+	return caps_ok(c, err, errlen) ? 0 : -EINVAL;
 }
