@@ -26,6 +26,12 @@ extern struct boot_info boot_info;
 void efi_console_early(void *system_table);
 void efi_console_exit_boot_services(unsigned console_mask);
 int efi_console_setup_gop(void *image_handle);
+/*
+ * Bolt is returning to the firmware: free the font, and when the GOP
+ * sink was set up (a person is looking at a screen), say so and wait for
+ * a key press or 15 s so the lines above can be read. No wait without it.
+ */
+void efi_console_give_up(void);
 
 /* boot/efi_file.c: read a whole file from the volume Bolt was loaded from. */
 int efi_read_file(void *image_handle, const char *path, void **data, size_t *len);

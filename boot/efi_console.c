@@ -21,6 +21,8 @@
 static EFI_SIMPLE_TEXT_OUT_PROTOCOL *conout;
 static struct fbcon fb;
 static bool have_gop;
+static void *font_data; /* efi_read_file()'s pages, while the font is in use */
+static size_t font_len;
 
 static void conout_sink(const char *s, size_t n)
 {
@@ -46,6 +48,7 @@ void efi_console_early(void *system_table)
 }
 
 #define FONT_PATH "font8x16.bin"
+#define GIVE_UP_WAIT_S 15u
 
 /*
  * Read and check the console font. Its pages are EfiLoaderData, which stay
@@ -60,9 +63,13 @@ static int load_font(void *image_handle, const uint8_t (**glyphs)[FBCON_FONT_H])
 	if (rc)
 		return rc;
 	rc = fbcon_font_parse(data, len, glyphs);
-	if (rc) /* same page count efi_read_file allocated (it adds a NUL) */
+	if (rc) { /* same page count efi_read_file allocated (it adds a NUL) */
 		BS->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)data, EFI_SIZE_TO_PAGES(len + 1));
-	return rc;
+		return rc;
+	}
+	font_data = data;
+	font_len = len;
+	return 0;
 }
 
 int efi_console_setup_gop(void *image_handle)
@@ -106,6 +113,28 @@ int efi_console_setup_gop(void *image_handle)
 	log_printf("console: GOP %ux%u framebuffer, font from " FONT_PATH,
 		   (unsigned)info->HorizontalResolution, (unsigned)info->VerticalResolution);
 	return 0;
+}
+
+void efi_console_give_up(void)
+{
+	EFI_INPUT_KEY key;
+
+	if (font_data)
+		BS->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)font_data, EFI_SIZE_TO_PAGES(font_len + 1));
+	font_data = NULL;
+	if (!have_gop)
+		return; /* serial and port 0xE9 are logs: nobody to wait for */
+	have_gop = false;
+	/*
+	 * Someone is looking at a screen, and the firmware's boot manager
+	 * would redraw it at once: leave the lines up until a key press or
+	 * GIVE_UP_WAIT_S. Reset first, so that a key pressed during the boot
+	 * does not end the wait before it starts.
+	 */
+	ST->ConIn->Reset(ST->ConIn, FALSE);
+	log_printf("press a key to return to the firmware (%u s)", GIVE_UP_WAIT_S);
+	if (WaitForSingleEvent(ST->ConIn->WaitForKey, GIVE_UP_WAIT_S * 10000000ULL) == EFI_SUCCESS)
+		ST->ConIn->ReadKeyStroke(ST->ConIn, &key);
 }
 
 void efi_console_exit_boot_services(unsigned console_mask)

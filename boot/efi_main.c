@@ -2,8 +2,9 @@
 /*
  * UEFI entry point (docs/boot.md). Everything that can fail is done while
  * the firmware is still there to report it and to return to: check VT-x,
- * read and validate bolt.cfg and every guest image, enumerate CPUs, take
- * all memory from the UEFI memory map. Then ExitBootServices, start the
+ * read and validate bolt.cfg, enumerate CPUs (a CPU without VT-x still
+ * gets these, so every problem is reported in one boot), read and check
+ * every guest image, take all memory from the UEFI memory map. Then ExitBootServices, start the
  * APs, and every CPU enters VMX root and runs its guests.
  */
 #include <efi.h>
@@ -32,17 +33,38 @@
 
 #define HEAP_SIZE MiB(8)
 #define CFG_PATH "bolt.cfg"
-#define FAIL_PAUSE_US 5000000 /* let a person read the error before the firmware returns */
 
 struct boot_info boot_info;
 struct pcpu *pcpus;
 unsigned nr_pcpus;
 void cpu_tables_init(struct pcpu *p);
 
-static EFI_STATUS fail(EFI_STATUS st)
+static void *heap_base;
+
+/*
+ * Bolt is not starting: give back what it took from the firmware (the
+ * heap, guest images and RAM; config text and the font are freed where
+ * they are read), let a person at a screen read why, and return.
+ */
+static EFI_STATUS give_up(EFI_STATUS st)
 {
+	for (unsigned i = 0; guests && i < nr_guests; i++) {
+		struct guest *g = &guests[i];
+
+		if (g->image) /* efi_read_file() allocated one more byte for a NUL */
+			BS->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)g->image,
+				      EFI_SIZE_TO_PAGES(g->image_len + 1));
+		if (g->ram)
+			BS->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)g->ram,
+				      EFI_SIZE_TO_PAGES(g->ram_size));
+	}
+	guests = NULL;
+	nr_guests = 0;
+	if (heap_base)
+		BS->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)heap_base, EFI_SIZE_TO_PAGES(HEAP_SIZE));
+	heap_base = NULL;
 	log_printf("not starting: returning to the firmware");
-	BS->Stall(FAIL_PAUSE_US);
+	efi_console_give_up();
 	return st;
 }
 
@@ -140,6 +162,8 @@ static int load_config(EFI_HANDLE image, struct bolt_config *cfg)
 		return rc;
 	}
 	rc = cfg_parse(text, len, CFG_PATH, cfg, &err);
+	/* The parsed config holds copies of every string: the text can go. */
+	BS->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)text, EFI_SIZE_TO_PAGES(len + 1));
 	if (rc)
 		log_printf("%s", err.msg);
 	return rc;
@@ -169,14 +193,14 @@ static int load_guests(EFI_HANDLE image, struct bolt_config *cfg)
 				   CFG_PATH, c->image_line, c->name, c->image, rc);
 			return rc;
 		}
+		g->image = img; /* before the checks: give_up() frees it */
+		g->image_len = len;
 		rc = elf_probe_pvh(img, len, c->image, c->memory, BOLT_GUEST_LOAD_MIN, &info, err,
 				   sizeof(err));
 		if (rc) {
 			log_printf("%s:%u: guest '%s': %s", CFG_PATH, c->image_line, c->name, err);
 			return rc;
 		}
-		g->image = img;
-		g->image_len = len;
 		g->ram_size = c->memory;
 		g->ram = alloc_guest_ram(c->memory);
 		if (!g->ram) {
@@ -259,39 +283,52 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	efi_console_early(st);
 	log_printf("Bolt %u.%u micro-hypervisor starting", BOLT_VERSION_MAJOR, BOLT_VERSION_MINOR);
 
-	if (vmx_check_support(why, sizeof(why))) {
-		log_printf("cannot run on this CPU: missing %s", why);
-		return fail(EFI_UNSUPPORTED);
-	}
-	void *heap = alloc_pages(AllocateMaxAddress, 0xffffffffULL, HEAP_SIZE);
-	if (!heap || heap_init((uint64_t)(uintptr_t)heap, HEAP_SIZE)) {
+	/*
+	 * Checked first, reported after the rest: without usable VT-x Bolt
+	 * still reads the config and counts the CPUs (MP Services against the
+	 * ACPI MADT), so one boot shows a person every problem, not just the
+	 * first. Only then does it return to the firmware.
+	 */
+	EFI_STATUS bad = EFI_SUCCESS;
+	bool have_vmx = vmx_check_support(why, sizeof(why)) == 0;
+
+	heap_base = alloc_pages(AllocateMaxAddress, 0xffffffffULL, HEAP_SIZE);
+	if (!heap_base || heap_init((uint64_t)(uintptr_t)heap_base, HEAP_SIZE)) {
 		log_printf("cannot allocate %lu MiB for the hypervisor", (unsigned long)(HEAP_SIZE >> 20));
-		return fail(EFI_OUT_OF_RESOURCES);
+		bad = EFI_OUT_OF_RESOURCES;
+	} else if (load_config(image, &cfg)) {
+		bad = EFI_LOAD_ERROR;
+	} else if (cfg.console & CFG_CONSOLE_GOP) {
+		efi_console_setup_gop(image); /* logs why when the sink stays off */
 	}
-	if (load_config(image, &cfg))
-		return fail(EFI_LOAD_ERROR);
 	boot_info.cfg = &cfg;
 	if (efi_enumerate_cpus(&boot_info)) {
 		log_printf("no CPUs found");
-		return fail(EFI_UNSUPPORTED);
+		bad = EFI_UNSUPPORTED;
+	} else if (bad == EFI_SUCCESS) {
+		struct cfg_error cerr;
+
+		if (cfg_check_cpus(&cfg, CFG_PATH, boot_info.nr_cpus, &cerr)) {
+			log_printf("%s", cerr.msg);
+			bad = EFI_LOAD_ERROR;
+		}
 	}
-	struct cfg_error cerr;
-	if (cfg_check_cpus(&cfg, CFG_PATH, boot_info.nr_cpus, &cerr)) {
-		log_printf("%s", cerr.msg);
-		return fail(EFI_LOAD_ERROR);
+	if (!have_vmx) {
+		log_printf("cannot run on this CPU: missing %s", why);
+		bad = EFI_UNSUPPORTED;
 	}
+	if (bad != EFI_SUCCESS)
+		return give_up(bad);
 	calibrate_tsc();
 	read_wallclock(st);
 	time_init(rdtsc(), tsc_per_us);
 	if (setup_cpus() || load_guests(image, &cfg) || wiring_setup(&cfg, CFG_PATH, alloc_shared))
-		return fail(EFI_LOAD_ERROR);
-	if (cfg.console & CFG_CONSOLE_GOP)
-		efi_console_setup_gop(image); /* logs why when the sink stays off */
+		return give_up(EFI_LOAD_ERROR);
 	boot_info.trampoline = (uint64_t)(uintptr_t)alloc_pages(AllocateMaxAddress, 0x9f000, PAGE_SIZE);
 	boot_info.cr3 = paging_build_identity(memory_top());
 	if (!boot_info.trampoline || !boot_info.cr3) {
 		log_printf("cannot allocate the AP trampoline or page tables below 4 GiB");
-		return fail(EFI_OUT_OF_RESOURCES);
+		return give_up(EFI_OUT_OF_RESOURCES);
 	}
 	boot_info.reset_system = (void *)st->RuntimeServices->ResetSystem;
 	log_printf("%u CPUs, %u guests, TSC %lu ticks/us; exiting boot services", boot_info.nr_cpus,
@@ -300,7 +337,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 
 	if (exit_boot_services(image)) {
 		log_printf("ExitBootServices failed");
-		return fail(EFI_ABORTED);
+		return give_up(EFI_ABORTED);
 	}
 	/* From here on: no firmware services but the runtime ones. */
 	irq_disable();

@@ -44,21 +44,46 @@ static const void *acpi_map_identity(void *ctx, uint64_t phys, size_t len)
 	return (const void *)(uintptr_t)phys; /* UEFI identity-maps all memory */
 }
 
+/* The FADT's S5 power-off ports (arch/x86/power.c's fallback after ResetSystem). */
+static void fadt_s5(struct boot_info *bi, const void *rsdp)
+{
+	const void *fadt;
+	int rc = acpi_find_table(rsdp, acpi_map_identity, NULL, "FACP", &fadt);
+
+	if (rc == 0)
+		rc = acpi_s5_info(fadt, acpi_map_identity, NULL, &bi->s5);
+	if (rc) {
+		log_printf("ACPI: no S5 power-off (%s)", acpi_last_error());
+		return;
+	}
+	bi->have_s5 = true;
+	if (bi->s5.pm1b_cnt)
+		log_printf("ACPI: FADT: S5 power-off through PM1a_CNT 0x%x (SLP_TYP %u), "
+			   "PM1b_CNT 0x%x (SLP_TYP %u)", bi->s5.pm1a_cnt, bi->s5.slp_typa,
+			   bi->s5.pm1b_cnt, bi->s5.slp_typb);
+	else
+		log_printf("ACPI: FADT: S5 power-off through PM1a_CNT 0x%x (SLP_TYP %u)",
+			   bi->s5.pm1a_cnt, bi->s5.slp_typa);
+}
+
 static void madt_cross_check(struct boot_info *bi, const void *rsdp)
 {
-	const void *madt, *fadt;
+	const void *madt;
 	struct acpi_cpu cpus[64];
 	unsigned count = 0;
+	int rc;
 
-	if (acpi_find_table(rsdp, acpi_map_identity, NULL, "FACP", &fadt) == 0 &&
-	    acpi_s5_info(fadt, acpi_map_identity, NULL, &bi->s5) == 0)
-		bi->have_s5 = true;
-	if (acpi_find_table(rsdp, acpi_map_identity, NULL, "APIC", &madt) != 0) {
+	fadt_s5(bi, rsdp);
+	rc = acpi_find_table(rsdp, acpi_map_identity, NULL, "APIC", &madt);
+	if (rc == -XEN_ENOENT) {
 		log_printf("ACPI: no MADT; using the MP Services CPU list as is");
 		return;
 	}
-	if (acpi_madt_cpus(madt, cpus, ARRAY_SIZE(cpus), &count) < 0 && count <= ARRAY_SIZE(cpus)) {
-		log_printf("ACPI: MADT unreadable (%s); using the MP Services CPU list", acpi_last_error());
+	/* Found only corrupt copies (or a corrupt RSDP/XSDT): say what, not "no MADT". */
+	if (rc || (acpi_madt_cpus(madt, cpus, ARRAY_SIZE(cpus), &count) < 0 &&
+		   count <= ARRAY_SIZE(cpus))) {
+		log_printf("ACPI: MADT unreadable (%s); using the MP Services CPU list",
+			   acpi_last_error());
 		return;
 	}
 	unsigned enabled = 0;
@@ -76,7 +101,7 @@ static void madt_cross_check(struct boot_info *bi, const void *rsdp)
 	if (enabled != bi->nr_cpus)
 		log_printf("ACPI: MADT has %u enabled CPUs, MP Services %u", enabled, bi->nr_cpus);
 	else
-		log_printf("ACPI: MADT agrees: %u CPUs", enabled);
+		log_printf("ACPI: MADT agrees: %u CPU%s", enabled, enabled == 1 ? "" : "s");
 }
 
 int efi_enumerate_cpus(struct boot_info *bi)

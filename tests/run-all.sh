@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: MIT
 # Everything `make test` runs, after `make all`: host unit tests, the
 # boltcfg tool on every shipped and test configuration, the tests of the
-# shell tools (tests/scripts/run.sh, seconds), the spin check of the
-# wake-protocol model (tests/model/run.sh, seconds), then every Bochs
-# integration test (two at a time: Bochs uses one host core each), a guest
-# built outside the tree against the SDK (tests/sdk/outside.sh), then
-# the bench smoke run (tools/bench.sh --smoke, also two Bochs at once),
-# then 10 s of each libFuzzer harness (tests/fuzz/run.sh --smoke).
+# shell tools (tests/scripts/run.sh, seconds), three QEMU/TCG boots
+# (tests/tcg/run.sh, ~35 s: firmware ACPI tables and the no-VT-x path),
+# the spin check of the wake-protocol model (tests/model/run.sh,
+# seconds), then every Bochs integration test (two at a time: Bochs uses
+# one host core each), a guest built outside the tree against the SDK
+# (tests/sdk/outside.sh), then the bench smoke run (tools/bench.sh
+# --smoke, also two Bochs at once), then 10 s of each libFuzzer harness
+# (tests/fuzz/run.sh --smoke).
 # Prints every RESULT line, then "N passed, N failed, N skipped" last;
 # exits non-zero on any failure.
 set -u
@@ -38,6 +40,16 @@ echo "== script tests"
 # tools/run.sh, tools/bochsrc.sh and tests/run-integration.sh against fake
 # bochs programs, and the generated bochsrc against the real Bochs.
 tests/scripts/run.sh | tee -a "$all"
+
+echo "== QEMU/TCG boots (firmware ACPI tables, no VT-x)"
+# -smp 1, -smp 4 and a config naming a missing CPU: Bolt must parse the
+# MADT and FADT OVMF publishes, agree with MP Services, report the missing
+# VT-x in one line and return to the firmware (tests/tcg/run.sh).
+{
+tests/tcg/run.sh >build/tests/tcg.txt 2>&1
+grep '^RESULT' build/tests/tcg.txt ||
+	echo "RESULT tcg-acpi FAIL: tests/tcg/run.sh printed no RESULT line: $(tail -1 build/tests/tcg.txt)"
+} | tee -a "$all"
 
 echo "== wake-protocol model"
 # spin explores every interleaving of the send/kick/block handshake

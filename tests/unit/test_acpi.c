@@ -2,7 +2,8 @@
 /*
  * Unit tests for the ACPI readers (boot/acpi.c): the captured Firecracker
  * tables in tests/data/acpi (see the README there) reached through a fake
- * RSDP/XSDT/RSDT "physical memory", plus small synthetic tables for the
+ * RSDP/XSDT/RSDT "physical memory", the tables QEMU q35 + OVMF publish
+ * (what tests/tcg/run.sh boots on), plus small synthetic tables for the
  * x2APIC, S5 and corruption cases.
  */
 #include <stdbool.h>
@@ -604,6 +605,76 @@ static void test_s5_malformed(void)
 	free(d);
 }
 
+/* QEMU 7.2 q35 -smp 4 -m 512 under OVMF, where OVMF put them (README). */
+#define QEMU_DIR "tests/data/acpi/qemu-q35-smp4/"
+#define QEMU_RSDT 0x1fb7d000u
+#define QEMU_DSDT 0x1fb7a000u
+#define QEMU_FACP 0x1fb79000u
+#define QEMU_APIC 0x1fb78000u
+
+static void test_qemu_q35_tables(void)
+{
+	size_t rsdp_len, rsdt_len, facp_len, apic_len, dsdt_len;
+	char *rsdp = unit_read_file(QEMU_DIR "RSDP.bin", &rsdp_len);
+	char *rsdt = unit_read_file(QEMU_DIR "RSDT.bin", &rsdt_len);
+	char *facp = unit_read_file(QEMU_DIR "FACP.bin", &facp_len);
+	char *apic = unit_read_file(QEMU_DIR "APIC.bin", &apic_len);
+	char *dsdt = unit_read_file(QEMU_DIR "DSDT.bin", &dsdt_len);
+	struct memmap mem = { .n = 0 };
+	const void *madt, *fadt, *t;
+	struct acpi_cpu cpus[8];
+	struct acpi_s5 s5;
+	unsigned n = 0;
+
+	/* HPET, MCFG, WAET and BGRT are listed in the RSDT but not mapped. */
+	add_region(&mem, QEMU_RSDT, rsdt, rsdt_len);
+	add_region(&mem, QEMU_FACP, facp, facp_len);
+	add_region(&mem, QEMU_APIC, apic, apic_len);
+	add_region(&mem, QEMU_DSDT, dsdt, dsdt_len);
+	CHECK_EQ(rsdp_len, 20); /* revision 0: an RSDT, no XSDT */
+
+	CHECK_EQ(acpi_find_table(rsdp, fake_map, &mem, "APIC", &madt), 0);
+	CHECK(madt == apic);
+	CHECK_EQ(acpi_madt_cpus(madt, cpus, ARRAY_SIZE(cpus), &n), 0);
+	CHECK_EQ(n, 4);
+	for (unsigned i = 0; i < 4 && i < n; i++) {
+		CHECK_EQ(cpus[i].apic_id, i);
+		CHECK_EQ(cpus[i].uid, i);
+		CHECK(cpus[i].enabled);
+	}
+	/* "ACPI: FADT: S5 power-off through PM1a_CNT 0x604 (SLP_TYP 0)" */
+	CHECK_EQ(acpi_find_table(rsdp, fake_map, &mem, "FACP", &fadt), 0);
+	CHECK_EQ(acpi_s5_info(fadt, fake_map, &mem, &s5), 0);
+	CHECK_EQ(s5.pm1a_cnt, 0x604);
+	CHECK_EQ(s5.pm1b_cnt, 0);
+	CHECK_EQ(s5.slp_typa, 0);
+	CHECK_EQ(s5.slp_typb, 0);
+	CHECK_EQ(acpi_find_table(rsdp, fake_map, &mem, "DSDT", &t), 0);
+	CHECK(t == dsdt);
+	CHECK_EQ(acpi_find_table(rsdp, fake_map, &mem, "MCFG", &t), -XEN_ENOENT);
+
+	/*
+	 * The only MADT with a bad checksum is -XEN_EINVAL, not -XEN_ENOENT:
+	 * boot/efi_mp.c says "MADT unreadable (<this>)" rather than "no MADT".
+	 */
+	apic[0x30] ^= 1;
+	CHECK_EQ(acpi_find_table(rsdp, fake_map, &mem, "APIC", &t), -XEN_EINVAL);
+	CHECK_CONTAINS(acpi_last_error(), "APIC");
+	CHECK_CONTAINS(acpi_last_error(), "checksum");
+	apic[0x30] ^= 1;
+	/* A CPU entry cut short (checksum fixed): the MADT walk names it. */
+	apic[0x2d] = 4;
+	fix_sum((uint8_t *)apic, apic_len, 9);
+	CHECK_EQ(acpi_find_table(rsdp, fake_map, &mem, "APIC", &madt), 0);
+	CHECK_EQ(acpi_madt_cpus(madt, cpus, ARRAY_SIZE(cpus), &n), -XEN_EINVAL);
+	CHECK_STR(acpi_last_error(), "ACPI MADT: entry type 0 at offset 44 has length 4 (need 8)");
+	free(rsdp);
+	free(rsdt);
+	free(facp);
+	free(apic);
+	free(dsdt);
+}
+
 void unit_main(void)
 {
 	TEST(test_captured_madt);
@@ -617,4 +688,5 @@ void unit_main(void)
 	TEST(test_synthetic_s5);
 	TEST(test_s5_encodings);
 	TEST(test_s5_malformed);
+	TEST(test_qemu_q35_tables);
 }
