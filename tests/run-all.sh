@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Everything `make test` runs, after `make all`: host unit tests, the
 # boltcfg tool on every shipped and test configuration, the tests of the
-# shell tools (tests/scripts/run.sh, seconds), the spin check of the
+# shell tools (tests/scripts/run.sh, seconds), the GOP console screenshot
+# under QEMU/TCG (tests/gop/screen.sh, ~15 s), the spin check of the
 # wake-protocol model (tests/model/run.sh, seconds), then every Bochs
 # integration test (two at a time: Bochs uses one host core each), a guest
 # built outside the tree against the SDK (tests/sdk/outside.sh), then
@@ -38,6 +39,12 @@ echo "== script tests"
 # tools/run.sh, tools/bochsrc.sh and tests/run-integration.sh against fake
 # bochs programs, and the generated bochsrc against the real Bochs.
 tests/scripts/run.sh | tee -a "$all"
+
+echo "== GOP console screenshot"
+# tests/gop/screen.sh: QEMU/TCG with its standard VGA (Bochs' OVMF has no
+# GOP), a screendump while Bolt waits for a key, the last line checked
+# glyph by glyph against font8x16.bin; build/test-artifacts/gop-screen.png.
+tests/gop/screen.sh | tee -a "$all"
 
 echo "== wake-protocol model"
 # spin explores every interleaving of the send/kick/block handshake
