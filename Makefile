@@ -76,7 +76,7 @@ HOST_SRCS := $(wildcard lib/fmt.c lib/lib.c config/*.c core/mem.c core/stats.c \
 EVTCHN_SRCS := $(sort $(wildcard evtchn/*.c))
 SCHED_SRCS := $(sort $(wildcard sched/*.c))
 
-tools: $(B)/tools/boltcfg $(B)/tools/bolt-trace
+tools: $(B)/tools/boltcfg $(B)/tools/bolt-trace $(B)/tools/fbshot
 
 TRACE_SRCS := tools/trace_decode.c tools/trace_pair.c tools/trace_report.c tools/stats.c
 
@@ -97,6 +97,12 @@ $(FONT_BIN): $(B)/tools/psf2bin $(FONT_PSF)
 	gzip -dc $(FONT_PSF) | $(B)/tools/psf2bin - > $@.tmp && mv $@.tmp $@
 
 CONFIG_SRCS := $(sort $(wildcard config/*.c))
+
+# Screenshots of the GOP console: PPM to PNG, glyph check (tests/gop-screen.sh).
+FBSHOT_SRCS := tools/png.c tools/glyph_check.c
+$(B)/tools/fbshot: tools/fbshot.c $(FBSHOT_SRCS) tools/png.h tools/glyph_check.h lib/font_file.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) tools/fbshot.c $(FBSHOT_SRCS) -o $@
 
 $(B)/tools/boltcfg: tools/boltcfg.c $(CONFIG_SRCS) lib/fmt.c lib/lib.c $(wildcard lib/*.h config/*.h)
 	@mkdir -p $(dir $@)

@@ -4,6 +4,7 @@
 # boltcfg tool on every shipped and test configuration, the tests of the
 # shell tools (tests/scripts/run.sh, seconds), three QEMU/TCG boots
 # (tests/tcg/run.sh, ~35 s: firmware ACPI tables and the no-VT-x path),
+# the GOP console screenshot under QEMU/TCG (tests/gop/screen.sh, ~15 s),
 # the spin check of the wake-protocol model (tests/model/run.sh,
 # seconds), then every Bochs integration test (two at a time: Bochs uses
 # one host core each), a guest built outside the tree against the SDK
@@ -50,6 +51,12 @@ tests/tcg/run.sh >build/tests/tcg.txt 2>&1
 grep '^RESULT' build/tests/tcg.txt ||
 	echo "RESULT tcg-acpi FAIL: tests/tcg/run.sh printed no RESULT line: $(tail -1 build/tests/tcg.txt)"
 } | tee -a "$all"
+
+echo "== GOP console screenshot"
+# tests/gop/screen.sh: QEMU/TCG with its standard VGA (Bochs' OVMF has no
+# GOP), a screendump while Bolt waits for a key, the last line checked
+# glyph by glyph against font8x16.bin; build/test-artifacts/gop-screen.png.
+tests/gop/screen.sh | tee -a "$all"
 
 echo "== wake-protocol model"
 # spin explores every interleaving of the send/kick/block handshake

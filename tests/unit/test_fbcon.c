@@ -10,13 +10,19 @@
  */
 #include "unit.h"
 
+#include <sys/stat.h>
+
 #include "core/fbcon.h"
 #include "lib/errno.h"
+#include "tools/glyph_check.c"
+#include "tools/png.c"
 
 #define GUARD 0xdeadbeefu
 #define FG 0x123456u
 #define BG 0x0a0b0cu
 #define REAL_FONT "build/gen/font8x16.bin"
+#define ARTIFACT_DIR "build/test-artifacts"
+#define ARTIFACT_PNG ARTIFACT_DIR "/fbcon-unit.png"
 
 /* A valid font file whose glyphs are all distinct, ' ' blank, others not. */
 static uint8_t font_file[FBCON_FONT_FILE_SIZE];
@@ -397,6 +403,82 @@ static void test_single_row(void)
 	free(fb);
 }
 
+/* The framebuffer as RGB bytes, decoding fmt's byte order. */
+static struct rgb_image fb_to_rgb(const struct fbcon *c)
+{
+	struct rgb_image img = { c->width, c->height, malloc((size_t)c->width * c->height * 3) };
+
+	if (!img.px)
+		abort();
+	for (uint32_t y = 0; y < c->height; y++) {
+		for (uint32_t x = 0; x < c->width; x++) {
+			const uint8_t *p = (const uint8_t *)&c->fb[(size_t)y * c->stride + x];
+			uint8_t *q = img.px + ((size_t)y * c->width + x) * 3;
+
+			q[0] = c->fmt == FBCON_RGBX ? p[0] : p[2];
+			q[1] = p[1];
+			q[2] = c->fmt == FBCON_RGBX ? p[2] : p[0];
+		}
+	}
+	return img;
+}
+
+/*
+ * Render Bolt's first log lines as OVMF's GOP would show them (640x480,
+ * BGRX, padded stride) with the real font when it is built, keep the
+ * screen as ARTIFACT_PNG for a person to look at, and check the lines with
+ * the glyph checker that tests/gop-screen.sh uses on emulator screenshots.
+ */
+static void test_render_png(void)
+{
+	static const char *lines[] = {
+		"bolt: Bolt 0.1 micro-hypervisor starting",
+		"bolt: console: GOP 640x480 framebuffer, font from font8x16.bin",
+		"bolt: 2 CPUs, 2 guests, TSC 50 ticks/us; exiting boot services",
+	};
+	const uint8_t (*g)[FBCON_FONT_H] = font;
+	uint32_t *fb = fb_alloc(648, 480);
+	struct glyph_match m;
+	struct fbcon c;
+	char *file = NULL;
+	size_t len;
+	FILE *probe = fopen(REAL_FONT, "rb");
+
+	if (probe) {
+		fclose(probe);
+		file = unit_read_file(REAL_FONT, &len);
+		CHECK_EQ(fbcon_font_parse(file, len, &g), 0);
+	}
+	CHECK_EQ(fbcon_init(&c, fb, 640, 480, 648, FBCON_BGRX, g), 0);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		fbcon_write(&c, lines[i], strlen(lines[i]));
+		fbcon_putc(&c, '\n');
+	}
+	struct rgb_image img = fb_to_rgb(&c);
+
+	for (uint32_t i = 0; i < 3; i++) {
+		CHECK_EQ(glyph_find_line(&img, g, lines[i], 0xc0c0c0, 0, 0, &m), 0);
+		CHECK_EQ(m.row, i);
+	}
+	/* The checker must see a line that is not there, and a wrong colour. */
+	CHECK_EQ(glyph_find_line(&img, g, "bolt: not drawn", 0xc0c0c0, 0, 0, &m), 1);
+	CHECK_EQ(m.matched, 6); /* "bolt: " is there, 'n' is not */
+	CHECK_EQ(glyph_find_line(&img, g, lines[0], 0xffffff, 0, 0, &m), 1);
+
+	CHECK(mkdir("build", 0777) == 0 || errno == EEXIST);
+	CHECK(mkdir(ARTIFACT_DIR, 0777) == 0 || errno == EEXIST);
+	CHECK_EQ(png_write(ARTIFACT_PNG, &img), 0);
+	char *png = unit_read_file(ARTIFACT_PNG, &len);
+	/* signature, then IHDR with the width and height */
+	CHECK(len > 33 && !memcmp(png, "\x89PNG\r\n\x1a\n", 8) && !memcmp(png + 12, "IHDR", 4));
+	CHECK(png[16] == 0 && png[17] == 0 && (uint8_t)png[18] == 0x02 && (uint8_t)png[19] == 0x80);
+	CHECK(png[20] == 0 && png[21] == 0 && (uint8_t)png[22] == 0x01 && (uint8_t)png[23] == 0xe0);
+	free(png);
+	free(img.px);
+	free(file);
+	free(fb);
+}
+
 void unit_main(void)
 {
 	make_font_file(font_file);
@@ -413,4 +495,5 @@ void unit_main(void)
 	TEST(test_wrap);
 	TEST(test_scroll);
 	TEST(test_single_row);
+	TEST(test_render_png);
 }
