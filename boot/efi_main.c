@@ -11,7 +11,9 @@
 #include <efilib.h>
 
 #include "arch/apic.h"
+#include "arch/mtrr.h"
 #include "arch/paging.h"
+#include "arch/tsc_freq.h"
 #include "arch/vmx_setup.h"
 #include "arch/x86.h"
 #include "bolt/bolt.h"
@@ -102,12 +104,12 @@ static void *alloc_shared(uint64_t bytes)
 
 static void calibrate_tsc(void)
 {
-	uint64_t t0 = rdtsc();
+	uint64_t t0 = rdtsc(), per_us;
 
 	BS->Stall(10000);
-	tsc_per_us = (rdtsc() - t0) / 10000;
-	if (!tsc_per_us)
-		tsc_per_us = 1;
+	per_us = (rdtsc() - t0) / 10000;
+	/* CPUID's figure when it agrees: exact, where Stall's 10 ms are not (arch/x86/tsc_freq.c). */
+	tsc_per_us = tsc_pick_at_boot(per_us ? per_us : 1);
 }
 
 /*
@@ -322,6 +324,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	calibrate_tsc();
 	read_wallclock(st);
 	time_init(rdtsc(), tsc_per_us);
+	mtrr_host_init(); /* before load_guests() maps guest RAM with the MTRRs' types */
 	if (setup_cpus() || load_guests(image, &cfg) || wiring_setup(&cfg, CFG_PATH, alloc_shared))
 		return give_up(EFI_LOAD_ERROR);
 	boot_info.trampoline = (uint64_t)(uintptr_t)alloc_pages(AllocateMaxAddress, 0x9f000, PAGE_SIZE);

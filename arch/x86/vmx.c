@@ -6,6 +6,7 @@
 #include "arch/apic.h"
 #include "arch/cpu.h"
 #include "arch/msr.h"
+#include "arch/mtrr.h"
 #include "arch/safe_insn.h"
 #include "arch/upcall_pending.h"
 #include "arch/vmcs.h"
@@ -697,7 +698,7 @@ int guest_arch_create(struct guest *g)
 	if (rc)
 		return rc;
 	g->arch.vpid = (uint16_t)g->domid; /* VPID 0 is the host's */
-	return ept_map(&g->arch.ept, 0, (uint64_t)(uintptr_t)g->ram, g->ram_size, EPT_RWX, EPT_MT_WB);
+	return ept_map_guest_ram(g); /* the host MTRRs' types: WB on sane firmware */
 }
 
 void arch_kick_cpu(struct pcpu *p)
