@@ -31,6 +31,17 @@ void bolt_cpu_main(unsigned index, void (*start_others)(void))
 				summary_guest_stopped(g);
 			}
 		}
+	} else if (!p->nr_vcpus) {
+		/*
+		 * No guest is pinned here: nothing will ever run or be woken on
+		 * this CPU, so it leaves the firmware's AP loop (it was started
+		 * like the others) and halts with interrupts off in Bolt's own
+		 * code for good. No code path sends it an IPI: kicks go only to
+		 * a vCPU's CPU (sched_kick()). An NMI returns to the halt
+		 * (arch/x86/nmi.c). See docs/running.md, "Real machines".
+		 */
+		log_printf("CPU %u: parked (no guest)", index);
+		arch_cpu_park();
 	} else {
 		log_printf("CPU %u (APIC ID %u) in VMX root", index, p->apic_id);
 	}

@@ -28,11 +28,22 @@ struct pcpu {
 	 * upcall state before it enters (see prepare_entry in arch/x86/vmx.c).
 	 */
 	volatile bool in_guest;
+	/*
+	 * True while the CPU sleeps in HLT in the idle loop (idle_hlt): a
+	 * wake-up needs the IPI then too, as no MWAIT watches the kick word.
+	 */
+	volatile bool halted;
 	volatile bool online;
 	struct runqueue rq;
 	/* The vCPUs pinned here, for time events (sched/timer.c). */
 	struct vcpu *vcpus[MAX_VCPUS_PER_CPU] __attribute__((aligned(CACHE_LINE)));
 	unsigned nr_vcpus;
+	/*
+	 * No usable MONITOR/MWAIT (arch/x86/idle_mode.c): the idle loop waits
+	 * in HLT with interrupts on and remote wake-ups send the kick IPI.
+	 * Set once by the arch bring-up, before the CPU first idles.
+	 */
+	bool idle_hlt;
 	bool lazy;                /* run the 1 ms tick: lazy delivery here, or a shared CPU */
 	uint64_t next_tick_ns;
 	uint64_t timer_deadline_ns; /* timer_deadline()'s cache (sched/timer.c) */

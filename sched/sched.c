@@ -105,10 +105,13 @@ void sched_kick(struct pcpu *target)
 	 * load (seq_cst both sides, Dekker-style): either we see it in the
 	 * guest and send the IPI, or it sees the resched bit before entering.
 	 * An idle CPU needs only the write to its MWAIT line; a CPU in the
-	 * hypervisor needs nothing more.
+	 * hypervisor needs nothing more. A CPU without MWAIT sleeping in HLT
+	 * (`halted`, the same Dekker pair with sched_next_slow()) needs the
+	 * IPI: the NOVA rule, a remote wake-up enqueues and kicks.
 	 */
 	__atomic_fetch_add(&target->rq.kick, 1, __ATOMIC_SEQ_CST);
-	bool ipi = __atomic_load_n(&target->in_guest, __ATOMIC_SEQ_CST);
+	bool ipi = __atomic_load_n(&target->in_guest, __ATOMIC_SEQ_CST) ||
+		   __atomic_load_n(&target->halted, __ATOMIC_SEQ_CST);
 	if (ipi)
 		arch_kick_cpu(target);
 	if (trace_enabled)

@@ -8,6 +8,9 @@
 #   # timeout: S         seconds before the run counts as hung (default 240)
 #   # expect: TEXT       a line containing TEXT must appear in the output
 #   # reject: REGEX      no line may match the extended regex
+#   # bochs-cpuid: K=V,.. emulate Bochs' generic CPU with these CPUID
+#                        overrides (tools/bochsrc.sh, BOCHS_CPUID), e.g.
+#                        mwait=0 or apic=xapic: what real machines may lack
 # Every "RESULT <name> PASS|FAIL|SKIP" line the guests print is passed on;
 # each directive adds one RESULT line of its own. Output: build/tests/<name>/.
 set -u
@@ -25,7 +28,7 @@ rm -rf "$out" && mkdir -p "$out"
 # The test image: the built disk with this bolt.cfg in place of the demo's.
 cp build/bolt.img "$out/disk.img"
 mcopy -o -i "$out/disk.img@@1M" "$cfg" ::bolt.cfg
-tools/bochsrc.sh "$out/disk.img" "$cpus" "$out" >/dev/null
+BOCHS_CPUID=$(directive bochs-cpuid | head -1) tools/bochsrc.sh "$out/disk.img" "$cpus" "$out" >/dev/null
 
 start=$(date +%s)
 finished=""

@@ -9,6 +9,12 @@
 #   bochs -q -f OUTDIR/bochsrc -rc OUTDIR/bochs.rc >OUTDIR/bochs.out 2>&1
 #   tools/bochsrc.sh --why OUTDIR STATUS
 #
+# BOCHS_CPUID="key=value, ..." (optional) emulates Bochs' generic CPU
+# instead of the Skylake-X model, with Skylake-like CPUID features and
+# these overrides (Bochs ignores `cpuid:` once a model is named). The
+# integration tests use it to hide what real machines may lack, e.g.
+# `mwait=0` (no MONITOR/MWAIT) or `apic=xapic` (no x2APIC).
+#
 # Outputs of a run: OUTDIR/com1.txt (COM1), OUTDIR/bochs.log (Bochs'
 # own log). Port 0xE9 writes go to Bochs' stdout, which the runners keep
 # in OUTDIR/bochs.out together with its stderr.
@@ -93,6 +99,31 @@ if [ "$cyl" -gt 65535 ]; then
 	exit 1
 fi
 
+# The CPU line: the Skylake-X model, or the generic CPU with BOCHS_CPUID.
+cpu_line="cpu: model=corei7_skylake_x, count=$cpus, ips=50000000, quantum=16, reset_on_triple_fault=1"
+cpuid_line=""
+if [ -n "${BOCHS_CPUID:-}" ]; then
+	cpu_line="cpu: count=$cpus, ips=50000000, quantum=16, reset_on_triple_fault=1"
+	# What Bolt and its guests use of the Skylake-X model; an override replaces its key.
+	base="level=6, family=6, model=0x55, stepping=4, x86_64=1, mmx=1, sep=1, simd=avx2, apic=x2apic, aes=1, movbe=1, xsave=1, xsaveopt=1, avx_f16c=1, avx_fma=1, bmi=bmi2, 1g_pages=1, pcid=1, fsgsbase=1, smep=1, smap=1, mwait=1, vmx=2"
+	cpuid_line="cpuid: "
+	IFS=, read -ra kvs <<<"$base, $BOCHS_CPUID"
+	declare -A val=()
+	order=()
+	for kv in "${kvs[@]}"; do
+		kv=${kv// /}
+		[ -n "$kv" ] || continue
+		k=${kv%%=*}
+		[ -n "${val[$k]+x}" ] || order+=("$k")
+		val[$k]=${kv#*=}
+	done
+	sep=""
+	for k in "${order[@]}"; do
+		cpuid_line="$cpuid_line$sep$k=${val[$k]}"
+		sep=", "
+	done
+fi
+
 mkdir -p "$outdir"
 img_abs=$(realpath "$img")
 out_abs=$(realpath "$outdir")
@@ -103,7 +134,8 @@ romimage: file=$OVMF, address=0xffe00000
 vgaromimage: file=$VGABIOS
 # ips fixes emulated time; quantum is how many instructions one core runs
 # before Bochs switches to the next (SMP interleaving granularity).
-cpu: model=corei7_skylake_x, count=$cpus, ips=50000000, quantum=16, reset_on_triple_fault=1
+$cpu_line
+$cpuid_line
 memory: guest=512, host=512
 pci: enabled=1, chipset=i440fx
 ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Local APIC access, IPIs and the INIT-SIPI-SIPI sequence. */
 #include "arch/apic.h"
+#include "arch/cpu.h"
+#include "arch/cpu_policy.h"
 #include "arch/msr.h"
 #include "arch/x86.h"
+#include "core/console.h"
 
 #define XAPIC_BASE 0xfee00000ULL
 #define XAPIC_ID 0x20
@@ -28,21 +31,25 @@ void udelay(uint64_t us)
 
 bool apic_init_cpu(void)
 {
+	static int first_mode = -1;
 	struct cpuid_regs r;
 	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
 
 	cpuid(1, 0, &r);
-	/*
-	 * QEMU TCG has no x2APIC and silently ignores the enable bit, so only
-	 * switch when CPUID advertises it (see docs/boot.md).
-	 */
-	if (r.ecx & (1u << 21)) {
-		if (!(base & APIC_BASE_X2APIC))
-			wrmsr(MSR_IA32_APIC_BASE, base | APIC_BASE_ENABLE | APIC_BASE_X2APIC);
-		use_x2apic = true;
-	} else if (!(base & APIC_BASE_ENABLE)) {
-		wrmsr(MSR_IA32_APIC_BASE, base | APIC_BASE_ENABLE);
-	}
+	/* x2APIC absent, off, or on and possibly locked by firmware (docs/running.md). */
+	enum apic_mode mode = cpu_apic_mode(r.ecx, base);
+	uint64_t want = cpu_apic_base_for(mode, base);
+
+	if (want != base)
+		wrmsr(MSR_IA32_APIC_BASE, want);
+	use_x2apic = mode != APIC_MODE_XAPIC;
+	/* Once for the machine, and again for any CPU that differs from the first. */
+	int expected = -1;
+	if (__atomic_compare_exchange_n(&first_mode, &expected, (int)mode, false, __ATOMIC_SEQ_CST,
+					__ATOMIC_SEQ_CST))
+		log_printf("%s", cpu_apic_mode_text(mode));
+	else if (expected != (int)mode)
+		log_printf("CPU %u: %s (unlike the boot CPU)", arch_cpu_index(), cpu_apic_mode_text(mode));
 	return use_x2apic;
 }
 

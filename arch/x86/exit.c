@@ -157,7 +157,8 @@ static EXIT_HANDLER(exit_nmi_or_exception)
 	uint32_t info = vmcs_read32(VM_EXIT_INTR_INFO);
 
 	if ((info & INTR_TYPE_MASK) == INTR_TYPE_NMI) {
-		/* An NMI hit the host while the guest ran: nothing of ours to do. */
+		/* The platform's NMI, taken by NMI exiting: counted, not the guest's (nmi.c). */
+		vmx_guest_nmi(v);
 		return;
 	}
 	dump_and_stop(v, regs, reason, "unexpected exception exit");

@@ -24,7 +24,7 @@ struct __attribute__((packed)) idt_gate {
 };
 
 static struct idt_gate idt[256];
-extern const char host_exc_stubs[];
+extern const char host_exc_stubs[], host_irq_stub[];
 
 struct pcpu *this_pcpu(void)
 {
@@ -50,23 +50,9 @@ void arch_panic_stop(void)
 	cpu_halt_forever();
 }
 
-uint64_t arch_idle_wait(volatile uint64_t *line, void *volatile const *cond, uint64_t deadline_tsc)
+void arch_cpu_park(void)
 {
-	if (deadline_tsc) {
-		/*
-		 * A timed wait spins: MWAIT has no portable timeout and the host
-		 * takes no timer interrupts. The line is still watched, so a
-		 * wake-up ends the wait at once.
-		 */
-		uint64_t seen = *line;
-		while (*line == seen && !*cond && rdtsc() < deadline_tsc)
-			cpu_relax();
-		return rdtsc();
-	}
-	cpu_monitor(line);
-	if (*cond)
-		return rdtsc();
-	return cpu_mwait_tsc(); /* hv_wake's start: the instruction after MWAIT */
+	cpu_halt_forever();
 }
 
 void host_exception(const uint64_t *frame);
@@ -92,8 +78,14 @@ static void idt_init_once(void)
 
 	if (idt[0].type)
 		return;
-	for (unsigned v = 0; v < 32; v++) {
-		uint64_t off = base + 16 * v;
+	/*
+	 * Vectors 32-255: only a CPU idling in HLT (no MWAIT, arch/x86/idle.c)
+	 * ever runs with IF = 1. The kick IPI ends its HLT; any other
+	 * interrupt (a firmware timer left armed, the APIC's spurious vector)
+	 * must not find an empty gate (#GP, a panic): one stub EOIs them all.
+	 */
+	for (unsigned v = 0; v < 256; v++) {
+		uint64_t off = v < 32 ? base + 16 * v : (uint64_t)(uintptr_t)host_irq_stub;
 		idt[v] = (struct idt_gate){
 			.off0 = (uint16_t)off, .sel = SEL_CODE64, .ist = 0,
 			.type = 0x8e, /* present, DPL 0, 64-bit interrupt gate */

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host exception entry points. The hypervisor runs with interrupts off, so
- * only CPU exceptions and NMIs arrive here. An exception raised by one of
- * the fault-safe instructions (safe_insn.S) resumes at its fix-up; any
- * other is a hypervisor bug (host_exception() prints the state and
- * panics); an NMI is ignored.
+ * Host exception entry points. The hypervisor runs with interrupts off
+ * (except in the HLT idle wait, arch/x86/idle.c), so only CPU exceptions,
+ * NMIs and, while idling in HLT, interrupts arrive here. An exception
+ * raised by one of the fault-safe instructions (safe_insn.S) resumes at
+ * its fix-up; any other is a hypervisor bug (host_exception() prints the
+ * state and panics). An NMI is counted (host_nmi(), arch/x86/nmi.c) and
+ * returns: its IRET also ends the NMI blocking the CPU entered with it
+ * (SDM Vol. 3A, 6.7.1). An interrupt is acknowledged and returns.
  */
 	.text
 .macro EXC_NOERR vec
@@ -25,7 +28,7 @@ host_exc_stubs:				/* 32 stubs, 16 bytes apart */
 	EXC_NOERR 0
 	EXC_NOERR 1
 	.balign 16
-	iretq				/* vector 2: NMI */
+	jmp	host_nmi_stub		/* vector 2: NMI */
 	EXC_NOERR 3
 	EXC_NOERR 4
 	EXC_NOERR 5
@@ -55,6 +58,45 @@ host_exc_stubs:				/* 32 stubs, 16 bytes apart */
 	EXC_ERR 29
 	EXC_ERR 30
 	EXC_NOERR 31
+
+/* Save the caller-saved registers around a C call: the interrupted code may be anywhere. */
+.macro CALL_SAVED fn
+	pushq	%rax
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%rbp
+	mov	%rsp, %rbp
+	and	$~15, %rsp
+	cld
+	call	\fn
+	mov	%rbp, %rsp
+	popq	%rbp
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rax
+.endm
+
+host_nmi_stub:				/* no error code; stack: RIP, CS, RFLAGS, RSP, SS */
+	CALL_SAVED host_nmi
+	iretq
+
+	.balign	16
+	.globl	host_irq_stub
+host_irq_stub:				/* every vector 32-255 (host_cpu.c) */
+	CALL_SAVED apic_eoi
+	iretq
 
 exc_common:				/* stack: vector, error code, RIP, CS, RFLAGS, RSP, SS */
 	/* The caller-saved registers: a fixed-up fault returns to C code. */

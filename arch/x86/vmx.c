@@ -5,6 +5,7 @@
  */
 #include "arch/apic.h"
 #include "arch/cpu.h"
+#include "arch/cpu_policy.h"
 #include "arch/msr.h"
 #include "arch/mtrr.h"
 #include "arch/safe_insn.h"
@@ -139,10 +140,18 @@ int vmx_check_support(char *why, size_t len)
 	have_preemption_timer = ctl_pin & PIN_PREEMPTION_TIMER;
 	ctl_pin &= ~PIN_PREEMPTION_TIMER;
 	preemption_timer_shift = rdmsr(MSR_IA32_VMX_MISC) & 0x1f;
+	/*
+	 * MONITOR/MWAIT exiting only where the CPU has the instructions: a
+	 * CPU without them (or with MWAIT disabled, CPUID.1:ECX[3] clear)
+	 * raises #UD for a guest's MONITOR/MWAIT before any exit, and Bochs
+	 * offers no such controls then (docs/running.md, "Real machines").
+	 */
+	uint32_t mon = CPU_MWAIT_EXITING | CPU_MONITOR_EXITING;
+	uint32_t mon_req = cpu_idle_mwait_usable(r.ecx) ? mon : 0;
 	if (!adjust_controls(true_msrs ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS,
 			     CPU_HLT_EXITING | CPU_UNCOND_IO_EXITING | CPU_USE_MSR_BITMAPS |
-				     CPU_SECONDARY_CONTROLS | CPU_MWAIT_EXITING | CPU_MONITOR_EXITING,
-			     CPU_RDPMC_EXITING, &ctl_proc))
+				     CPU_SECONDARY_CONTROLS | mon_req,
+			     CPU_RDPMC_EXITING | (mon & ~mon_req), &ctl_proc))
 		append(why, len, "secondary controls/HLT/IO/MSR-bitmap exiting");
 	/* We never want CR3 exits: unrestricted guests manage their own paging. */
 	ctl_proc &= ~(CPU_CR3_LOAD_EXITING | CPU_CR3_STORE_EXITING);
@@ -677,6 +686,7 @@ void arch_cpu_init(struct pcpu *p)
 {
 	p->arch.x2apic = apic_init_cpu();
 	p->apic_id = apic_id();
+	idle_mode_init(p);
 	vmx_cpu_enable(p);
 }
 

@@ -409,6 +409,81 @@ static void test_idle_wait_remote(void)
 	CHECK(P[0].rq.head == NULL);
 }
 
+/* While CPU 0 idles in HLT, CPU 1 wakes guest 1: CPU 0 must be announced halted. */
+static bool hlt_seen_halted;
+static void hook_remote_wake_halted(int call)
+{
+	hlt_seen_halted = P[0].halted;
+	hook_remote_wake(call);
+}
+
+/*
+ * No MONITOR/MWAIT: the idle CPU sleeps in HLT, which the kick word cannot
+ * end, so the remote wake-up must send the IPI (the NOVA rule). The old
+ * policy (IPI only to a CPU in the guest) lost this wake-up.
+ */
+static void test_idle_hlt_remote_wake_ipis(void)
+{
+	world(all_cpu0, all_prio1);
+	P[0].idle_hlt = true;
+	CHECK(start_n(1) == V(0));
+	V(1)->state = VCPU_BLOCKED;
+	block(V(0));
+	hlt_seen_halted = false;
+	fake_idle.hook = hook_remote_wake_halted;
+	CHECK(next_on(&P[0]) == V(1));
+	CHECK_EQ(fake_idle.calls, 1);
+	CHECK_EQ(fake_idle.deadline_tsc, 0);
+	CHECK(hlt_seen_halted);     /* announced before the wait... */
+	CHECK(!P[0].halted);        /* ...and withdrawn after it */
+	CHECK_EQ(P[0].rq.kick, 1);
+	CHECK_EQ(fake_ipis[0], 1);  /* the kick IPI ends the HLT */
+	CHECK_EQ(fake_trace_ipi, 1);
+	CHECK_EQ(fake_ipis[1], 0);
+}
+
+/* A HLT CPU that is not idle (in the hypervisor) needs no IPI: it re-checks its queue. */
+static void test_idle_hlt_busy_cpu_no_ipi(void)
+{
+	static const int cpu[NGUEST] = { 0, 1, 1, 0, 0, 0 };
+
+	world(cpu, all_prio1);
+	P[1].idle_hlt = true;
+	fake_cpu = &P[1];
+	sched_start(V(1));
+	CHECK(next_on(&P[1]) == V(1));
+	block(V(1));
+	fake_cpu = &P[0];
+	CHECK(sched_wake(V(1)));
+	CHECK_EQ(P[1].rq.kick, 1);
+	CHECK_EQ(fake_ipis[1], 0);
+}
+
+/* A timed wait spins on the kick word in either mode: not halted, no IPI needed. */
+static void hook_timed_wake(int call)
+{
+	(void)call;
+	hlt_seen_halted = P[0].halted;
+	hook_remote_wake(call);
+}
+
+static void test_idle_hlt_timed_wait_spins(void)
+{
+	world(all_cpu0, all_prio1);
+	P[0].idle_hlt = true;
+	P[0].lazy = true; /* the 1 ms tick: every wait has a deadline */
+	CHECK(start_n(1) == V(0));
+	V(1)->state = VCPU_BLOCKED;
+	block(V(0));
+	hlt_seen_halted = true;
+	fake_idle.hook = hook_timed_wake;
+	CHECK(next_on(&P[0]) == V(1));
+	CHECK(fake_idle.deadline_tsc != 0);
+	CHECK(!hlt_seen_halted);
+	CHECK_EQ(fake_ipis[0], 0);
+	CHECK_EQ(P[0].rq.kick, 1);
+}
+
 /* Time passes: the first wait ends early, the second at the poll deadline. */
 static void hook_time_passes(int call)
 {
@@ -657,6 +732,9 @@ void unit_main(void)
 	TEST(test_handover);
 	TEST(test_idle_wait_remote);
 	TEST(test_idle_wait_poll_timeout);
+	TEST(test_idle_hlt_remote_wake_ipis);
+	TEST(test_idle_hlt_busy_cpu_no_ipi);
+	TEST(test_idle_hlt_timed_wait_spins);
 	TEST(test_virq_timer);
 	TEST(test_poll_timeout);
 	TEST(test_timer_deadline_cache);

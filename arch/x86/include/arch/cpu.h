@@ -43,6 +43,8 @@ struct pcpu_arch {
 	/* VM-exit stub (vmexit.S): TSC near the last VM entry (see arch/vmexit.h). */
 	uint64_t entry_tsc;
 	bool kick_exit;           /* the last exit was the kick IPI's */
+	/* NMIs taken in VMX root and as VM exits from guests (arch/x86/nmi.c). */
+	uint64_t nmis_root, nmis_guest;
 };
 
 /* State VMX leaves alone, switched in software (arch/x86/vcpu_state.c). */
@@ -90,6 +92,9 @@ struct pcpu *this_pcpu(void);
 /* Stop this CPU after a panic: interrupts off, halt forever. */
 __attribute__((noreturn)) void arch_panic_stop(void);
 
+/* Park a CPU no guest uses: interrupts off, halt forever (an NMI returns to the halt). */
+__attribute__((noreturn)) void arch_cpu_park(void);
+
 /* Read the time-stamp counter (fenced). */
 uint64_t arch_timestamp(void);
 
@@ -132,6 +137,12 @@ void vcpu_inject_access_fault(struct vcpu *v, uint64_t gva, size_t len, bool wri
  * (where hv_wake starts, struct bolt_stats).
  */
 uint64_t arch_idle_wait(volatile uint64_t *line, void *volatile const *cond, uint64_t deadline_tsc);
+
+/* This CPU's idle wait: MONITOR/MWAIT, or HLT + IPI without it (arch/x86/idle.c). */
+void idle_mode_init(struct pcpu *p);
+
+/* An NMI VM exit (NMI exiting): count it, log the first per CPU (arch/x86/nmi.c). */
+void vmx_guest_nmi(struct vcpu *v);
 
 /* Wake an idle or running CPU so it re-runs its scheduler. */
 void arch_kick_cpu(struct pcpu *p);
