@@ -31,7 +31,7 @@ int efi_console_setup_gop(void *image_handle);
  * sink was set up (a person is looking at a screen), say so and wait for
  * a key press or 15 s so the lines above can be read. No wait without it.
  */
-void efi_console_give_up(void);
+void efi_console_give_up(unsigned console_mask);
 
 /* boot/efi_file.c: read a whole file from the volume Bolt was loaded from. */
 int efi_read_file(void *image_handle, const char *path, void **data, size_t *len);

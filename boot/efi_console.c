@@ -17,6 +17,7 @@
 #include "core/console.h"
 #include "core/fbcon.h"
 #include "lib/errno.h"
+#include "lib/lib.h"
 
 static EFI_SIMPLE_TEXT_OUT_PROTOCOL *conout;
 static struct fbcon fb;
@@ -40,11 +41,27 @@ static void gop_sink(const char *s, size_t n)
 	fbcon_write(&fb, s, n);
 }
 
+/*
+ * Bolt's lines before ExitBootServices, kept for the screen it shows when
+ * it gives up (efi_console_give_up): until then the firmware's console
+ * draws them, in its own font and layout. A few dozen lines at most.
+ */
+static char early_log[4096];
+static size_t early_len;
+
+static void history_sink(const char *s, size_t n)
+{
+	n = MIN(n, sizeof(early_log) - early_len);
+	memcpy(early_log + early_len, s, n);
+	early_len += n;
+}
+
 void efi_console_early(void *system_table)
 {
 	conout = ((EFI_SYSTEM_TABLE *)system_table)->ConOut;
 	console_add_sink(conout_sink);
 	console_add_sink(e9_sink);
+	console_add_sink(history_sink);
 }
 
 #define FONT_PATH "font8x16.bin"
@@ -115,30 +132,55 @@ int efi_console_setup_gop(void *image_handle)
 	return 0;
 }
 
-void efi_console_give_up(void)
+static void free_font(void)
 {
-	EFI_INPUT_KEY key;
-
 	if (font_data)
 		BS->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)font_data, EFI_SIZE_TO_PAGES(font_len + 1));
 	font_data = NULL;
-	if (!have_gop)
+}
+
+void efi_console_give_up(unsigned console_mask)
+{
+	EFI_INPUT_KEY key;
+
+	console_remove_sink(history_sink);
+	if (!have_gop) {
+		free_font();
 		return; /* serial and port 0xE9 are logs: nobody to wait for */
+	}
 	have_gop = false;
 	/*
 	 * Someone is looking at a screen, and the firmware's boot manager
 	 * would redraw it at once: leave the lines up until a key press or
-	 * GIVE_UP_WAIT_S. Reset first, so that a key pressed during the boot
-	 * does not end the wait before it starts.
+	 * GIVE_UP_WAIT_S. Bolt draws them itself, with the console it would
+	 * have run with (so the 'gop' sink is seen working before a machine
+	 * with VT-x exists): the firmware's text console writes to the same
+	 * framebuffer, so it stops here, and COM1 is driven by Bolt as after
+	 * ExitBootServices. Reset ConIn first, so that a key pressed during
+	 * the boot does not end the wait before it starts.
 	 */
+	console_remove_sink(conout_sink);
+	if (console_mask & CFG_CONSOLE_COM1) {
+		serial_init();
+		console_add_sink(serial_sink);
+	}
+	fbcon_clear(&fb);
+	fbcon_write(&fb, early_log, early_len);
+	console_add_sink(gop_sink);
 	ST->ConIn->Reset(ST->ConIn, FALSE);
 	log_printf("press a key to return to the firmware (%u s)", GIVE_UP_WAIT_S);
 	if (WaitForSingleEvent(ST->ConIn->WaitForKey, GIVE_UP_WAIT_S * 10000000ULL) == EFI_SUCCESS)
 		ST->ConIn->ReadKeyStroke(ST->ConIn, &key);
+	/* The firmware owns the screen and COM1 again; the font goes last (fbcon drew with it). */
+	console_remove_sink(gop_sink);
+	console_remove_sink(serial_sink);
+	console_add_sink(conout_sink);
+	free_font();
 }
 
 void efi_console_exit_boot_services(unsigned console_mask)
 {
+	console_remove_sink(history_sink);
 	console_remove_sink(conout_sink);
 	console_remove_sink(e9_sink);
 	if (console_mask & CFG_CONSOLE_COM1) {

@@ -66,7 +66,7 @@ static EFI_STATUS give_up(EFI_STATUS st)
 		BS->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)heap_base, EFI_SIZE_TO_PAGES(HEAP_SIZE));
 	heap_base = NULL;
 	log_printf("not starting: returning to the firmware");
-	efi_console_give_up();
+	efi_console_give_up(boot_info.cfg ? boot_info.cfg->console : 0);
 	return st;
 }
 
