@@ -14,6 +14,7 @@
 enum vmcs_field {
 	/* 16-bit control fields (B.1.1) */
 	VIRTUAL_PROCESSOR_ID = 0x0000,
+	POSTED_INTR_NV = 0x0002,           /* posted-interrupt notification vector */
 	/* 16-bit guest-state fields (B.1.2) */
 	GUEST_ES_SELECTOR = 0x0800,
 	GUEST_CS_SELECTOR = 0x0802,
@@ -41,7 +42,15 @@ enum vmcs_field {
 	VM_EXIT_MSR_LOAD_ADDR = 0x2008,
 	VM_ENTRY_MSR_LOAD_ADDR = 0x200a,
 	TSC_OFFSET = 0x2010,
+	PML_ADDRESS = 0x200e,
+	APIC_ACCESS_ADDR = 0x2014,
+	POSTED_INTR_DESC_ADDR = 0x2016,
+	VM_FUNCTION_CONTROL = 0x2018,
 	EPT_POINTER = 0x201a,
+	EPTP_LIST_ADDRESS = 0x2024,
+	VMREAD_BITMAP = 0x2026,
+	VMWRITE_BITMAP = 0x2028,
+	VE_INFO_ADDRESS = 0x202a,          /* virtualization-exception information address */
 	/* 64-bit read-only data field (B.2.2) */
 	GUEST_PHYSICAL_ADDRESS = 0x2400,
 	/* 64-bit guest-state fields (B.2.3) */
