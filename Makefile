@@ -77,7 +77,14 @@ HOST_SRCS := $(wildcard lib/fmt.c lib/lib.c config/*.c core/mem.c core/stats.c \
 EVTCHN_SRCS := $(sort $(wildcard evtchn/*.c))
 SCHED_SRCS := $(sort $(wildcard sched/*.c))
 
-tools: $(B)/tools/boltcfg $(B)/tools/bolt-trace $(B)/tools/fbshot
+tools: $(B)/tools/boltcfg $(B)/tools/bolt-trace $(B)/tools/bolt-vmxcheck $(B)/tools/fbshot
+
+# Would Bolt run on a CPU? Its VMCS code over a capability file (docs/vmxcaps.md).
+VMXCHECK_SRCS := tools/vmxcheck.c tools/vmxcheck_run.c tools/vmxcaps.c arch/x86/vmx_caps.c \
+	arch/x86/vmcs_image.c arch/x86/vmcs_build.c arch/x86/cpu_policy.c lib/fmt.c lib/lib.c
+$(B)/tools/bolt-vmxcheck: $(VMXCHECK_SRCS) $(wildcard arch/x86/vmentry_check*.c tools/*.h lib/*.h arch/x86/include/arch/*.h)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(VMXCHECK_SRCS) $(wildcard arch/x86/vmentry_check*.c) -o $@
 
 TRACE_SRCS := tools/trace_decode.c tools/trace_pair.c tools/trace_report.c tools/stats.c
 
@@ -141,6 +148,7 @@ $(B)/unit/test_notify: UNIT_EXTRA := $(EVTCHN_SRCS)
 # a test that loads them links the host-only parser.
 VMXCAPS_SRCS := tools/vmxcaps.c
 $(B)/unit/test_vmxcaps: UNIT_EXTRA := $(VMXCAPS_SRCS)
+$(B)/unit/test_vmcs_caps: UNIT_EXTRA := $(VMXCAPS_SRCS) tools/vmxcheck_run.c
 
 $(B)/unit/%: tests/unit/%.c tests/unit/unit.c tests/unit/unit.h $(HOST_SRCS) $(EVTCHN_SRCS) $(SCHED_SRCS) $(wildcard lib/*.h config/*.h core/*.h boot/*.h arch/x86/include/arch/*.h evtchn/*.h guests/sdk/* guests/sdk/include/bolt/*.h guests/sdk/include/bolt/sdk/*.h tools/*.c tools/*.h sched/*.h tests/unit/*.h core/time.c)
 	@mkdir -p $(dir $@)

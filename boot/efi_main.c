@@ -300,8 +300,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		bad = EFI_OUT_OF_RESOURCES;
 	} else if (load_config(image, &cfg)) {
 		bad = EFI_LOAD_ERROR;
-	} else if (cfg.console & CFG_CONSOLE_GOP) {
-		efi_console_setup_gop(image); /* logs why when the sink stays off */
+	} else {
+		if (cfg.console & CFG_CONSOLE_GOP)
+			efi_console_setup_gop(image); /* logs why when the sink stays off */
+		/* The lines of a capability file (docs/vmxcaps.md), also when VT-x is unusable. */
+		if (cfg.debug & CFG_DEBUG_VMX)
+			vmx_log_caps();
 	}
 	boot_info.cfg = &cfg;
 	if (efi_enumerate_cpus(&boot_info)) {

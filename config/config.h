@@ -56,6 +56,11 @@ enum cfg_console {
 };
 #define CFG_CONSOLE_DEFAULT (CFG_CONSOLE_COM1 | CFG_CONSOLE_E9)
 
+/* `debug =` topics: extra boot lines for a bug report (docs/config.md). */
+enum cfg_debug {
+	CFG_DEBUG_VMX = 1u << 0, /* the VMX capability MSRs and the controls chosen */
+};
+
 enum cfg_on_all_stopped { CFG_ALL_STOPPED_POWEROFF, CFG_ALL_STOPPED_HALT };
 enum cfg_on_crash { CFG_ON_CRASH_STOP, CFG_ON_CRASH_RESTART };
 
@@ -138,6 +143,7 @@ struct cfg_shm {
 
 struct bolt_config {
 	unsigned console; /* enum cfg_console bits */
+	unsigned debug;   /* enum cfg_debug bits */
 	enum cfg_on_all_stopped on_all_stopped;
 	unsigned nr_guests;
 	struct cfg_guest guests[CFG_MAX_GUESTS];

@@ -21,6 +21,7 @@
 
 /* Indexed by value (enums), by bit number (console), false/true (bools). */
 static const char *const cfg_console_names[] = { "com1", "e9", "gop" };
+static const char *const cfg_debug_names[] = { "vmx" };
 static const char *const cfg_all_stopped_names[] = {
 	[CFG_ALL_STOPPED_POWEROFF] = "poweroff",
 	[CFG_ALL_STOPPED_HALT] = "halt",
@@ -257,8 +258,9 @@ static int cfg_parse_size(struct cfg_parser *p, const struct cfg_key *k, void *f
 }
 
 /* A list of sink names separated by commas and/or blanks; at least one. */
-static int cfg_parse_console(struct cfg_parser *p, const struct cfg_key *k, void *field,
-			     const char *val)
+/* A comma-separated set of the key's names, as a bit mask (console, debug). */
+static int cfg_parse_name_set(struct cfg_parser *p, const struct cfg_key *k, void *field,
+			      const char *val, const char *noun)
 {
 	char list[80];
 	unsigned mask = 0;
@@ -278,7 +280,7 @@ static int cfg_parse_console(struct cfg_parser *p, const struct cfg_key *k, void
 			if (strlen(k->names[i]) == len && !memcmp(c, k->names[i], len))
 				break;
 		if (i == k->nr_names)
-			return cfg_fail(p, "%s: unknown sink '%.*s' (expected %s)", k->name,
+			return cfg_fail(p, "%s: unknown %s '%.*s' (expected %s)", k->name, noun,
 					(int)MIN(len, 48), c, list);
 		if (mask & (1u << i))
 			return cfg_fail(p, "%s: '%s' is listed twice", k->name, k->names[i]);
@@ -286,9 +288,26 @@ static int cfg_parse_console(struct cfg_parser *p, const struct cfg_key *k, void
 		c += len;
 	}
 	if (!mask)
-		return cfg_fail(p, "%s: at least one sink is required (%s)", k->name, list);
+		return cfg_fail(p, "%s: at least one %s is required (%s)", k->name, noun, list);
 	*(unsigned *)field = mask;
 	return 0;
+}
+
+static int cfg_parse_console(struct cfg_parser *p, const struct cfg_key *k, void *field,
+			     const char *val)
+{
+	return cfg_parse_name_set(p, k, field, val, "sink");
+}
+
+static int cfg_parse_debug(struct cfg_parser *p, const struct cfg_key *k, void *field,
+			   const char *val)
+{
+	return cfg_parse_name_set(p, k, field, val, "topic");
+}
+
+static bool cfg_debug_set(const void *field)
+{
+	return *(const unsigned *)field != 0;
 }
 
 /* ---- shared-memory and doorbell numbers --------------------------------- */
@@ -382,7 +401,7 @@ static void cfg_print_size(struct cfg_out *o, const struct cfg_key *k, const voi
 	cfg_printf(o, "%s", tmp);
 }
 
-static void cfg_print_console(struct cfg_out *o, const struct cfg_key *k, const void *field)
+static void cfg_print_name_set(struct cfg_out *o, const struct cfg_key *k, const void *field)
 {
 	unsigned mask = *(const unsigned *)field;
 	const char *sep = "";
@@ -428,9 +447,11 @@ static bool cfg_delivery_set(const void *field)
 /* Order here is the order cfg_dump() writes keys in. */
 const struct cfg_key cfg_keys[] = {
 	{ .name = "console", BOLT_FIELD(console), NAMES(cfg_console_names),
-	  .parse = cfg_parse_console, .print = cfg_print_console },
+	  .parse = cfg_parse_console, .print = cfg_print_name_set },
 	{ .name = "on_all_stopped", BOLT_FIELD(on_all_stopped), NAMES(cfg_all_stopped_names),
 	  .parse = cfg_parse_enum, .print = cfg_print_enum },
+	{ .name = "debug", BOLT_FIELD(debug), NAMES(cfg_debug_names),
+	  .parse = cfg_parse_debug, .print = cfg_print_name_set, .present = cfg_debug_set },
 	{ .name = "allow", BOLT_FIELD(allows), .repeat = true,
 	  .parse = cfg_parse_allow, .print = cfg_print_allow },
 
@@ -496,6 +517,7 @@ _Static_assert(ARRAY_SIZE(cfg_keys) <= CFG_MAX_KEYS, "raise CFG_MAX_KEYS");
 void cfg_bolt_defaults(struct bolt_config *cfg)
 {
 	cfg->console = CFG_CONSOLE_DEFAULT;
+	cfg->debug = 0;
 	cfg->on_all_stopped = CFG_ALL_STOPPED_POWEROFF;
 }
 

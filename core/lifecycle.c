@@ -142,8 +142,7 @@ int guest_load(struct guest *g)
 	g->uart = (struct pio_uart){ 0 };
 	g->stop_reason = GUEST_STOP_NONE;
 	g->has_exit_status = false;
-	vcpu_arch_reset(&g->vcpu, info.entry, BOLT_GUEST_START_INFO);
-	return 0;
+	return vcpu_arch_reset(&g->vcpu, info.entry, BOLT_GUEST_START_INFO);
 }
 
 

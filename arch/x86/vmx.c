@@ -11,6 +11,9 @@
 #include "arch/safe_insn.h"
 #include "arch/upcall_pending.h"
 #include "arch/vmcs.h"
+#include "arch/vmcs_build.h"
+#include "arch/vmentry_check.h"
+#include "arch/vmx_caps.h"
 #include "arch/vmx.h"
 #include "arch/vmexit.h"
 #include "arch/vmx_setup.h"
@@ -35,12 +38,9 @@
 #define SEL_DATA 0x10
 #define SEL_TSS 0x18
 
-static uint32_t vmcs_revision;
-static uint32_t ctl_pin, ctl_proc, ctl_proc2, ctl_exit, ctl_entry;
-static bool have_vpid;
-static bool have_preemption_timer;
-static bool have_tpr_shadow;
-static unsigned preemption_timer_shift; /* the timer counts TSC >> this (VMX_MISC[4:0]) */
+/* What the boot CPU said (vmx_caps_read) and the controls chosen for it. */
+static struct vmx_caps caps;
+static struct vmx_ctls ctls;
 static void *msr_bitmap;
 unsigned vmx_maxphyaddr = 36;
 unsigned vmx_linaddr_bits = 48;
@@ -92,139 +92,92 @@ void vmcs_write_failed(enum vmcs_field f, uint64_t v)
 }
 
 /*
- * Combine wanted controls with a capability MSR (SDM Appendix A.3-A.5):
- * bits 31:0 are the allowed 0-settings (must be 1), bits 63:32 the allowed
- * 1-settings. Returns false if a required bit is not allowed.
+ * Read the capability set. An MSR exists only where the SDM says (Vol. 3D,
+ * Appendix A); reading one that does not would #GP into the firmware, so
+ * each is read only when the one before says it is there.
  */
-static bool adjust_controls(uint32_t msr, uint32_t required, uint32_t optional, uint32_t *out)
+static void vmx_caps_read(struct vmx_caps *c)
 {
-	uint64_t cap = rdmsr(msr);
-	uint32_t must1 = (uint32_t)cap, may1 = (uint32_t)(cap >> 32);
+	struct cpuid_regs r;
 
-	*out = (required | (optional & may1) | must1) & may1;
-	return (*out & required) == required;
-}
-
-static void append(char *why, size_t len, const char *what)
-{
-	size_t n = strnlen(why, len);
-
-	bolt_snprintf(why + n, len - n, "%s%s", n ? ", " : "", what);
+	memset(c, 0, sizeof(*c));
+	cpuid(1, 0, &r);
+	c->cpuid1_ecx = r.ecx;
+	c->cpuid1_edx = r.edx;
+	c->maxphyaddr = 36;
+	c->linaddr_bits = 48;
+	cpuid(0x80000000, 0, &r);
+	if (r.eax >= 0x80000008) {
+		cpuid(0x80000008, 0, &r);
+		c->maxphyaddr = (uint8_t)r.eax;
+		c->linaddr_bits = (uint8_t)(r.eax >> 8);
+	}
+	cpuid(0, 0, &r);
+	if (r.eax >= 0xd && (c->cpuid1_ecx & (1u << 26))) {
+		cpuid(0xd, 0, &r);
+		c->xcr0_supported = (uint64_t)r.edx << 32 | r.eax;
+	}
+	if (!(c->cpuid1_ecx & (1u << 5)))
+		return; /* no VMX: none of the MSRs below exists */
+	c->feature_control = rdmsr(MSR_IA32_FEATURE_CONTROL);
+	c->basic = rdmsr(MSR_IA32_VMX_BASIC);
+	c->pinbased_ctls = rdmsr(MSR_IA32_VMX_PINBASED_CTLS);
+	c->procbased_ctls = rdmsr(MSR_IA32_VMX_PROCBASED_CTLS);
+	c->exit_ctls = rdmsr(MSR_IA32_VMX_EXIT_CTLS);
+	c->entry_ctls = rdmsr(MSR_IA32_VMX_ENTRY_CTLS);
+	c->misc = rdmsr(MSR_IA32_VMX_MISC);
+	c->cr0_fixed0 = rdmsr(MSR_IA32_VMX_CR0_FIXED0);
+	c->cr0_fixed1 = rdmsr(MSR_IA32_VMX_CR0_FIXED1);
+	c->cr4_fixed0 = rdmsr(MSR_IA32_VMX_CR4_FIXED0);
+	c->cr4_fixed1 = rdmsr(MSR_IA32_VMX_CR4_FIXED1);
+	c->vmcs_enum = rdmsr(MSR_IA32_VMX_VMCS_ENUM);
+	if (c->basic & VMX_BASIC_TRUE_CTLS) {
+		c->true_pinbased_ctls = rdmsr(MSR_IA32_VMX_TRUE_PINBASED_CTLS);
+		c->true_procbased_ctls = rdmsr(MSR_IA32_VMX_TRUE_PROCBASED_CTLS);
+		c->true_exit_ctls = rdmsr(MSR_IA32_VMX_TRUE_EXIT_CTLS);
+		c->true_entry_ctls = rdmsr(MSR_IA32_VMX_TRUE_ENTRY_CTLS);
+	}
+	if (vmx_ctl_may1(c->procbased_ctls) & CPU_SECONDARY_CONTROLS)
+		c->procbased_ctls2 = rdmsr(MSR_IA32_VMX_PROCBASED_CTLS2);
+	if (vmx_ctl_may1(c->procbased_ctls) & CPU_TERTIARY_CONTROLS)
+		c->procbased_ctls3 = rdmsr(MSR_IA32_VMX_PROCBASED_CTLS3);
+	if (vmx_ctl_may1(c->procbased_ctls2) & (CPU2_ENABLE_EPT | CPU2_ENABLE_VPID))
+		c->ept_vpid_cap = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP);
+	if (vmx_ctl_may1(c->procbased_ctls2) & CPU2_ENABLE_VMFUNC)
+		c->vmfunc = rdmsr(MSR_IA32_VMX_VMFUNC);
 }
 
 int vmx_check_support(char *why, size_t len)
 {
-	struct cpuid_regs r;
-	uint64_t basic;
+	vmx_caps_read(&caps);
+	int rc = vmx_choose_ctls(&caps, &ctls, why, len);
 
-	why[0] = '\0';
-	cpuid(1, 0, &r);
-	if (!(r.ecx & (1u << 5))) {
-		append(why, len, "VT-x (VMX) is not supported by this CPU");
-		return -1;
-	}
-	uint64_t fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
-	if ((fc & FEATURE_CONTROL_LOCK) && !(fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX)) {
-		append(why, len, "VT-x, which the firmware disabled and locked (enable it in the firmware setup)");
-		return -1;
-	}
-	basic = rdmsr(MSR_IA32_VMX_BASIC);
-	/* Bochs sets bit 55; the non-TRUE MSRs would force CR3 exiting. */
-	bool true_msrs = basic & (1ULL << 55);
-	vmcs_revision = (uint32_t)basic & 0x7fffffff;
+	/* The rest of arch/x86 reads these as plain globals on hot paths. */
+	vmx_maxphyaddr = ctls.maxphyaddr;
+	vmx_linaddr_bits = ctls.linaddr_bits;
+	vmx_cr0_must1 = ctls.cr0_must1;
+	vmx_cr0_must0 = ctls.cr0_must0;
+	vmx_cr4_must1 = ctls.cr4_must1;
+	vmx_cr4_must0 = ctls.cr4_must0;
+	host_xcr0_supported = ctls.xcr0_supported;
+	return rc;
+}
 
-	if (!adjust_controls(true_msrs ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS,
-			     PIN_EXTINT_EXITING | PIN_NMI_EXITING, PIN_PREEMPTION_TIMER, &ctl_pin))
-		append(why, len, "external-interrupt/NMI exiting");
-	/* Armed per entry only when a time event is due (sched/timer.c). */
-	have_preemption_timer = ctl_pin & PIN_PREEMPTION_TIMER;
-	ctl_pin &= ~PIN_PREEMPTION_TIMER;
-	preemption_timer_shift = rdmsr(MSR_IA32_VMX_MISC) & 0x1f;
-	/*
-	 * MONITOR/MWAIT exiting only where the CPU has the instructions: a
-	 * CPU without them (or with MWAIT disabled, CPUID.1:ECX[3] clear)
-	 * raises #UD for a guest's MONITOR/MWAIT before any exit, and Bochs
-	 * offers no such controls then (docs/running.md, "Real machines").
-	 */
-	uint32_t mon = CPU_MWAIT_EXITING | CPU_MONITOR_EXITING;
-	uint32_t mon_req = cpu_idle_mwait_usable(r.ecx) ? mon : 0;
-	if (!adjust_controls(true_msrs ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS,
-			     CPU_HLT_EXITING | CPU_UNCOND_IO_EXITING | CPU_USE_MSR_BITMAPS |
-				     CPU_SECONDARY_CONTROLS | mon_req,
-			     CPU_RDPMC_EXITING | (mon & ~mon_req), &ctl_proc))
-		append(why, len, "secondary controls/HLT/IO/MSR-bitmap exiting");
-	/* We never want CR3 exits: unrestricted guests manage their own paging. */
-	ctl_proc &= ~(CPU_CR3_LOAD_EXITING | CPU_CR3_STORE_EXITING);
-	/*
-	 * CR8 is the local APIC's TPR: a guest must never reach the real one
-	 * (it would leak to the next guest on the CPU, and TPR = 15 would hold
-	 * off Bolt's kick IPI). Give each vCPU its own: the TPR shadow keeps it
-	 * in the virtual-APIC page without exits (SDM Vol. 3C, "Virtualizing
-	 * CR8-Based TPR Accesses"); without one, CR8 loads and stores exit.
-	 */
-	if (!adjust_controls(true_msrs ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS,
-			     ctl_proc, CPU_TPR_SHADOW, &ctl_proc) ||
-	    !(ctl_proc & CPU_TPR_SHADOW)) {
-		if (!adjust_controls(true_msrs ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS
-					       : MSR_IA32_VMX_PROCBASED_CTLS,
-				     ctl_proc | CPU_CR8_LOAD_EXITING | CPU_CR8_STORE_EXITING, 0, &ctl_proc))
-			append(why, len, "TPR shadow or CR8 exiting");
-	}
-	have_tpr_shadow = ctl_proc & CPU_TPR_SHADOW;
-	if (have_tpr_shadow)
-		ctl_proc &= ~(CPU_CR8_LOAD_EXITING | CPU_CR8_STORE_EXITING);
-	if (ctl_proc & CPU_SECONDARY_CONTROLS) {
-		if (!adjust_controls(MSR_IA32_VMX_PROCBASED_CTLS2, CPU2_ENABLE_EPT, 0, &ctl_proc2))
-			append(why, len, "EPT");
-		if (!adjust_controls(MSR_IA32_VMX_PROCBASED_CTLS2, CPU2_UNRESTRICTED_GUEST, 0, &ctl_proc2))
-			append(why, len, "unrestricted guest");
-		adjust_controls(MSR_IA32_VMX_PROCBASED_CTLS2, CPU2_ENABLE_EPT | CPU2_UNRESTRICTED_GUEST,
-				CPU2_ENABLE_VPID | CPU2_ENABLE_RDTSCP | CPU2_ENABLE_INVPCID |
-					CPU2_ENABLE_XSAVES | CPU2_WBINVD_EXITING, &ctl_proc2);
-		have_vpid = ctl_proc2 & CPU2_ENABLE_VPID;
-	}
-	/*
-	 * Debug controls: DR7 and IA32_DEBUGCTL are guest state in the VMCS
-	 * only with these (SDM 28.3.1, 26.3.2.1); without them a VM exit sets
-	 * DR7 to 400H (SDM 28.5.1) and the next entry keeps it, so a guest's
-	 * breakpoints vanished at its next exit. The TRUE capability MSRs
-	 * (Bochs, KVM) let them be 0, which is how that happened.
-	 */
-	if (!adjust_controls(true_msrs ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS,
-			     EXIT_SAVE_DEBUG_CONTROLS | EXIT_HOST_ADDR_SPACE_SIZE | EXIT_ACK_INTR_ON_EXIT |
-				     EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER,
-			     EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT, &ctl_exit))
-		append(why, len, "VM-exit debug-control and EFER save/load");
-	if (!adjust_controls(true_msrs ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS,
-			     ENTRY_LOAD_DEBUG_CONTROLS | ENTRY_LOAD_IA32_EFER, ENTRY_LOAD_IA32_PAT,
-			     &ctl_entry))
-		append(why, len, "VM-entry debug-control and EFER load");
-	ctl_entry &= ~ENTRY_IA32E_MODE; /* PVH guests start in 32-bit mode */
+static void log_caps_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	log_printf("vmx: %s", line);
+}
 
-	uint64_t ept_cap = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP);
-	if ((ctl_proc2 & CPU2_ENABLE_EPT) &&
-	    (!(ept_cap & (1ULL << 6)) || !(ept_cap & (1ULL << 14)) || !(ept_cap & (1ULL << 20))))
-		append(why, len, "EPT 4-level walk with write-back tables and INVEPT");
-
-	/* CR fixed bits (SDM Appendix A.7, A.8); PE/PG are free with unrestricted guest. */
-	uint64_t f0 = rdmsr(MSR_IA32_VMX_CR0_FIXED0), f1 = rdmsr(MSR_IA32_VMX_CR0_FIXED1);
-	vmx_cr0_must1 = f0 & ~(X86_CR0_PE | X86_CR0_PG);
-	vmx_cr0_must0 = ~f1 & 0xffffffffULL;
-	vmx_cr4_must1 = rdmsr(MSR_IA32_VMX_CR4_FIXED0);
-	vmx_cr4_must0 = ~rdmsr(MSR_IA32_VMX_CR4_FIXED1) & 0xffffffffULL;
-
-	cpuid(0x80000000, 0, &r);
-	if (r.eax >= 0x80000008) {
-		cpuid(0x80000008, 0, &r);
-		vmx_maxphyaddr = r.eax & 0xff;
-		vmx_linaddr_bits = (r.eax >> 8) & 0xff;
-	}
-	cpuid(0, 0, &r);
-	if (r.eax >= 0xd) {
-		cpuid(0xd, 0, &r);
-		host_xcr0_supported = (uint64_t)r.edx << 32 | r.eax;
-	}
-	return why[0] ? -1 : 0;
+void vmx_log_caps(void)
+{
+	vmx_caps_print(&caps, log_caps_line, NULL);
+	log_printf("vmx: controls pin 0x%x proc 0x%x proc2 0x%x exit 0x%x entry 0x%x", ctls.pin,
+		   ctls.proc, ctls.proc2, ctls.exit, ctls.entry);
+	log_printf("vmx: VPID %s, TPR shadow %s, preemption timer %s (TSC >> %u), MAXPHYADDR %u",
+		   ctls.have_vpid ? "on" : "off", ctls.have_tpr_shadow ? "on" : "off",
+		   ctls.have_preemption_timer ? "on" : "off", ctls.preemption_timer_shift,
+		   ctls.maxphyaddr);
 }
 
 /* The MSR bitmap (SDM 25.6.9): a set bit makes RDMSR/WRMSR of that MSR exit. */
@@ -271,15 +224,9 @@ void vmx_cpu_enable(struct pcpu *p)
 		panic("CPU %u: VMX is disabled and locked in IA32_FEATURE_CONTROL (0x%lx): "
 		      "enable VT-x in the firmware setup", p->index, (unsigned long)fc);
 	}
-	/* SDM 24.8: CR0 and CR4 must honour the VMX fixed bits. */
-	uint64_t cr0 = read_cr0() | rdmsr(MSR_IA32_VMX_CR0_FIXED0);
-	write_cr0(cr0 & rdmsr(MSR_IA32_VMX_CR0_FIXED1));
-	uint64_t cr4 = read_cr4() | X86_CR4_VMXE | rdmsr(MSR_IA32_VMX_CR4_FIXED0);
-	struct cpuid_regs r;
-	cpuid(1, 0, &r);
-	if (r.ecx & (1u << 26))
-		cr4 |= X86_CR4_OSXSAVE; /* so XSETBV can be emulated for guests */
-	write_cr4(cr4 & rdmsr(MSR_IA32_VMX_CR4_FIXED1));
+	/* SDM 24.8: CR0 and CR4 must honour the VMX fixed bits (the boot CPU's: one model). */
+	write_cr0(vmx_root_cr0(&caps, read_cr0()));
+	write_cr4(vmx_root_cr4(&caps, read_cr4()));
 	/*
 	 * Guests' XSETBV/WRMSR/XRSTOR values go through the fault-safe
 	 * instructions (safe_insn.S). Prove the fix-up on this CPU before any
@@ -294,7 +241,7 @@ void vmx_cpu_enable(struct pcpu *p)
 		if (!p->arch.vmxon_region)
 			panic("CPU %u: out of memory for the VMXON region", p->index);
 	}
-	*(uint32_t *)p->arch.vmxon_region = vmcs_revision;
+	*(uint32_t *)p->arch.vmxon_region = ctls.revision;
 	if (!vmxon((uint64_t)(uintptr_t)p->arch.vmxon_region))
 		panic("CPU %u: VMXON failed (CR0 0x%lx CR4 0x%lx FEATURE_CONTROL 0x%lx)", p->index,
 		      (unsigned long)read_cr0(), (unsigned long)read_cr4(),
@@ -314,73 +261,41 @@ static void vmcs_load(struct vcpu *v)
 	p->arch.loaded = v;
 }
 
-static void setup_host_state(struct pcpu *p)
+/* This CPU's host state, as a VM exit must restore it (SDM 28.5). */
+static void read_host_state(struct pcpu *p, struct vmcs_host_state *h)
 {
 	struct desc_ptr gdtr, idtr;
 
 	read_gdt(&gdtr);
 	read_idt(&idtr);
-	vmcs_writenat(HOST_CR0, read_cr0());
-	vmcs_writenat(HOST_CR3, read_cr3());
-	vmcs_writenat(HOST_CR4, read_cr4());
-	vmcs_write16(HOST_CS_SELECTOR, SEL_CODE64);
-	vmcs_write16(HOST_SS_SELECTOR, SEL_DATA);
-	vmcs_write16(HOST_DS_SELECTOR, SEL_DATA);
-	vmcs_write16(HOST_ES_SELECTOR, SEL_DATA);
-	vmcs_write16(HOST_FS_SELECTOR, SEL_DATA);
-	vmcs_write16(HOST_GS_SELECTOR, SEL_DATA);
-	vmcs_write16(HOST_TR_SELECTOR, SEL_TSS);
-	vmcs_writenat(HOST_FS_BASE, 0);
-	vmcs_writenat(HOST_GS_BASE, (uint64_t)(uintptr_t)p);
-	vmcs_writenat(HOST_TR_BASE, (uint64_t)(uintptr_t)&p->arch.tss);
-	vmcs_writenat(HOST_GDTR_BASE, gdtr.base);
-	vmcs_writenat(HOST_IDTR_BASE, idtr.base);
-	vmcs_write32(HOST_IA32_SYSENTER_CS, 0);
-	vmcs_writenat(HOST_IA32_SYSENTER_ESP, 0);
-	vmcs_writenat(HOST_IA32_SYSENTER_EIP, 0);
-	vmcs_write64(HOST_IA32_EFER, rdmsr(MSR_IA32_EFER));
-	if (ctl_exit & EXIT_LOAD_IA32_PAT)
-		vmcs_write64(HOST_IA32_PAT, rdmsr(MSR_IA32_PAT));
-	/* Exits land at the top of this CPU's stack; vmexit.S builds the frame there. */
-	vmcs_writenat(HOST_RSP, (uint64_t)(uintptr_t)(p->arch.stack + HOST_STACK_SIZE));
-	vmcs_writenat(HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_entry);
+	*h = (struct vmcs_host_state){
+		.cr0 = read_cr0(),
+		.cr3 = read_cr3(),
+		.cr4 = read_cr4(),
+		.cs = SEL_CODE64,
+		.ss = SEL_DATA,
+		.ds = SEL_DATA,
+		.es = SEL_DATA,
+		.fs = SEL_DATA,
+		.gs = SEL_DATA,
+		.tr = SEL_TSS,
+		.gs_base = (uint64_t)(uintptr_t)p,
+		.tr_base = (uint64_t)(uintptr_t)&p->arch.tss,
+		.gdtr_base = gdtr.base,
+		.idtr_base = idtr.base,
+		.efer = rdmsr(MSR_IA32_EFER),
+		.pat = rdmsr(MSR_IA32_PAT),
+		/* Exits land at the top of this CPU's stack; vmexit.S builds the frame there. */
+		.rsp = (uint64_t)(uintptr_t)(p->arch.stack + HOST_STACK_SIZE),
+		.rip = (uint64_t)(uintptr_t)vmx_exit_entry,
+	};
 }
 
-int vmx_setup_controls(struct vcpu *v);
-int vmx_setup_controls(struct vcpu *v)
+/* VMWRITE every field of the image into the current VMCS. */
+static void vmcs_image_load(const struct vmcs_image *img)
 {
-	struct guest *g = v->guest;
-
-	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, ctl_pin);
-	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, ctl_proc);
-	v->arch.preemption_timer_on = false;
-	v->arch.window_exiting = false;
-	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, ctl_proc2);
-	vmcs_write32(VM_EXIT_CONTROLS, ctl_exit);
-	vmcs_write32(VM_ENTRY_CONTROLS, ctl_entry);
-	vmcs_write32(EXCEPTION_BITMAP, 0);
-	vmcs_write32(PAGE_FAULT_ERROR_CODE_MASK, 0);
-	vmcs_write32(PAGE_FAULT_ERROR_CODE_MATCH, 0);
-	vmcs_write32(CR3_TARGET_COUNT, 0);
-	vmcs_write32(VM_EXIT_MSR_STORE_COUNT, 0);
-	vmcs_write32(VM_EXIT_MSR_LOAD_COUNT, 0);
-	vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, 0);
-	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
-	vmcs_write64(MSR_BITMAP, (uint64_t)(uintptr_t)msr_bitmap);
-	if (have_tpr_shadow) {
-		/* Threshold 0: no TPR-below-threshold exits (SDM 27.2.1.1: VTPR[7:4] must not be below it). */
-		vmcs_write64(VIRTUAL_APIC_PAGE_ADDR, (uint64_t)(uintptr_t)v->arch.vapic);
-		vmcs_write32(TPR_THRESHOLD, 0);
-	}
-	vmcs_write64(EPT_POINTER, ept_eptp(&g->arch.ept));
-	if (have_vpid)
-		vmcs_write16(VIRTUAL_PROCESSOR_ID, g->arch.vpid);
-	vmcs_write64(VMCS_LINK_POINTER, ~0ULL);
-	/* The guest owns every CR0/CR4 bit except those VMX fixes (SDM 25.6.6). */
-	vmcs_writenat(CR0_GUEST_HOST_MASK, vmx_cr0_must1 | vmx_cr0_must0);
-	vmcs_writenat(CR4_GUEST_HOST_MASK, vmx_cr4_must1 | vmx_cr4_must0);
-	setup_host_state(v->pcpu);
-	return 0;
+	for (unsigned i = 0; i < img->n; i++)
+		vmcs_write_raw((enum vmcs_field)img->f[i].field, img->f[i].value);
 }
 
 int vcpu_arch_create(struct vcpu *v)
@@ -392,71 +307,57 @@ int vcpu_arch_create(struct vcpu *v)
 		if (!v->arch.vmcs)
 			return -XEN_ENOMEM;
 	}
-	if (have_tpr_shadow && !v->arch.vapic) {
+	if (ctls.have_tpr_shadow && !v->arch.vapic) {
 		v->arch.vapic = heap_alloc_pages(1, 1);
 		if (!v->arch.vapic)
 			return -XEN_ENOMEM;
 		memset(v->arch.vapic, 0, PAGE_SIZE);
 	}
-	*(uint32_t *)v->arch.vmcs = vmcs_revision;
+	*(uint32_t *)v->arch.vmcs = ctls.revision;
 	if (!vmclear((uint64_t)(uintptr_t)v->arch.vmcs))
 		panic("VMCLEAR failed for guest '%s'", v->guest->cfg->name);
 	v->arch.launched = false;
 	if (p->arch.loaded == v)
 		p->arch.loaded = NULL;
 	vmcs_load(v);
-	return vmx_setup_controls(v);
-}
-
-static void set_segment(enum vmcs_field sel, uint16_t s, uint64_t base, uint32_t limit, uint32_t ar)
-{
-	/* Selector, base, limit and access rights are laid out in parallel (B.1.2-B.4.3). */
-	vmcs_write_raw(sel, s);
-	vmcs_write_raw((enum vmcs_field)(GUEST_ES_BASE + (sel - GUEST_ES_SELECTOR)), base);
-	vmcs_write_raw((enum vmcs_field)(GUEST_ES_LIMIT + (sel - GUEST_ES_SELECTOR)), limit);
-	vmcs_write_raw((enum vmcs_field)(GUEST_ES_AR_BYTES + (sel - GUEST_ES_SELECTOR)), ar);
+	return 0;
 }
 
 /*
- * The Xen PVH entry state (docs/pvh.pandoc in Xen): 32-bit protected mode,
- * paging off, flat 4 GiB CS (execute/read) and DS/ES/SS (read/write), a
- * valid TR, EBX = start info, everything else zero.
+ * The whole VMCS of a vCPU at its PVH entry: controls, host state and
+ * guest state, built as an image and run through the VM-entry checks
+ * before a single VMWRITE. A VMCS the CPU would refuse is then a clear
+ * line naming the rule and its SDM section, at boot or restart, instead of
+ * a bare VM-instruction error at the first VMLAUNCH.
  */
-void vcpu_arch_reset(struct vcpu *v, uint32_t entry, uint32_t start_info)
+int vcpu_arch_reset(struct vcpu *v, uint32_t entry, uint32_t start_info)
 {
+	struct guest *g = v->guest;
+	struct vmcs_host_state host;
+	struct vmentry_error err;
+	/* In the vCPU, not on the stack: 2.5 KiB is a lot for a host stack. */
+	struct vmcs_image *img = &v->arch.image;
+	const struct vmcs_vcpu_addrs addrs = {
+		.msr_bitmap = (uint64_t)(uintptr_t)msr_bitmap,
+		.vapic = (uint64_t)(uintptr_t)v->arch.vapic,
+		.eptp = ept_eptp(&g->arch.ept),
+		.vpid = g->arch.vpid,
+	};
+
 	vmcs_load(v);
-	set_segment(GUEST_CS_SELECTOR, 0x10, 0, 0xffffffff, 0xc09b);
-	set_segment(GUEST_DS_SELECTOR, 0x18, 0, 0xffffffff, 0xc093);
-	set_segment(GUEST_ES_SELECTOR, 0x18, 0, 0xffffffff, 0xc093);
-	set_segment(GUEST_SS_SELECTOR, 0x18, 0, 0xffffffff, 0xc093);
-	set_segment(GUEST_FS_SELECTOR, 0x18, 0, 0xffffffff, 0xc093);
-	set_segment(GUEST_GS_SELECTOR, 0x18, 0, 0xffffffff, 0xc093);
-	set_segment(GUEST_TR_SELECTOR, 0x20, 0, 0x67, 0x008b);
-	set_segment(GUEST_LDTR_SELECTOR, 0, 0, 0, 0x10000); /* unusable */
-	vmcs_writenat(GUEST_GDTR_BASE, 0);
-	vmcs_write32(GUEST_GDTR_LIMIT, 0);
-	vmcs_writenat(GUEST_IDTR_BASE, 0);
-	vmcs_write32(GUEST_IDTR_LIMIT, 0);
-	vmcs_writenat(CR0_READ_SHADOW, X86_CR0_PE | X86_CR0_ET);
-	vmcs_writenat(GUEST_CR0, (X86_CR0_PE | X86_CR0_ET | vmx_cr0_must1) & ~vmx_cr0_must0);
-	vmcs_writenat(CR4_READ_SHADOW, 0);
-	vmcs_writenat(GUEST_CR4, vmx_cr4_must1);
-	vmcs_writenat(GUEST_CR3, 0);
-	vmcs_write64(GUEST_IA32_EFER, 0);
-	vmcs_write64(GUEST_IA32_PAT, 0x0007040600070406ULL);
-	vmcs_write32(VM_ENTRY_CONTROLS, ctl_entry);
-	vmcs_writenat(GUEST_DR7, 0x400);
-	vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
-	vmcs_writenat(GUEST_RSP, 0);
-	vmcs_writenat(GUEST_RIP, entry);
-	vmcs_writenat(GUEST_RFLAGS, X86_RFLAGS_RESERVED1);
-	vmcs_writenat(GUEST_PENDING_DBG_EXCEPTIONS, 0);
-	vmcs_write32(GUEST_SYSENTER_CS, 0);
-	vmcs_writenat(GUEST_SYSENTER_ESP, 0);
-	vmcs_writenat(GUEST_SYSENTER_EIP, 0);
-	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, 0);
-	vmcs_write32(GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
-	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
+	read_host_state(v->pcpu, &host);
+	vmcs_image_init(img);
+	vmcs_build_controls(img, &ctls, &addrs);
+	vmcs_build_host(img, &ctls, &host);
+	vmcs_build_pvh_entry(img, &ctls, entry);
+	if (vmentry_check(img, &caps, &err)) {
+		log_printf("guest '%s': its VMCS would fail VM entry: %s (SDM Vol. 3C, %s; field 0x%x = 0x%lx)",
+			   g->cfg->name, err.rule, err.sdm, (unsigned)err.field, (unsigned long)err.value);
+		return -XEN_EINVAL;
+	}
+	vmcs_image_load(img);
+	v->arch.preemption_timer_on = false;
+	v->arch.window_exiting = false;
 	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
 	v->arch.regs.rbx = start_info;
 	v->arch.xcr0 = 1; /* x87 only, the reset value */
@@ -467,11 +368,12 @@ void vcpu_arch_reset(struct vcpu *v, uint32_t entry, uint32_t start_info)
 	v->arch.reload_regs = true;
 	v->arch.halted_clean = false;
 	if (vcpu_state_init(v))
-		panic("out of memory for guest '%s''s FPU state", v->guest->cfg->name);
+		panic("out of memory for guest '%s''s FPU state", g->cfg->name);
 	/* Drop translations the previous incarnation left tagged with this VPID. */
-	if (have_vpid)
-		invvpid(INVVPID_SINGLE_CONTEXT, v->guest->arch.vpid);
-	invept(INVEPT_SINGLE_CONTEXT, ept_eptp(&v->guest->arch.ept));
+	if (ctls.have_vpid)
+		invvpid(INVVPID_SINGLE_CONTEXT, g->arch.vpid);
+	invept(INVEPT_SINGLE_CONTEXT, ept_eptp(&g->arch.ept));
+	return 0;
 }
 
 /*
@@ -480,7 +382,7 @@ void vcpu_arch_reset(struct vcpu *v, uint32_t entry, uint32_t start_info)
  */
 static void arm_preemption_timer(struct pcpu *p, struct vcpu *v)
 {
-	uint64_t deadline = have_preemption_timer ? timer_deadline(p) : 0;
+	uint64_t deadline = ctls.have_preemption_timer ? timer_deadline(p) : 0;
 	bool on = deadline != 0;
 
 	if (on != v->arch.preemption_timer_on) {
@@ -491,7 +393,7 @@ static void arm_preemption_timer(struct pcpu *p, struct vcpu *v)
 	}
 	if (on) {
 		uint64_t when = time_ns_to_tsc(deadline), now = rdtsc();
-		uint64_t ticks = when > now ? (when - now) >> preemption_timer_shift : 0;
+		uint64_t ticks = when > now ? (when - now) >> ctls.preemption_timer_shift : 0;
 		vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, ticks > 0xffffffffULL ? 0xffffffffu : (uint32_t)ticks);
 	}
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "arch/vmx_caps.h"
+#include "lib/fmt.h"
 #include "lib/macros.h"
 
 #define KEY(n, f) { n, offsetof(struct vmx_caps, f), sizeof(((struct vmx_caps *)0)->f) }
@@ -67,5 +68,18 @@ void vmx_caps_set(struct vmx_caps *c, const struct vmx_caps_key *k, uint64_t v)
 	default:
 		*(uint64_t *)(void *)p = v;
 		break;
+	}
+}
+
+void vmx_caps_print(const struct vmx_caps *c, void (*emit)(void *ctx, const char *line), void *ctx)
+{
+	char line[80];
+
+	for (unsigned i = 0; i < vmx_caps_nkeys; i++) {
+		const struct vmx_caps_key *k = &vmx_caps_keys[i];
+
+		bolt_snprintf(line, sizeof(line), "%s = 0x%llx", k->name,
+			      (unsigned long long)vmx_caps_get(c, k));
+		emit(ctx, line);
 	}
 }

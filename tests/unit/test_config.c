@@ -792,6 +792,35 @@ static void test_shipped_configs(void)
 	CHECK_STR(cfg.guests[1].cmdline, "");
 }
 
+/* `debug = vmx`: a set of topics, printed only when set; unknown topics name the line. */
+static void test_debug_key(void)
+{
+	static char buf[4096];
+	const char *base = "[guest a]\nimage = a.elf\nmemory = 4M\ncpu = 0\n";
+	char text[512];
+
+	snprintf(text, sizeof(text), "[bolt]\ndebug = vmx\n%s", base);
+	CHECK_EQ(parse_str(text, &cfg), 0);
+	CHECK_EQ(cfg.debug, CFG_DEBUG_VMX);
+	cfg_dump(&cfg, buf, sizeof(buf));
+	CHECK_CONTAINS(buf, "on_all_stopped = poweroff\ndebug = vmx\n");
+	CHECK_EQ(parse_str(buf, &cfg2), 0);
+	CHECK_EQ(cfg2.debug, CFG_DEBUG_VMX);
+
+	CHECK_EQ(parse_str(base, &cfg), 0);
+	CHECK_EQ(cfg.debug, 0);
+	cfg_dump(&cfg, buf, sizeof(buf));
+	CHECK(strstr(buf, "debug") == NULL);
+
+	snprintf(text, sizeof(text), "[bolt]\ndebug = vmx, ept\n%s", base);
+	CHECK(parse_str(text, &cfg) != 0);
+	CHECK_CONTAINS(err.msg, ":2:");
+	CHECK_CONTAINS(err.msg, "debug: unknown topic 'ept' (expected vmx)");
+	snprintf(text, sizeof(text), "[bolt]\ndebug = vmx, vmx\n%s", base);
+	CHECK(parse_str(text, &cfg) != 0);
+	CHECK_CONTAINS(err.msg, "listed twice");
+}
+
 static void test_dump(void)
 {
 	static char buf[16384];
@@ -1005,6 +1034,7 @@ void unit_main(void)
 	TEST(test_limits);
 	TEST(test_check_cpus);
 	TEST(test_shipped_configs);
+	TEST(test_debug_key);
 	TEST(test_dump);
 	TEST(test_names);
 	TEST(test_error_buffer);

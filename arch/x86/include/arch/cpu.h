@@ -12,6 +12,7 @@
 
 #include "arch/ept.h"
 #include "arch/regs.h"
+#include "arch/vmcs_image.h"
 
 #define HOST_STACK_SIZE (16 * 1024)
 #define ARCH_NR_EXIT_REASONS 80
@@ -78,6 +79,8 @@ struct vcpu_arch {
 	struct vcpu_ext_state ext;
 	/* Start of the hv_send / hv_wake window the last entry ends (0: none). */
 	uint64_t send_from, wake_from;
+	/* Its VMCS as last built and checked (vcpu_arch_reset), before the VMWRITEs. */
+	struct vmcs_image image;
 };
 
 struct guest_arch {
@@ -108,7 +111,7 @@ void vcpu_state_switch(struct pcpu *p, struct vcpu *next);
 
 /* vCPU hooks used by core/ and sched/. */
 int vcpu_arch_create(struct vcpu *v);
-void vcpu_arch_reset(struct vcpu *v, uint32_t entry, uint32_t start_info);
+int vcpu_arch_reset(struct vcpu *v, uint32_t entry, uint32_t start_info);
 int guest_arch_create(struct guest *g);
 
 /* Guest pages owned by the hypervisor (shared_info) and writes by guest-physical address. */

@@ -35,6 +35,14 @@ struct vmx_ctls {
  */
 int vmx_choose_ctls(const struct vmx_caps *caps, struct vmx_ctls *out, char *why, size_t len);
 
+/*
+ * The CR0/CR4 a CPU runs VMX root with, from what the firmware left:
+ * the VMX fixed bits honoured (SDM Vol. 3C, 24.8), CR4.VMXE set, and
+ * CR4.OSXSAVE where XSAVE exists, so XSETBV can be emulated for guests.
+ */
+uint64_t vmx_root_cr0(const struct vmx_caps *caps, uint64_t cr0);
+uint64_t vmx_root_cr4(const struct vmx_caps *caps, uint64_t cr4);
+
 /* Per-vCPU addresses the control fields point at. */
 struct vmcs_vcpu_addrs {
 	uint64_t msr_bitmap;

@@ -20,6 +20,7 @@
 #define CPU_MWAIT_EXITING (1u << 10)
 #define CPU_RDPMC_EXITING (1u << 11)
 #define CPU_CR3_LOAD_EXITING (1u << 15)
+#define CPU_TERTIARY_CONTROLS (1u << 17)
 #define CPU_CR3_STORE_EXITING (1u << 16)
 #define CPU_CR8_LOAD_EXITING (1u << 19)
 #define CPU_CR8_STORE_EXITING (1u << 20)

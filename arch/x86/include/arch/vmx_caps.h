@@ -105,6 +105,8 @@ struct vmx_caps_key {
 extern const struct vmx_caps_key vmx_caps_keys[];
 extern const unsigned vmx_caps_nkeys;
 
+/* Emit every key's line ("KEY = 0xVALUE"), without a newline. */
+void vmx_caps_print(const struct vmx_caps *c, void (*emit)(void *ctx, const char *line), void *ctx);
 uint64_t vmx_caps_get(const struct vmx_caps *c, const struct vmx_caps_key *k);
 void vmx_caps_set(struct vmx_caps *c, const struct vmx_caps_key *k, uint64_t v);
 

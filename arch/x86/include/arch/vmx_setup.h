@@ -15,6 +15,8 @@ struct vcpu;
 
 /* Boot CPU, before ExitBootServices: 0, or -1 with what is missing in why. */
 int vmx_check_support(char *why, size_t len);
+/* `debug = vmx`: log the capability set and the chosen controls. */
+void vmx_log_caps(void);
 /* Every CPU: IA32_FEATURE_CONTROL, CR0/CR4 fixed bits, VMXON. Panics on failure. */
 void vmx_cpu_enable(struct pcpu *p);
 /* Enter the scheduler's first vCPU on this CPU; never returns. */
