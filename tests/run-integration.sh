@@ -3,6 +3,8 @@
 # Boot Bolt in Bochs with one test configuration and judge the output.
 #
 # Usage: tests/run-integration.sh TEST.cfg [CPUS]
+# BOLT_TEST_EMU=kvm runs it under QEMU/KVM with -cpu host instead (nested VMX
+# on an Intel host: tools/hwcheck.sh); the judging is the same.
 # The .cfg is an ordinary bolt.cfg whose leading comments carry directives:
 #   # cpus: N            CPUs to emulate (default 2; a second argument overrides)
 #   # timeout: S         seconds before the run counts as hung (default 240)
@@ -28,13 +30,24 @@ rm -rf "$out" && mkdir -p "$out"
 # The test image: the built disk with this bolt.cfg in place of the demo's.
 cp build/bolt.img "$out/disk.img"
 mcopy -o -i "$out/disk.img@@1M" "$cfg" ::bolt.cfg
-BOCHS_CPUID=$(directive bochs-cpuid | head -1) tools/bochsrc.sh "$out/disk.img" "$cpus" "$out" >/dev/null
+emu=${BOLT_TEST_EMU:-bochs}
+if [ "$emu" = bochs ]; then
+	BOCHS_CPUID=$(directive bochs-cpuid | head -1) tools/bochsrc.sh "$out/disk.img" "$cpus" "$out" >/dev/null
+fi
 
 start=$(date +%s)
 finished=""
 for attempt in 1 2 3; do
 	rm -f "$out/com1.txt"
-	bochs -q -unlock -f "$out/bochsrc" -rc "$out/bochs.rc" >"$out/bochs.out" 2>&1 &
+	if [ "$emu" = kvm ]; then
+		# Bolt's ACPI power-off ends QEMU (exit status 0).
+		qemu-system-x86_64 -machine q35,accel=kvm -cpu host -smp "$cpus" -m 512 \
+			-bios /usr/share/ovmf/OVMF.fd -drive format=raw,file="$out/disk.img" \
+			-serial file:"$out/com1.txt" -display none -nic none -no-reboot \
+			>"$out/bochs.out" 2>&1 &
+	else
+		bochs -q -unlock -f "$out/bochsrc" -rc "$out/bochs.rc" >"$out/bochs.out" 2>&1 &
+	fi
 	pid=$!
 	# The run is over once Bolt says it is powering off, halting or giving up;
 	# Bochs itself exits on the power-off (with status 1: see docs/boot.md).
@@ -70,6 +83,8 @@ secs=$(( $(date +%s) - start ))
 	grep -aoE 'RESULT [A-Za-z0-9_.:-]+ (PASS|FAIL|SKIP).*' "$out/log.txt" | sed "s/^RESULT /RESULT $name\//"
 	if [ -n "$finished" ]; then
 		:
+	elif [ "$emu" = kvm ] && [ -z "$killed" ]; then
+		echo "RESULT $name/run FAIL: QEMU exited with status $rc before Bolt's last line: $(tail -1 "$out/bochs.out" 2>/dev/null)"
 	elif [ -z "$killed" ] && ! grep -q 'ACPI control: soft power off' "$out/bochs.log" 2>/dev/null; then
 		# Bochs quit before Bolt's last line and not by a power-off: one line on why.
 		echo "RESULT $name/run FAIL: $(tools/bochsrc.sh --why "$out" "$rc")"
@@ -95,5 +110,5 @@ secs=$(( $(date +%s) - start ))
 		fi
 	done < <(directive reject)
 } >"$out/results.txt"
-echo "# $name: ${cpus} CPUs, ${secs}s, log $out/log.txt" >>"$out/results.txt"
+echo "# $name: ${cpus} CPUs ($emu), ${secs}s, log $out/log.txt" >>"$out/results.txt"
 cat "$out/results.txt"
