@@ -39,7 +39,7 @@ struct pcpu {
 	struct vcpu *vcpus[MAX_VCPUS_PER_CPU] __attribute__((aligned(CACHE_LINE)));
 	unsigned nr_vcpus;
 	/*
-	 * No usable MONITOR/MWAIT (arch/x86/idle_mode.c): the idle loop waits
+	 * No usable MONITOR/MWAIT (arch/x86/idle.c): the idle loop waits
 	 * in HLT with interrupts on and remote wake-ups send the kick IPI.
 	 * Set once by the arch bring-up, before the CPU first idles.
 	 */

@@ -6,7 +6,9 @@
 # "RESULT model/<name> PASS|FAIL[: detail]" line per check; exits non-zero
 # on any FAIL. `make model`; also run by tests/run-all.sh (`make test`).
 #
-#   model/<cfg>          the safety properties hold in every state
+#   model/<cfg>          the safety properties hold in every state; <cfg>
+#                        ending in -hlt (-mixed) has every receiving CPU
+#                        (CPU 1) idle in HLT + IPI instead of MWAIT
 #   model/<cfg>-finite   no cycle (pan -l with no progress label): every run
 #                        ends, which is what makes the model's end-state
 #                        assertions a proof of "no lost wake-up"
@@ -30,18 +32,32 @@ out=build/model
 # check comes first: the checks run in parallel.
 CHECKS="
 3cpu-finite          finite -O2 -DCFG_3CPU
+3cpu-hlt-finite      finite -O1 -DCFG_3CPU -DIDLE_HLT
+3cpu-mixed-finite    finite -O1 -DCFG_3CPU -DIDLE_MIXED
 3cpu                 ok     -O2 -DCFG_3CPU
+3cpu-hlt             ok     -O0 -DCFG_3CPU -DIDLE_HLT
+3cpu-mixed           ok     -O0 -DCFG_3CPU -DIDLE_MIXED
 3cpu-ipi-lost        ok     -O1 -DCFG_3CPU -DIPI_LOST_IN_ROOT
+3cpu-hlt-ipi-lost    ok     -O0 -DCFG_3CPU -DIDLE_HLT -DIPI_LOST_IN_ROOT
 2cpu                 ok     -O0 -DCFG_2CPU
 2cpu-finite          finite -O0 -DCFG_2CPU
 2cpu-ipi-lost        ok     -O0 -DCFG_2CPU -DIPI_LOST_IN_ROOT
 restart              ok     -O0 -DCFG_RESTART
 restart-finite       finite -O0 -DCFG_RESTART
+2cpu-hlt             ok     -O0 -DCFG_2CPU -DIDLE_HLT
+2cpu-hlt-finite      finite -O0 -DCFG_2CPU -DIDLE_HLT
+2cpu-hlt-ipi-lost    ok     -O0 -DCFG_2CPU -DIDLE_HLT -DIPI_LOST_IN_ROOT
+restart-hlt          ok     -O0 -DCFG_RESTART -DIDLE_HLT
+restart-hlt-finite   finite -O0 -DCFG_RESTART -DIDLE_HLT
 bug-no-recheck       bug    -O0 -DCFG_2CPU -DBUG_NO_RECHECK
 bug-no-block-recheck bug    -O0 -DCFG_2CPU -DBUG_NO_BLOCK_RECHECK
 bug-no-idle-recheck  bug    -O0 -DCFG_2CPU -DBUG_NO_IDLE_RECHECK
 bug-notify-no-ipi    bug    -O0 -DCFG_2CPU -DBUG_NOTIFY_NO_IPI
 bug-store-buffered   bug    -O0 -DCFG_2CPU -DBUG_STORE_BUFFERED
+bug-kick-no-halted   bug    -O0 -DCFG_2CPU -DIDLE_HLT -DBUG_KICK_NO_HALTED
+bug-halted-buffered  bug    -O0 -DCFG_2CPU -DIDLE_HLT -DBUG_HALTED_BUFFERED
+bug-no-hlt-recheck   bug    -O0 -DCFG_2CPU -DIDLE_HLT -DBUG_NO_HLT_RECHECK
+bug-sti-no-shadow    bug    -O0 -DCFG_2CPU -DIDLE_HLT -DBUG_STI_NO_SHADOW
 "
 
 for tool in spin gcc; do

@@ -13,11 +13,14 @@
  *                      locked path), sched_pick_idle(),
  *                      rq_insert()/rq_insert_woken()/rq_pop()/rq_remove()
  *   sched/idle.c/.h    sched_next() (inline fast path, then sched_pick() or
- *                      the idle loop around sched_pick_idle())
+ *                      the idle loop around sched_pick_idle()), with the
+ *                      HLT mode's `halted` store before the wait and its
+ *                      relaxed clear after it (sched_next_slow())
  *   sched/notify.c     sched_notify() (wake a blocked receiver, kick a
  *                      running one on another CPU)
- *   arch/x86/host_cpu.c arch_idle_wait() (MONITOR the kick word, re-check
- *                      the queue head, MWAIT)
+ *   arch/x86/idle.c    arch_idle_wait() (MONITOR the kick word, re-check
+ *                      the queue head, MWAIT; or, p->idle_hlt, re-check
+ *                      the head, then sti; hlt; cli)
  *   arch/x86/vmx.c     prepare_entry() (in_guest store, then re-check of
  *                      rq.resched and vcpu_upcall_pending()),
  *                      vmx_handle_exit() (clears in_guest)
@@ -40,9 +43,12 @@
  * Memory model: every shared access is one Promela step and steps
  * interleave, i.e. sequential consistency. That is what the C code gets for
  * the Dekker pairs (in_guest store/resched+upcall loads on the entering CPU,
- * upcall xchg or kick fetch-add / in_guest load on the sender): seq_cst or
- * locked RMWs on x86. BUG_STORE_BUFFERED shows what a plain (store-buffered)
- * in_guest store would break.
+ * upcall xchg or kick fetch-add / in_guest load on the sender; halted
+ * store/head re-check on the idle CPU, kick fetch-add / halted load on the
+ * waker): seq_cst or locked RMWs on x86. BUG_STORE_BUFFERED and
+ * BUG_HALTED_BUFFERED show what a plain (store-buffered) in_guest or halted
+ * store would break. The relaxed halted = false after a HLT wait is
+ * modelled as a store that may stay buffered until the next rq.lock.
  *
  * Configurations (-D, one of):
  *   CFG_2CPU     CPU 1 runs receiver R (v0) and a same-CPU sender T (v1,
@@ -53,14 +59,29 @@
  *                R1, and CPUs 1 and 2 both send and receive.
  *   CFG_RESTART  CPU 1 runs R (v0), which may crash once (stop + restart,
  *                or stop for good) while a guest on CPU 0 sends it 2 events.
+ * Idle mode (-D, at most one; default: every CPU has MONITOR/MWAIT):
+ *   IDLE_HLT     every receiving CPU idles in HLT (p->idle_hlt: no
+ *                MONITOR/MWAIT), woken only by the kick IPI
+ *   IDLE_MIXED   CPU 1 idles in HLT, the others in MWAIT (the choice is
+ *                per CPU, arch/x86/idle.c idle_mode_init())
  * Bug variants (each must make spin find a violation):
  *   BUG_NO_RECHECK        prepare_entry does not re-check after in_guest=1
  *   BUG_NO_BLOCK_RECHECK  exit_hlt/SCHEDOP_block: no re-check after blocking
  *   BUG_NO_IDLE_RECHECK   arch_idle_wait: MWAIT without re-checking the head
  *   BUG_NOTIFY_NO_IPI     sched_notify never IPIs a running receiver
  *   BUG_STORE_BUFFERED    in_guest store visible only after the re-check
+ * HLT-mode bug variants (with IDLE_HLT; each must make spin find a violation):
+ *   BUG_KICK_NO_HALTED    sched_kick() loads only in_guest, not halted
+ *   BUG_HALTED_BUFFERED   the halted store becomes visible only after the
+ *                         head re-check (a relaxed/plain store left in the
+ *                         store buffer, or one made after the re-check)
+ *   BUG_NO_HLT_RECHECK    arch_idle_wait: HLT without re-checking the head
+ *   BUG_STI_NO_SHADOW     the pending IPI can be taken between STI and HLT
+ *                         (as with `sti; nop; hlt`): the HLT then sleeps
  * Hardware variant (must still pass):
- *   IPI_LOST_IN_ROOT      an IPI that finds its CPU in root is dropped
+ *   IPI_LOST_IN_ROOT      an IPI that finds its CPU in root is dropped,
+ *                         except in the HLT window (halted set), where the
+ *                         pending IPI is what ends the HLT
  *
  * Sending CPU 0 is not a CPU process: its guest only sends, and what CPU 0
  * does between sends (its own entries and exits) touches none of the
@@ -76,6 +97,15 @@
 #define MON_OFF  0
 #define MON_ARMED 1
 #define MON_HIT  2  /* a store hit the armed line: MWAIT returns at once */
+
+/* HLT_IDLE(c): CPU c has no MONITOR/MWAIT (p->idle_hlt); fixed per run. */
+#if defined(IDLE_HLT)
+#define HLT_IDLE(c) true
+#elif defined(IDLE_MIXED)
+#define HLT_IDLE(c) (c == 1)
+#else
+#define HLT_IDLE(c) false
+#endif
 
 #if defined(CFG_3CPU)
 #define NCPU 3
@@ -108,7 +138,8 @@ byte current[NCPU];   /* p->current */
 bool in_guest[NCPU];  /* p->in_guest */
 byte mon[NCPU];       /* MONITOR state of the rq.kick line */
 bool ipi[NCPU];       /* the kick IPI latched in the local APIC */
-bool sleeping[NCPU];  /* ghost: the CPU is in MWAIT */
+bool halted[NCPU];    /* p->halted: the CPU is in (or about to enter) HLT */
+bool sleeping[NCPU];  /* ghost: the CPU is in MWAIT or HLT */
 
 /*
  * arch_kick_cpu(t). The IPI stays pending in the local APIC while t runs
@@ -117,8 +148,14 @@ bool sleeping[NCPU];  /* ghost: the CPU is in MWAIT */
  * not in the guest (and a latched one at t's next exit): the protocol must
  * not need the latch, because the entering CPU re-checks after in_guest=1.
  */
+/*
+ * In the HLT idle mode the latch is the design: an IPI sent after the
+ * CPU stored `halted` may arrive before its STI (IF = 0), and only the
+ * pending IPI ends the HLT. So IPI_LOST_IN_ROOT keeps IPIs that find
+ * `halted` set; BUG_STI_NO_SHADOW shows what losing those breaks.
+ */
 #ifdef IPI_LOST_IN_ROOT
-inline send_ipi(t) { atomic { if :: in_guest[t] -> ipi[t] = 1 :: else fi } }
+inline send_ipi(t) { atomic { if :: in_guest[t] || halted[t] -> ipi[t] = 1 :: else fi } }
 #define EXIT_DROPS_IPI ; ipi[c] = 0
 #else
 inline send_ipi(t) { ipi[t] = 1 }
@@ -170,10 +207,24 @@ inline kick(me, t) {
 		:: mon[t] == MON_ARMED -> mon[t] = MON_HIT
 		:: else
 		fi;
-		/* __atomic_load_n(&in_guest) */
+		/*
+		 * __atomic_load_n(&in_guest) || __atomic_load_n(&halted): two
+		 * seq_cst loads, the second only if the first is false. A CPU
+		 * in HLT is reached by the IPI only (nobody watches its kick
+		 * word): the Dekker pair with the idle loop's halted store and
+		 * head re-check.
+		 */
 		if
 		:: in_guest[t] -> send_ipi(t)  /* arch_kick_cpu */
-		:: else
+		:: else ->
+#ifndef BUG_KICK_NO_HALTED
+			if
+			:: halted[t] -> send_ipi(t)
+			:: else
+			fi
+#else
+			skip
+#endif
 		fi
 	fi
 }
@@ -293,6 +344,11 @@ entry:	/* prepare_entry(): sched_next() */
 
 idle:	/* sched_next() idle loop */
 	atomic {
+	/*
+	 * sched_pick_idle()'s spin_lock is a locked RMW: the relaxed
+	 * halted = false of the last HLT wait is visible by now.
+	 */
+	halted[c] = 0;
 	rq_pop(c, next);
 	current[c] = next;
 	if
@@ -304,6 +360,12 @@ idle:	/* sched_next() idle loop */
 	:: next != NONE -> goto picked
 	:: else
 	fi;
+#if defined(IDLE_HLT) || defined(IDLE_MIXED)
+	if
+	:: HLT_IDLE(c) -> goto hlt_wait
+	:: else
+	fi;
+#endif
 	/* arch_idle_wait(): MONITOR the kick word, re-check rq.head, MWAIT */
 	mon[c] = MON_ARMED;
 #ifndef BUG_NO_IDLE_RECHECK
@@ -315,6 +377,48 @@ idle:	/* sched_next() idle loop */
 	sleeping[c] = 1;
 end_mwait:
 	atomic { mon[c] == MON_HIT -> mon[c] = MON_OFF; sleeping[c] = 0 };
+	goto idle;
+
+hlt_wait:	/* p->idle_hlt, untimed: sched_next_slow() + arch_idle_wait() */
+#ifndef BUG_HALTED_BUFFERED
+	halted[c] = 1;            /* __atomic_store_n(&halted, true, SEQ_CST) */
+#endif
+#ifndef BUG_NO_HLT_RECHECK
+	/* arch_idle_wait(): if (*cond) return; */
+	if
+	:: nq[c] > 0 ->
+#ifdef BUG_HALTED_BUFFERED
+		halted[c] = 1;    /* the buffered store drains only now */
+#endif
+		goto hlt_woken
+	:: else
+	fi;
+#endif
+#ifdef BUG_HALTED_BUFFERED
+	halted[c] = 1;            /* the buffered store drains only now */
+#endif
+	/* sti; hlt: STI's shadow covers the HLT, so a pending IPI is taken
+	 * only once the HLT has begun, and ends it (SDM Vol. 3A, 6.8.3). */
+	sleeping[c] = 1;
+#ifdef BUG_STI_NO_SHADOW
+	if
+	:: atomic { ipi[c] -> ipi[c] = 0 }  /* taken before HLT; EOI; then HLT */
+	:: skip
+	fi;
+#endif
+end_hlt:
+	/* the IPI (host_irq_stub EOIs it) ends the HLT; cli */
+	atomic { ipi[c] -> ipi[c] = 0; sleeping[c] = 0 };
+hlt_woken:
+	/*
+	 * __atomic_store_n(&halted, false, RELAXED): it may stay in the store
+	 * buffer until sched_pick_idle()'s lock (see idle:). Seen late it only
+	 * costs the waker a spurious IPI, which the latch keeps.
+	 */
+	if
+	:: halted[c] = 0
+	:: skip
+	fi;
 	goto idle;
 
 picked:	/* prepare_entry(), after sched_next() */
@@ -416,7 +520,7 @@ crash:	/* guest_stop() of the running guest, from its own exit */
 
 /*
  * The properties, checked in every quiescent state: one where no process
- * can move (`timeout`), i.e. every CPU sleeps in MWAIT or runs a guest that
+ * can move (`timeout`), i.e. every CPU sleeps in MWAIT or HLT, or runs a guest that
  * neither halts nor calls, and every send is done. Why that suffices:
  * every run of this model is finite (run.sh checks that it has no cycle:
  * each loop consumes a send, a crash, a latched IPI, a pending upcall or a
@@ -449,7 +553,7 @@ active proctype quiescent()
 		 * must re-schedule, always gets an exit */
 		assert(!(in_guest[i] && resched[i]));
 		assert(!(in_guest[i] && current[i] != NONE && upcall[current[i]]));
-		/* no CPU sleeping in MWAIT with a runnable vCPU queued */
+		/* no CPU sleeping in MWAIT or HLT with a runnable vCPU queued */
 		assert(!(sleeping[i] && nq[i] > 0));
 		i++
 	:: else -> break
