@@ -118,6 +118,7 @@ EXIT_HANDLER(exit_cpuid)
 		default:
 			break;
 		}
+		vmx_cpuid_adjust(leaf, sub, &r);
 	}
 	regs->rax = r.eax;
 	regs->rbx = r.ebx;

@@ -284,3 +284,23 @@ void vmcs_build_pvh_entry(struct vmcs_image *img, const struct vmx_ctls *c, uint
 	vmcs_image_set(img, GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
 	vmcs_image_set(img, VM_ENTRY_INTR_INFO_FIELD, 0);
 }
+
+/*
+ * RDTSCP, INVPCID and XSAVES/XRSTORS raise #UD in a guest unless their
+ * "enable" control is 1 (SDM Vol. 3C, 26.3 and Table 25-7). Real CPUs
+ * with the instruction have the control, but a nested hypervisor may show
+ * one without the other (a QEMU CPU model whose vmx-* list leaves it out,
+ * such as Skylake-Server's vmx-xsaves): then the guest must not see the
+ * instruction in its CPUID either.
+ */
+void vmx_guest_cpuid_hide(const struct vmx_ctls *c, uint32_t leaf, uint32_t sub, uint32_t regs[4])
+{
+	enum { EAX, EBX, ECX, EDX };
+
+	if (leaf == 7 && sub == 0 && !(c->proc2 & CPU2_ENABLE_INVPCID))
+		regs[EBX] &= ~(1u << 10); /* CPUID.(7,0):EBX[10] INVPCID */
+	if (leaf == 0xd && sub == 1 && !(c->proc2 & CPU2_ENABLE_XSAVES))
+		regs[EAX] &= ~(1u << 3); /* CPUID.(0DH,1):EAX[3] XSAVES/XRSTORS */
+	if (leaf == 0x80000001 && !(c->proc2 & CPU2_ENABLE_RDTSCP))
+		regs[EDX] &= ~(1u << 27); /* CPUID.80000001H:EDX[27] RDTSCP */
+}

@@ -163,6 +163,17 @@ int vmx_check_support(char *why, size_t len)
 	return rc;
 }
 
+void vmx_cpuid_adjust(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+{
+	uint32_t regs[4] = { r->eax, r->ebx, r->ecx, r->edx };
+
+	vmx_guest_cpuid_hide(&ctls, leaf, sub, regs);
+	r->eax = regs[0];
+	r->ebx = regs[1];
+	r->ecx = regs[2];
+	r->edx = regs[3];
+}
+
 static void log_caps_line(void *ctx, const char *line)
 {
 	(void)ctx;

@@ -79,6 +79,18 @@ static void one_set(const char *name, const char *path)
 	CHECK(!(r.ctls.proc & (CPU_CR3_LOAD_EXITING | CPU_CR3_STORE_EXITING)));
 	CHECK(r.ctls.exit & EXIT_SAVE_DEBUG_CONTROLS);
 	CHECK(r.ctls.entry & ENTRY_LOAD_DEBUG_CONTROLS);
+	/* What the controls leave at #UD, the guest's CPUID does not offer. */
+	uint32_t all[4] = { ~0u, ~0u, ~0u, ~0u }, regs[4];
+	memcpy(regs, all, sizeof(regs));
+	vmx_guest_cpuid_hide(&r.ctls, 0xd, 1, regs);
+	CHECK_EQ(!!(regs[0] & (1u << 3)), !!(r.ctls.proc2 & CPU2_ENABLE_XSAVES));
+	memcpy(regs, all, sizeof(regs));
+	vmx_guest_cpuid_hide(&r.ctls, 7, 0, regs);
+	CHECK_EQ(!!(regs[1] & (1u << 10)), !!(r.ctls.proc2 & CPU2_ENABLE_INVPCID));
+	memcpy(regs, all, sizeof(regs));
+	vmx_guest_cpuid_hide(&r.ctls, 0x80000001, 0, regs);
+	CHECK_EQ(!!(regs[3] & (1u << 27)), !!(r.ctls.proc2 & CPU2_ENABLE_RDTSCP));
+	CHECK_EQ(regs[0] & regs[1] & regs[2], ~0u); /* nothing else touched */
 	/* A restart leaves nothing of the 64-bit guest behind. */
 	CHECK(!(vmcs_image_val(&r.restarted, VM_ENTRY_CONTROLS) & ENTRY_IA32E_MODE));
 	CHECK_EQ(vmcs_image_val(&r.restarted, GUEST_IA32_EFER), 0);
@@ -138,6 +150,28 @@ static void test_broken_build_caught(void)
 }
 
 /* FEATURE_CONTROL as firmware leaves it (SDM Vol. 3C, 24.7). */
+/* QEMU's Skylake-Server model offers no XSAVES control to its L1: its guests must not see XSAVES. */
+static void test_cpuid_hidden_where_kvm_lacks_controls(void)
+{
+	struct vmx_caps caps;
+	struct vmxcheck_result r;
+	char err[256];
+	uint32_t regs[4] = { 0xf, 0, 0, 0 }; /* XSAVEOPT XSAVEC XGETBV1 XSAVES */
+
+	CHECK_EQ(vmxcaps_load(CAPS_DIR "/kvm-nested-skylake-sp.caps", &caps, err, sizeof(err)), 0);
+	vmxcheck_run(&caps, &r);
+	CHECK_EQ(r.outcome, VMXCHECK_RUNS);
+	CHECK(!(r.ctls.proc2 & CPU2_ENABLE_XSAVES));
+	vmx_guest_cpuid_hide(&r.ctls, 0xd, 1, regs);
+	CHECK_EQ(regs[0], 0x7);
+	/* Bochs has the control: XSAVES stays. */
+	CHECK_EQ(vmxcaps_load(CAPS_DIR "/bochs-corei7-skylake-x.caps", &caps, err, sizeof(err)), 0);
+	vmxcheck_run(&caps, &r);
+	regs[0] = 0xf;
+	vmx_guest_cpuid_hide(&r.ctls, 0xd, 1, regs);
+	CHECK_EQ(regs[0], 0xf);
+}
+
 static void test_feature_control(void)
 {
 	struct vmx_caps caps;
@@ -165,5 +199,6 @@ void unit_main(void)
 {
 	TEST(test_every_set);
 	TEST(test_broken_build_caught);
+	TEST(test_cpuid_hidden_where_kvm_lacks_controls);
 	TEST(test_feature_control);
 }

@@ -60,6 +60,12 @@ struct vmcs_host_state {
 	uint64_t rsp, rip;
 };
 
+/*
+ * Hide from a guest's CPUID (regs: EAX, EBX, ECX, EDX) the instructions
+ * the chosen controls leave at #UD: RDTSCP, INVPCID, XSAVES/XRSTORS.
+ */
+void vmx_guest_cpuid_hide(const struct vmx_ctls *c, uint32_t leaf, uint32_t sub, uint32_t regs[4]);
+
 void vmcs_build_controls(struct vmcs_image *img, const struct vmx_ctls *c, const struct vmcs_vcpu_addrs *a);
 void vmcs_build_host(struct vmcs_image *img, const struct vmx_ctls *c, const struct vmcs_host_state *h);
 /*

@@ -15,6 +15,9 @@ struct vcpu;
 
 /* Boot CPU, before ExitBootServices: 0, or -1 with what is missing in why. */
 int vmx_check_support(char *why, size_t len);
+/* Hide from a guest's CPUID what the chosen VMX controls leave at #UD (vmcs_build.c). */
+struct cpuid_regs;
+void vmx_cpuid_adjust(uint32_t leaf, uint32_t sub, struct cpuid_regs *r);
 /* `debug = vmx`: log the capability set and the chosen controls. */
 void vmx_log_caps(void);
 /* Every CPU: IA32_FEATURE_CONTROL, CR0/CR4 fixed bits, VMXON. Panics on failure. */
