@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "arch/vmx.h"
+#include "arch/vmx_bits.h"
 #include "arch/x86.h"
 #include "tools/vmxcheck_run.h"
 

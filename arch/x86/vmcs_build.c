@@ -9,7 +9,7 @@
 #include "arch/cpu_policy.h"
 #include "arch/msr.h"
 #include "arch/vmcs_build.h"
-#include "arch/vmx.h"
+#include "arch/vmx_bits.h"
 #include "arch/x86.h"
 #include "lib/fmt.h"
 #include "lib/lib.h"

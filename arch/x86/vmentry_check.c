@@ -9,7 +9,7 @@
  */
 #include <stdarg.h>
 
-#include "arch/vmx.h"
+#include "arch/vmx_bits.h"
 #include "lib/fmt.h"
 #include "lib/lib.h"
 #include "vmentry_check_internal.h"

@@ -3,7 +3,7 @@
  * Checks on the VMX controls (SDM Vol. 3C, 27.2.1): a failure here is
  * VM-instruction error 7, "VM entry with invalid control field(s)".
  */
-#include "arch/vmx.h"
+#include "arch/vmx_bits.h"
 #include "vmentry_check_internal.h"
 
 #define S_EXEC "27.2.1.1"

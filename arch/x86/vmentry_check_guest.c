@@ -4,7 +4,7 @@
  * 27.3.1.1 and 27.3.1.4-27.3.1.7): a failure here is a VM-entry failure,
  * exit reason 33 "VM-entry failure due to invalid guest state".
  */
-#include "arch/vmx.h"
+#include "arch/vmx_bits.h"
 #include "vmentry_check_internal.h"
 
 #define S_REGS "27.3.1.1"

@@ -3,7 +3,7 @@
  * Checks on the host-state area (SDM Vol. 3C, 27.2.2-27.2.4): a failure
  * here is VM-instruction error 8, "VM entry with invalid host-state field(s)".
  */
-#include "arch/vmx.h"
+#include "arch/vmx_bits.h"
 #include "vmentry_check_internal.h"
 
 #define S_CR "27.2.2"

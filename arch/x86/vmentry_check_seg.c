@@ -5,7 +5,7 @@
  * and virtual-8086 variants. A segment's selector, base, limit and access
  * rights are laid out in parallel from ES (B.1.2, B.2.3, B.3.3, B.4.3).
  */
-#include "arch/vmx.h"
+#include "arch/vmx_bits.h"
 #include "vmentry_check_internal.h"
 
 #define S_SEG "27.3.1.2"

@@ -9,7 +9,7 @@
  */
 #include <dirent.h>
 
-#include "arch/vmx.h"
+#include "arch/vmx_bits.h"
 #include "arch/x86.h"
 #include "tools/vmxcaps.h"
 #include "tools/vmxcheck_run.h"

@@ -8,7 +8,7 @@
 #define TESTS_UNIT_VMENTRY_WORLD_H
 
 #include "arch/vmentry_check.h"
-#include "arch/vmx.h"
+#include "arch/vmx_bits.h"
 #include "lib/macros.h"
 #include "unit.h"
 
