@@ -59,8 +59,8 @@ host_exc_stubs:				/* 32 stubs, 16 bytes apart */
 	EXC_ERR 30
 	EXC_NOERR 31
 
-/* Save the caller-saved registers around a C call: the interrupted code may be anywhere. */
-.macro CALL_SAVED fn
+/* The caller-saved registers, and RBP holding the stack pointer across an aligned call. */
+.macro PUSH_CALLER_SAVED
 	pushq	%rax
 	pushq	%rcx
 	pushq	%rdx
@@ -72,9 +72,9 @@ host_exc_stubs:				/* 32 stubs, 16 bytes apart */
 	pushq	%r11
 	pushq	%rbp
 	mov	%rsp, %rbp
-	and	$~15, %rsp
-	cld
-	call	\fn
+.endm
+
+.macro POP_CALLER_SAVED
 	mov	%rbp, %rsp
 	popq	%rbp
 	popq	%r11
@@ -86,6 +86,15 @@ host_exc_stubs:				/* 32 stubs, 16 bytes apart */
 	popq	%rdx
 	popq	%rcx
 	popq	%rax
+.endm
+
+/* Save the caller-saved registers around a C call: the interrupted code may be anywhere. */
+.macro CALL_SAVED fn
+	PUSH_CALLER_SAVED
+	and	$~15, %rsp
+	cld
+	call	\fn
+	POP_CALLER_SAVED
 .endm
 
 host_nmi_stub:				/* no error code; stack: RIP, CS, RFLAGS, RSP, SS */
@@ -100,33 +109,13 @@ host_irq_stub:				/* every vector 32-255 (host_cpu.c) */
 
 exc_common:				/* stack: vector, error code, RIP, CS, RFLAGS, RSP, SS */
 	/* The caller-saved registers: a fixed-up fault returns to C code. */
-	pushq	%rax
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%rbp
-	mov	%rsp, %rbp
+	PUSH_CALLER_SAVED
 	lea	80(%rsp), %rdi		/* the frame; the saved RAX is just below it */
 	and	$~15, %rsp
 	call	host_exception_fixup	/* true: the frame now resumes at a fix-up */
-	mov	%rbp, %rsp
 	test	%al, %al
 	jz	2f
-	popq	%rbp
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx
-	popq	%rax
+	POP_CALLER_SAVED
 	add	$16, %rsp		/* vector and error code */
 	iretq
 2:	lea	80(%rbp), %rdi

@@ -134,28 +134,26 @@ int vc_check_page(struct vc *c, const char *sdm, enum vmcs_field f)
 	return 0;
 }
 
+/* "has bit N (NAME) clear, which MSR requires" / "... set, which MSR does not allow". */
+static int bit_fail(struct vc *c, const char *sdm, enum vmcs_field f, uint64_t bad,
+		    const char *const *bit_names, const char *state, const char *msr, const char *verdict)
+{
+	unsigned bit = (unsigned)__builtin_ctzll(bad);
+	const char *name = bit_names ? bit_names[bit] : NULL;
+
+	return vc_fail(c, sdm, f, "has bit %u%s%s%s %s, which %s %s", bit, name ? " (" : "",
+		       name ? name : "", name ? ")" : "", state, msr, verdict);
+}
+
 int vc_check_fixed(struct vc *c, const char *sdm, enum vmcs_field f, uint64_t must1, uint64_t may1,
 		   const char *const *bit_names, const char *must1_msr, const char *may1_msr)
 {
-	uint64_t v = vc_val(c, f), bad;
-	unsigned bit;
+	uint64_t v = vc_val(c, f);
 
-	bad = must1 & ~v;
-	if (bad) {
-		bit = (unsigned)__builtin_ctzll(bad);
-		return vc_fail(c, sdm, f, "has bit %u%s%s%s clear, which %s requires", bit,
-			       bit_names && bit_names[bit] ? " (" : "",
-			       bit_names && bit_names[bit] ? bit_names[bit] : "",
-			       bit_names && bit_names[bit] ? ")" : "", must1_msr);
-	}
-	bad = v & ~may1;
-	if (bad) {
-		bit = (unsigned)__builtin_ctzll(bad);
-		return vc_fail(c, sdm, f, "has bit %u%s%s%s set, which %s does not allow", bit,
-			       bit_names && bit_names[bit] ? " (" : "",
-			       bit_names && bit_names[bit] ? bit_names[bit] : "",
-			       bit_names && bit_names[bit] ? ")" : "", may1_msr);
-	}
+	if (must1 & ~v)
+		return bit_fail(c, sdm, f, must1 & ~v, bit_names, "clear", must1_msr, "requires");
+	if (v & ~may1)
+		return bit_fail(c, sdm, f, v & ~may1, bit_names, "set", may1_msr, "does not allow");
 	return 0;
 }
 
