@@ -52,20 +52,6 @@ host_facts() {
 	say "host: /dev/kvm $([ -e /dev/kvm ] && echo present || echo missing), kvm_intel nested=$(cat "$nested" 2>/dev/null || echo 'not loaded')"
 }
 
-# Why nested VMX is unusable here, or nothing (the same test as tools/run.sh).
-kvm_problem() {
-	local nested=/sys/module/kvm_intel/parameters/nested
-	if ! grep -qw vmx /proc/cpuinfo; then
-		echo "this CPU (or the VM this runs in) has no VT-x"
-	elif [ ! -e /dev/kvm ]; then
-		echo "/dev/kvm is missing: 'sudo modprobe kvm_intel nested=1'"
-	elif [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
-		echo "/dev/kvm is not accessible to $(id -un)"
-	elif [ ! -r "$nested" ] || ! grep -qE '^(Y|1)$' "$nested"; then
-		echo "nested VMX is off: 'sudo modprobe -r kvm_intel && sudo modprobe kvm_intel nested=1'"
-	fi
-}
-
 # From a Bolt log (COM1 or port 0xE9): the capability file, and Bolt's
 # own verdict on it (build/tools/bolt-vmxcheck).
 caps_section() {
@@ -118,7 +104,7 @@ if [ -n "$from_log" ]; then
 fi
 
 host_facts
-why=$(kvm_problem)
+why=$(tools/run.sh --check-kvm)
 if [ -n "$why" ]; then
 	say "mode: none: nested VMX is unusable here: $why"
 	say "   On bare metal instead: put 'debug = vmx' in the stick's bolt.cfg [bolt] section, boot it,"

@@ -38,6 +38,8 @@ usage: tools/run.sh [--bochs | --kvm | --qemu-tcg] [--cfg FILE] [--add FILE]...
                   (repeatable; bolt.cfg names it with image = NAME)
   --timeout SECS  stop the run after SECS seconds, 0 for never
                   (default \$BOLT_RUN_TIMEOUT, else $DEFAULT_TIMEOUT; now $limit)
+  --check-kvm     only say why nested VMX under KVM is unusable here (exit 1),
+                  or nothing (exit 0); tools/hwcheck.sh asks this
 EOF
 	exit 2
 }
@@ -52,6 +54,7 @@ while [ $# -gt 0 ]; do
 	--cpus) [ $# -ge 2 ] || usage; cpus=$2; shift ;;
 	--img) [ $# -ge 2 ] || usage; img=$2; shift ;;
 	--timeout) [ $# -ge 2 ] || usage; limit=$2; shift ;;
+	--check-kvm) mode=check-kvm ;;
 	-h | --help) usage ;;
 	*) echo "run.sh: unknown option '$1'" >&2; usage ;;
 	esac
@@ -64,7 +67,7 @@ case "$limit" in '' | *[!0-9]*)
 	exit 2
 	;;
 esac
-if [ ! -r "$img" ]; then
+if [ "$mode" != check-kvm ] && [ ! -r "$img" ]; then
 	echo "run.sh: $img not found; build it with 'make'" >&2
 	exit 1
 fi
@@ -91,6 +94,11 @@ kvm_problem() {
 	fi
 }
 
+if [ "$mode" = check-kvm ]; then
+	why=$(kvm_problem)
+	[ -z "$why" ] || { echo "$why"; exit 1; }
+	exit 0
+fi
 if [ "$mode" = auto ]; then
 	if [ -z "$(kvm_problem)" ]; then mode=kvm; else mode=bochs; fi
 fi
