@@ -26,9 +26,12 @@ int evtchn_op_alloc_unbound(struct evtchn_domain *d, struct evtchn_alloc_unbound
 
 	if (!dom_is_self(d, op->dom))
 		return -XEN_EPERM;
-	/* Loopback needs no permission; any other peer must be allowed by bolt.cfg. */
-	if (remote != d->domid && !evtchn_may_bind(d->domid, remote))
-		return -XEN_EPERM;
+	/*
+	 * As Xen: any remote domid is accepted, even one that does not exist
+	 * (yet); an offer grants nothing. bolt.cfg's pairing is checked when
+	 * the remote side binds (evtchn_op_bind_interdomain), which is the
+	 * only step that connects two guests.
+	 */
 	spin_lock(&d->lock);
 	port = evtchn_port_alloc_locked(d, ECS_UNBOUND);
 	if (port > 0) {

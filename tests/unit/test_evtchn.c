@@ -377,10 +377,26 @@ static void test_alloc_unbound(void)
 	op = (struct evtchn_alloc_unbound){ .dom = 2, .remote_dom = 2, .port = 77 };
 	CHECK_EQ(evtchn_op_alloc_unbound(D(1), &op), -XEN_EPERM);
 	CHECK_EQ(op.port, 77);
-	/* bolt.cfg denies 1 <-> 3 in both directions. */
-	CHECK_EQ(alloc_unbound(1, 3), -XEN_EPERM);
-	CHECK_EQ(alloc_unbound(3, 1), -XEN_EPERM);
-	CHECK_EQ(alloc_unbound(3, 2), 1);
+	/*
+	 * As Xen, an offer may name any domain: one bolt.cfg does not pair
+	 * with the caller (1 <-> 3), or one that does not exist (9, DOMID_IDLE).
+	 * Only the bind is checked (test_bind_interdomain).
+	 */
+	CHECK_EQ(alloc_unbound(1, 3), 5);
+	CHECK_EQ(status_of(1, 5, &st), 0);
+	CHECK_EQ(st.status, EVTCHNSTAT_unbound);
+	CHECK_EQ(st.u.unbound.dom, 3);
+	CHECK_EQ(alloc_unbound(1, 9), 6);
+	CHECK_EQ(alloc_unbound(1, DOMID_IDLE), 7);
+	CHECK_EQ(alloc_unbound(3, 1), 1);
+	CHECK_EQ(alloc_unbound(3, 2), 2);
+	CHECK_EQ(bind_interdomain(1, 3, 1), -XEN_EPERM); /* 3's offer to 1: not paired */
+	CHECK_EQ(bind_interdomain(3, 1, 5), -XEN_EPERM); /* 1's offer to 3: likewise */
+	CHECK_EQ(state_of(3, 1), ECS_UNBOUND);
+	CHECK_EQ(state_of(1, 5), ECS_UNBOUND);
+	CHECK_EQ(evtchn_op_close(D(1), 5), 0);
+	CHECK_EQ(evtchn_op_close(D(1), 6), 0);
+	CHECK_EQ(evtchn_op_close(D(1), 7), 0);
 	/* Close frees the lowest hole, which is reused first. */
 	CHECK_EQ(evtchn_op_close(D(1), 2), 0);
 	CHECK_EQ(alloc_unbound(1, 2), 2);
