@@ -118,6 +118,8 @@ $(B)/tools/boltcfg: tools/boltcfg.c $(CONFIG_SRCS) lib/fmt.c lib/lib.c $(wildcar
 
 # --- Guests -------------------------------------------------------------------
 -include guests/guests.mk
+# The Xen conformance guests (tests/xen/): built without the SDK.
+include tests/xen/xen.mk
 
 # --- ESP tree and disk image -------------------------------------------------
 CONFIGS := $(wildcard configs/*.cfg)

@@ -80,7 +80,7 @@ tr -d '\r' <"$out/com1.txt" | sed 's/\x1b\[[0-9;=?]*[a-zA-Z]//g' >"$out/log.txt"
 secs=$(( $(date +%s) - start ))
 
 {
-	grep -aoE 'RESULT [A-Za-z0-9_.:-]+ (PASS|FAIL|SKIP).*' "$out/log.txt" | sed "s/^RESULT /RESULT $name\//"
+	grep -aoE 'RESULT [A-Za-z0-9_.:/-]+ (PASS|FAIL|SKIP).*' "$out/log.txt" | sed "s/^RESULT /RESULT $name\//"
 	if [ -n "$finished" ]; then
 		:
 	elif [ "$emu" = kvm ] && [ -z "$killed" ]; then

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The conformance guest: find Xen, install the hypercall page, run every
+ * case in order, report, and power off with SCHEDOP_shutdown. To add a
+ * case: write a void function in cases/, declare it in xc.h, list it here.
+ */
+#include "tests/xen/xc.h"
+
+#include <xen/sched.h>
+#include <xen/arch-x86/hvm/start_info.h>
+
+static const struct xc_case xc_cases[] = {
+	{ "cpuid", xc_case_cpuid },
+	{ "version", xc_case_version },
+	{ "version-features", xc_case_version_features },
+	{ "version-strings", xc_case_version_strings },
+	{ "hvm-param-callback", xc_case_hvm_param },
+	{ "evtchn-alloc-unbound", xc_case_evtchn_alloc },
+	{ "evtchn-status", xc_case_evtchn_status },
+	{ "evtchn-close", xc_case_evtchn_close },
+	{ "enosys", xc_case_enosys },
+};
+
+void xc_main(uint32_t start_info_pa);
+
+void xc_main(uint32_t start_info_pa)
+{
+	const struct hvm_start_info *si = XC_PTR(start_info_pa);
+	const char *why = xc_xen_init(&xc_xen);
+
+	if (why) {
+		/* No hypercalls without the page: nothing to print with, so stop. */
+		xc_arch_halt();
+	}
+	xc_log("xen: conformance guest, %s-bit PVH; Xen %u.%u at CPUID 0x%x, hypercall MSR 0x%x",
+	       xc_arch_name, xc_xen.version >> 16, xc_xen.version & 0xffff, xc_xen.base,
+	       xc_xen.hcall_msr);
+	if (si->magic != XEN_HVM_START_MAGIC_VALUE)
+		xc_log("RESULT xen/start-info FAIL: magic 0x%x at 0x%x, want 0x%x", si->magic,
+		       start_info_pa, XEN_HVM_START_MAGIC_VALUE);
+	else
+		xc_log("RESULT xen/start-info PASS");
+	xc_run_cases(xc_cases, sizeof(xc_cases) / sizeof(xc_cases[0]));
+	xc_log("xen: SCHEDOP_shutdown returned %ld", xc_shutdown(SHUTDOWN_poweroff));
+	xc_arch_halt();
+}
