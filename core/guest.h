@@ -40,6 +40,8 @@ struct guest {
 	uint64_t shinfo_gfn;             /* where the guest mapped it; ~0 if not mapped */
 	uint8_t upcall_vector;           /* 0: no upcall registered */
 	uint64_t timer_ns;               /* set_timer_op deadline (system time), 0 = none */
+	/* VCPUOP_get_runstate_info counts from this boot (core/hc_vcpu_op.c). */
+	uint64_t boot_ns, boot_guest_ticks;
 	unsigned page_remaps;            /* shared_info/trace-ack moves this boot (bounded) */
 	struct evtchn_domain evtchn;
 	struct evtchn_port *evtchn_ports;

@@ -13,6 +13,18 @@
 #include "lib/errno.h"
 #include "lib/lib.h"
 
+/*
+ * XENFEAT_* bits of submap 0, only those Bolt really provides (docs/abi.md,
+ * xen_version): guests run on EPT with their own page tables (translated
+ * physmap, page tables written directly, as Xen says for every HVM/PVH
+ * domain); the upcall is Xen's HVM callback vector; the pvclock in
+ * vcpu_info is valid for HVM guests and VCPUOP_set_singleshot_timer /
+ * stop_periodic_timer back a clock event device on it.
+ */
+#define BOLT_XENFEATS_0                                                                \
+	(1u << XENFEAT_writable_page_tables | 1u << XENFEAT_auto_translated_physmap | \
+	 1u << XENFEAT_hvm_callback_vector | 1u << XENFEAT_hvm_safe_pvclock)
+
 static long copy_string_out(struct vcpu *v, uint64_t gva, const char *s, size_t size)
 {
 	char buf[64];
@@ -57,9 +69,7 @@ long hc_xen_version(struct vcpu *v, struct hypercall_args *a)
 		struct xen_feature_info fi;
 		if (vcpu_copy_from_guest(v, &fi, arg, sizeof(fi)))
 			return -XEN_EFAULT;
-		fi.submap = 0;
-		if (fi.submap_idx == 0)
-			fi.submap = 1u << XENFEAT_hvm_callback_vector;
+		fi.submap = fi.submap_idx == 0 ? BOLT_XENFEATS_0 : 0;
 		return vcpu_copy_to_guest(v, arg, &fi, sizeof(fi)) ? -XEN_EFAULT : 0;
 	}
 	default:

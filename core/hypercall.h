@@ -33,6 +33,7 @@ long hc_set_timer_op(struct vcpu *v, struct hypercall_args *a);
 long hc_event_channel_op(struct vcpu *v, struct hypercall_args *a);
 long hc_xen_version(struct vcpu *v, struct hypercall_args *a);
 long hc_memory_op(struct vcpu *v, struct hypercall_args *a);
+long hc_vcpu_op(struct vcpu *v, struct hypercall_args *a);
 long hc_hvm_op(struct vcpu *v, struct hypercall_args *a);
 long hc_bolt_op(struct vcpu *v, struct hypercall_args *a);
 

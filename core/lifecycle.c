@@ -142,6 +142,8 @@ int guest_load(struct guest *g)
 	g->uart = (struct pio_uart){ 0 };
 	g->stop_reason = GUEST_STOP_NONE;
 	g->has_exit_status = false;
+	g->boot_ns = time_now_ns();
+	g->boot_guest_ticks = g->vcpu.guest_ticks;
 	return vcpu_arch_reset(&g->vcpu, info.entry, BOLT_GUEST_START_INFO);
 }
 

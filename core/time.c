@@ -20,12 +20,20 @@ uint64_t time_tsc_per_us(void)
 	return ticks_per_us;
 }
 
-uint64_t time_now_ns(void)
+uint64_t time_ticks_to_ns(uint64_t t)
 {
-	uint64_t t = arch_timestamp() - boot_tsc;
-
 	/* Split to avoid overflow of t * 1000 after ~6 years at 100 GHz. */
 	return t / ticks_per_us * 1000 + t % ticks_per_us * 1000 / ticks_per_us;
+}
+
+uint64_t time_tsc_to_ns(uint64_t tsc)
+{
+	return tsc > boot_tsc ? time_ticks_to_ns(tsc - boot_tsc) : 0;
+}
+
+uint64_t time_now_ns(void)
+{
+	return time_tsc_to_ns(arch_timestamp());
 }
 
 /*

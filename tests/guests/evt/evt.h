@@ -81,6 +81,7 @@ const char *evt_ping_rounds(evtchn_port_t port, uint16_t bell, uint64_t n,
 const char *evt_mask_rx(const struct evt_args *a);    /* mask.c */
 const char *evt_mask_tx(const struct evt_args *a);    /* mask.c */
 const char *evt_timer(const struct evt_args *a);      /* timer.c */
+const char *evt_vcpuop(const struct evt_args *a);     /* vcpuop.c */
 const char *evt_acl_a(const struct evt_args *a);      /* acl.c */
 const char *evt_acl_b(const struct evt_args *a);      /* acl.c */
 const char *evt_acl_c(const struct evt_args *a);      /* acl.c */

@@ -23,6 +23,7 @@ static const struct {
 	{ "mask-rx", evt_mask_rx },
 	{ "mask-tx", evt_mask_tx },
 	{ "timer", evt_timer },
+	{ "vcpuop", evt_vcpuop },
 	{ "acl-a", evt_acl_a },
 	{ "acl-b", evt_acl_b },
 	{ "acl-c", evt_acl_c },

@@ -169,6 +169,12 @@ static long fz_gen(struct fz *f, unsigned nr, uint64_t a[5])
 		a[0] = FZ_PICK(f, 0, 1, bolt_now_ns() + fz_below(f, 1000000),
 			       bolt_now_ns() + fz_below(f, 10000000000ull), ~0ull, fz_r(f));
 		break;
+	case __HYPERVISOR_vcpu_op:
+		/* Real sub-ops (0..13) on vCPU 0 mostly; the struct in scratch or unreadable. */
+		a[0] = fz_below(f, 8) ? fz_below(f, 16) : fz_r(f);
+		a[1] = FZ_PICK(f, 0, 0, 0, 1, fz_r(f));
+		a[2] = fz_below(f, 3) ? fz_ptr(f, 64) : fz_bad_ptr(f);
+		break;
 	case __HYPERVISOR_xen_version:
 		a[0] = fz_below(f, 8) ? fz_below(f, 10) : fz_r(f);
 		a[1] = fz_ptr(f, 1024);
@@ -363,7 +369,7 @@ const char *hostile_fuzz(const struct hostile_args *a)
 	t0 = bolt_now_ns();
 	for (uint64_t i = 0; i < calls; i++) {
 		unsigned nr = fz_below(&f, 2)
-				      ? (unsigned)FZ_PICK(&f, 12, 15, 17, 18, 29, 32, 32, 34, 56)
+				      ? (unsigned)FZ_PICK(&f, 12, 15, 17, 18, 24, 29, 32, 32, 34, 56)
 				      : (unsigned)fz_below(&f, HOSTILE_FUZZ_NRS);
 		uint64_t args[5];
 		long want = fz_gen(&f, nr, args), ret;

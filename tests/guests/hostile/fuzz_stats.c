@@ -27,6 +27,8 @@ static uint64_t hostile_fuzz_allowed(unsigned nr)
 	case __HYPERVISOR_hvm_op:
 		return E(0) | E(XEN_EFAULT) | E(XEN_EPERM) | E(XEN_EINVAL) | E(XEN_ENOENT) |
 		       E(XEN_ENOSYS);
+	case __HYPERVISOR_vcpu_op:
+		return E(0) | E(XEN_EFAULT) | E(XEN_ENOENT) | E(XEN_ENOSYS) | E(XEN_ETIME);
 	case BOLT_HYPERCALL_bolt_op:
 		return E(0) | E(XEN_EFAULT) | E(XEN_EINVAL) | E(XEN_ENOMEM) | E(XEN_ENOSYS) |
 		       E(XEN_EPERM) | E(XEN_EBUSY);
@@ -52,10 +54,14 @@ bool hostile_fuzz_account(struct hostile_fuzz_stats *st, unsigned nr, uint64_t s
 	st->calls[nr]++;
 	st->by_err[nr][b]++;
 	ok = b < HOSTILE_FUZZ_ERRS - 1 && (hostile_fuzz_allowed(nr) & E(b));
-	/* Only XENVER_version returns a value; everything else returns 0 on success. */
+	/*
+	 * Only XENVER_version and VCPUOP_is_up (1: vCPU 0 is up) return a
+	 * value; everything else returns 0 on success.
+	 */
 	if (ok && ret > 0)
-		ok = nr == __HYPERVISOR_xen_version && sub == XENVER_version &&
-		     ret == (4 << 16 | 14);
+		ok = (nr == __HYPERVISOR_xen_version && sub == XENVER_version &&
+		      ret == (4 << 16 | 14)) ||
+		     (nr == __HYPERVISOR_vcpu_op && sub == VCPUOP_is_up && ret == 1);
 	if (!ok) {
 		if (st->unexpected++ < HOSTILE_FUZZ_REPORT_MAX)
 			printf(
@@ -75,6 +81,7 @@ static const char *hostile_fuzz_nr_name(unsigned nr)
 	case __HYPERVISOR_console_io: return "console_io";
 	case __HYPERVISOR_sched_op: return "sched_op";
 	case __HYPERVISOR_event_channel_op: return "event_channel_op";
+	case __HYPERVISOR_vcpu_op: return "vcpu_op";
 	case __HYPERVISOR_hvm_op: return "hvm_op";
 	case BOLT_HYPERCALL_bolt_op: return "bolt_op";
 	default: return "unimplemented";

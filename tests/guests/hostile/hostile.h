@@ -16,6 +16,7 @@
 #include <bolt/sdk.h>
 
 #include <xen/memory.h>
+#include <xen/vcpu.h>
 #include <xen/version.h>
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vcpu_op(cmd, vcpuid, arg): the VCPUOP_* sub-ops a PVH/HVM kernel uses for
+ * its clock event device and steal-time/idle accounting (xen/vcpu.h).
+ * Bolt guests have one vCPU, so every sub-op first checks that vcpuid is
+ * 0 and answers -ENOENT otherwise, as Xen's do_vcpu_op does for a vCPU
+ * that does not exist. Sub-ops Bolt does not provide return -ENOSYS
+ * (docs/abi.md section 4, vcpu_op).
+ */
+#include <stdint.h>
+#include <xen/xen.h>
+#include <xen/vcpu.h>
+
+#include "arch/cpu.h"
+#include "core/guest.h"
+#include "core/hypercall.h"
+#include "core/time.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
+#include "sched/timer.h"
+
+/*
+ * The singleshot timer is the same timer as set_timer_op's, as in Xen
+ * (both drive the vCPU's one singleshot timer): setting one replaces the
+ * other. Unlike set_timer_op, a deadline of 0 is not "cancel" but a time
+ * long past, so it fires at once: Bolt's timer uses 0 for "none", hence 1.
+ */
+static long vcpu_set_singleshot(struct vcpu *v, uint64_t arg)
+{
+	struct vcpu_set_singleshot_timer st;
+
+	if (vcpu_copy_from_guest(v, &st, arg, sizeof(st)))
+		return -XEN_EFAULT;
+	/* Unknown flag bits are ignored, as in Xen. */
+	if ((st.flags & VCPU_SSHOTTMR_future) && st.timeout_abs_ns < time_now_ns())
+		return -XEN_ETIME;
+	timer_set(v, st.timeout_abs_ns ? st.timeout_abs_ns : 1);
+	return 0;
+}
+
+/*
+ * Bolt keeps two numbers per boot: the TSC ticks spent in VMX non-root
+ * mode (vcpu.guest_ticks, summed at every VM exit) and the boot time.
+ * Running is the first; everything else since boot counts as blocked.
+ * Approximations (docs/abi.md): time Bolt spends handling the guest's
+ * exits counts as blocked, not running as on Xen; time waiting for a
+ * shared CPU (runnable) is counted as blocked too, and runnable and
+ * offline are always 0. The sum equals system time since this boot.
+ * The call is made by the running vCPU, so the state is running, since
+ * its last VM entry.
+ */
+static long vcpu_get_runstate(struct vcpu *v, uint64_t arg)
+{
+	struct guest *g = v->guest;
+	struct vcpu_runstate_info ri;
+	uint64_t now = time_now_ns();
+	uint64_t since_boot = now - g->boot_ns;
+	uint64_t running = time_ticks_to_ns(v->guest_ticks - g->boot_guest_ticks);
+
+	memset(&ri, 0, sizeof(ri));
+	ri.state = RUNSTATE_running;
+	ri.state_entry_time = time_tsc_to_ns(v->entry_tsc);
+	ri.time[RUNSTATE_running] = MIN(running, since_boot);
+	ri.time[RUNSTATE_blocked] = since_boot - ri.time[RUNSTATE_running];
+	return vcpu_copy_to_guest(v, arg, &ri, sizeof(ri)) ? -XEN_EFAULT : 0;
+}
+
+long hc_vcpu_op(struct vcpu *v, struct hypercall_args *a)
+{
+	uint64_t cmd = a->a[0], arg = a->a[2];
+
+	/* Xen reads vcpuid as an int: only 0 names a vCPU here. */
+	if ((uint32_t)a->a[1] != 0)
+		return -XEN_ENOENT;
+	switch (cmd) {
+	case VCPUOP_is_up:
+		return 1; /* vCPU 0 runs whenever its guest does */
+	case VCPUOP_get_runstate_info:
+		return vcpu_get_runstate(v, arg);
+	case VCPUOP_stop_periodic_timer:
+		return 0; /* there is no periodic timer: already stopped */
+	case VCPUOP_set_singleshot_timer:
+		return vcpu_set_singleshot(v, arg);
+	case VCPUOP_stop_singleshot_timer:
+		timer_set(v, 0);
+		return 0;
+	default:
+		/*
+		 * initialise/up/down (one vCPU, always up), register_vcpu_info
+		 * (vcpu_info stays in shared_info), register_runstate_memory_area,
+		 * set_periodic_timer, register_vcpu_time_memory_area, send_nmi,
+		 * get_physid: not provided.
+		 */
+		return -XEN_ENOSYS;
+	}
+}
