@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "arch/cpu.h"
+#include "core/balloon.h"
 #include "config/config.h"
 #include "core/console.h"
 #include "core/vcpu.h"
@@ -40,6 +41,7 @@ struct guest {
 	uint64_t shinfo_gfn;             /* where the guest mapped it; ~0 if not mapped */
 	uint8_t upcall_vector;           /* 0: no upcall registered */
 	uint64_t timer_ns;               /* set_timer_op deadline (system time), 0 = none */
+	struct balloon balloon;          /* frames ballooned out (XENMEM_decrease_reservation) */
 	unsigned page_remaps;            /* shared_info/trace-ack moves this boot (bounded) */
 	struct evtchn_domain evtchn;
 	struct evtchn_port *evtchn_ports;
