@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "arch/cpu.h"
+#include "core/balloon.h"
 #include "config/config.h"
 #include "core/console.h"
 #include "core/vcpu.h"
@@ -42,6 +43,7 @@ struct guest {
 	uint64_t timer_ns;               /* set_timer_op deadline (system time), 0 = none */
 	/* VCPUOP_get_runstate_info counts from this boot (core/hc_vcpu_op.c). */
 	uint64_t boot_ns, boot_guest_ticks;
+	struct balloon balloon;          /* frames ballooned out (XENMEM_decrease_reservation) */
 	unsigned page_remaps;            /* shared_info/trace-ack moves this boot (bounded) */
 	struct evtchn_domain evtchn;
 	struct evtchn_port *evtchn_ports;

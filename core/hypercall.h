@@ -35,6 +35,19 @@ long hc_xen_version(struct vcpu *v, struct hypercall_args *a);
 long hc_memory_op(struct vcpu *v, struct hypercall_args *a);
 long hc_vcpu_op(struct vcpu *v, struct hypercall_args *a);
 long hc_hvm_op(struct vcpu *v, struct hypercall_args *a);
+
+/*
+ * memory_op's cmd: the sub-op in its low bits, above them the extent a
+ * decrease_reservation / populate_physmap resumes at (Xen's continuation
+ * encoding, xen/include/xen/hypercall.h).
+ */
+#define MEMOP_EXTENT_SHIFT 6
+#define MEMOP_CMD_MASK ((1u << MEMOP_EXTENT_SHIFT) - 1)
+struct guest;
+/* 0 for DOMID_SELF or the guest's own id, -XEN_EPERM for another guest's, else -XEN_ESRCH. */
+int memop_domid_check(const struct guest *g, unsigned domid);
+/* decrease_reservation / populate_physmap (core/hc_memory_reservation.c): extents done. */
+long memop_reservation(struct vcpu *v, unsigned op, unsigned long start, uint64_t arg);
 long hc_bolt_op(struct vcpu *v, struct hypercall_args *a);
 
 #endif

@@ -26,12 +26,9 @@
 #include "sched/sched.h"
 
 
-/* docs/boot.md, "Guest memory": what the PVH start info describes. */
-static void write_start_info(struct guest *g)
+/* docs/boot.md, "Guest memory": the memory map, for the start info and XENMEM_memory_map. */
+unsigned guest_memmap(const struct guest *g, struct hvm_memmap_table_entry *mm)
 {
-	struct hvm_start_info *si = (void *)(g->ram + BOLT_GUEST_START_INFO);
-	struct hvm_memmap_table_entry *mm = (void *)(g->ram + BOLT_GUEST_MEMMAP);
-	char *cmdline = (char *)(g->ram + BOLT_GUEST_CMDLINE);
 	unsigned n = 0;
 
 	mm[n++] = (struct hvm_memmap_table_entry){ 0, BOLT_GUEST_RESERVED_END,
@@ -42,13 +39,25 @@ static void write_start_info(struct guest *g)
 	mm[n++] = (struct hvm_memmap_table_entry){ BOLT_GUEST_LOAD_MIN,
 						   g->ram_size - BOLT_GUEST_LOAD_MIN,
 						   XEN_HVM_MEMMAP_TYPE_RAM, 0 };
-	/* Shared regions: reserved in the map, named on the command line. */
-	size_t len = strlen(g->cfg->cmdline);
-	memcpy(cmdline, g->cfg->cmdline, len);
-	for (unsigned i = 0; i < g->nr_shms && n < BOLT_GUEST_MEMMAP_MAX; i++) {
-		const struct cfg_shm *shm = g->shms[i];
-		mm[n++] = (struct hvm_memmap_table_entry){ shm->gpa, shm->size,
+	/* Shared regions: reserved in the map (and named on the command line). */
+	for (unsigned i = 0; i < g->nr_shms && n < BOLT_GUEST_MEMMAP_MAX; i++)
+		mm[n++] = (struct hvm_memmap_table_entry){ g->shms[i]->gpa, g->shms[i]->size,
 							   XEN_HVM_MEMMAP_TYPE_RESERVED, 0 };
+	return n;
+}
+
+static void write_start_info(struct guest *g)
+{
+	struct hvm_start_info *si = (void *)(g->ram + BOLT_GUEST_START_INFO);
+	struct hvm_memmap_table_entry *mm = (void *)(g->ram + BOLT_GUEST_MEMMAP);
+	char *cmdline = (char *)(g->ram + BOLT_GUEST_CMDLINE);
+	unsigned n = guest_memmap(g, mm);
+	size_t len = strlen(g->cfg->cmdline);
+
+	memcpy(cmdline, g->cfg->cmdline, len);
+	for (unsigned i = 0; i < g->nr_shms && 3 + i < BOLT_GUEST_MEMMAP_MAX; i++) {
+		const struct cfg_shm *shm = g->shms[i];
+
 		len += (size_t)bolt_snprintf(cmdline + len, BOLT_GUEST_CMDLINE_AREA - len,
 					     "%sbolt.shm=%s:0x%lx:0x%lx:%s", len ? " " : "", shm->name,
 					     (unsigned long)shm->gpa, (unsigned long)shm->size,
@@ -73,6 +82,7 @@ int guest_xen_create(struct guest *g)
 	if (!g->shinfo || !g->evtchn_ports)
 		return -XEN_ENOMEM;
 	g->shinfo_gfn = ~0ULL;
+	balloon_init(&g->balloon, g->ram_size >> 12);
 	rc = evtchn_domain_init(&g->evtchn, (uint16_t)g->domid, g->shinfo, g->evtchn_ports,
 				g->cfg->delivery == CFG_DELIVERY_LAZY ? EVTCHN_DELIVERY_LAZY
 								       : EVTCHN_DELIVERY_IMMEDIATE,
@@ -100,6 +110,12 @@ static void guest_xen_reset(struct guest *g)
 	if (g->trace_acks_gfn)
 		guest_arch_restore_ram_page(g, g->trace_acks_gfn << 12);
 	g->trace_acks_gfn = 0;
+	/* Ballooned-out frames: the new boot gets its whole configured RAM back. */
+	for (unsigned i = 0; i < BALLOON_REGIONS_MAX; i++)
+		if (g->balloon.r[i].holes)
+			guest_arch_restore_ram(g, g->balloon.r[i].base << 12,
+					       (uint64_t)BALLOON_REGION_FRAMES << 12, false);
+	balloon_init(&g->balloon, g->ram_size >> 12);
 	if (g->trace_acks)
 		memset(g->trace_acks, 0, PAGE_SIZE);
 	memset(g->shinfo, 0, PAGE_SIZE);

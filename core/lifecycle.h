@@ -9,6 +9,9 @@
 
 /* Allocate shared_info and the event-channel ports (at boot). */
 int guest_xen_create(struct guest *g);
+/* The guest's memory map (start info, XENMEM_memory_map): the entry count. */
+struct hvm_memmap_table_entry;
+unsigned guest_memmap(const struct guest *g, struct hvm_memmap_table_entry *mm);
 /* (Re)load the image into RAM, write the start info, reset the vCPU. */
 int guest_load(struct guest *g);
 /*

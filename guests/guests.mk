@@ -50,7 +50,8 @@ SDK_FILES := $(GUEST_SDK) $(SDK)/lib/libc.a $(SDK)/lib/libm.a $(SDK)/lib/guest.l
 	$(SDK)/bolt-guest.mk $(SDK)/bin/bolt-new-guest $(SDK)/COPYING.NEWLIB
 
 GUEST_DIRS := guests/hello guests/spin guests/ping guests/pong guests/bench tests/guests/attack tests/guests/evt \
-	tests/guests/ring tests/guests/hostile tests/guests/libc
+	tests/guests/ring tests/guests/hostile tests/guests/libc \
+	tests/guests/memop
 GUEST_ELFS := $(foreach d,$(GUEST_DIRS),$(B)/guests/$(notdir $(d)).elf)
 
 guests: $(GUEST_ELFS)

@@ -119,6 +119,13 @@ int guest_arch_map_page(struct guest *g, uint64_t gpa, void *page);
 void guest_arch_restore_ram_page(struct guest *g, uint64_t gpa);
 /* Map hypervisor memory (a shared region) into the guest at gpa, read-only or read-write. */
 int guest_arch_map_region(struct guest *g, uint64_t gpa, void *mem, uint64_t size, bool writable);
+/*
+ * Ballooning (arch/x86/guest_ram.c): unmap guest RAM so the guest sees a
+ * hole, or map its own RAM back (zeroed first if zero), replacing whatever
+ * is mapped there. -errno from the EPT (a split may need a table).
+ */
+int guest_arch_unmap_ram(struct guest *g, uint64_t gpa, uint64_t size);
+int guest_arch_restore_ram(struct guest *g, uint64_t gpa, uint64_t size, bool zero);
 int guest_arch_write_gpa(struct guest *g, uint64_t gpa, const void *src, size_t len);
 /* True if an event-channel upcall is pending for the vCPU (and a vector is set). */
 bool vcpu_upcall_pending(const struct vcpu *v);
