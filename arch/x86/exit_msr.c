@@ -2,11 +2,13 @@
 /*
  * RDMSR/WRMSR exits. The MSR bitmap (vmx.c) lets the guest reach the few
  * registers it fully owns; everything else exits here and is checked
- * against an explicit allow list. Anything not on it injects #GP, as a CPU
- * without that MSR would.
+ * against the allow list of msr_policy.c. Anything not on it injects #GP,
+ * as a CPU without that MSR would. Registers in the VMCS are read and
+ * written here.
  */
 #include "arch/exits.h"
 #include "arch/msr.h"
+#include "arch/msr_policy.h"
 #include "arch/vmcs.h"
 #include "arch/vmx.h"
 #include "arch/vmx_setup.h"
@@ -15,12 +17,6 @@
 #include "bolt/bolt.h"
 #include "core/guest.h"
 #include "lib/lib.h"
-
-#define MISC_ENABLE_FAST_STRINGS (1ULL << 0)
-#define MISC_ENABLE_BTS_UNAVAIL (1ULL << 11)
-#define MISC_ENABLE_PEBS_UNAVAIL (1ULL << 12)
-/* Guest-visible IA32_FEATURE_CONTROL: locked with VMX off, so guests never try. */
-#define GUEST_FEATURE_CONTROL FEATURE_CONTROL_LOCK
 
 static void refuse(struct vcpu *v, const char *op, uint32_t msr, uint64_t val)
 {
@@ -90,41 +86,78 @@ static bool write_hypercall_page(struct guest *g, uint64_t val)
 	return true;
 }
 
+/* RDMSR of a register the VMCS holds. */
+static uint64_t read_vmcs_msr(uint32_t msr)
+{
+	switch (msr) {
+	case MSR_IA32_EFER:
+		return vmcs_read64(GUEST_IA32_EFER);
+	case MSR_IA32_PAT:
+		return vmcs_read64(GUEST_IA32_PAT);
+	case MSR_IA32_SYSENTER_CS:
+		return vmcs_read32(GUEST_SYSENTER_CS);
+	case MSR_IA32_SYSENTER_ESP:
+		return vmcs_readnat(GUEST_SYSENTER_ESP);
+	case MSR_IA32_SYSENTER_EIP:
+		return vmcs_readnat(GUEST_SYSENTER_EIP);
+	case MSR_IA32_DEBUGCTL:
+		return vmcs_read64(GUEST_IA32_DEBUGCTL);
+	default:
+		return 0;
+	}
+}
+
+/* WRMSR that msr_policy_write left to the handler: false to inject #GP. */
+static bool write_handled_msr(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	switch (msr) {
+	case MSR_IA32_EFER:
+		return write_efer(val);
+	case MSR_IA32_PAT:
+		if (!pat_valid(val))
+			return false;
+		vmcs_write64(GUEST_IA32_PAT, val);
+		return true;
+	case MSR_IA32_SYSENTER_CS:
+		vmcs_write32(GUEST_SYSENTER_CS, (uint32_t)val);
+		return true;
+	/*
+	 * A non-canonical address is a #GP on the CPU (SDM Vol. 2B, WRMSR), and
+	 * would fail the next VM entry's guest-state checks (SDM 27.3.1.1).
+	 */
+	case MSR_IA32_SYSENTER_ESP:
+		if (!vmx_canonical(val))
+			return false;
+		vmcs_writenat(GUEST_SYSENTER_ESP, val);
+		return true;
+	case MSR_IA32_SYSENTER_EIP:
+		if (!vmx_canonical(val))
+			return false;
+		vmcs_writenat(GUEST_SYSENTER_EIP, val);
+		return true;
+	case MSR_IA32_DEBUGCTL: /* already limited to BTF by msr_policy_write */
+		vmcs_write64(GUEST_IA32_DEBUGCTL, val);
+		return true;
+	case BOLT_XEN_HYPERCALL_MSR:
+		return write_hypercall_page(v->guest, val);
+	default:
+		return false;
+	}
+}
+
 EXIT_HANDLER(exit_rdmsr)
 {
 	uint32_t msr = (uint32_t)regs->rcx;
 	uint64_t val;
 
-	switch (msr) {
-	case MSR_IA32_EFER:
-		val = vmcs_read64(GUEST_IA32_EFER);
+	switch (msr_policy_read(&v->arch.msr, msr, &val)) {
+	case MSR_EMULATED:
 		break;
-	case MSR_IA32_PAT:
-		val = vmcs_read64(GUEST_IA32_PAT);
+	case MSR_HANDLER:
+		val = read_vmcs_msr(msr);
 		break;
-	case MSR_IA32_SYSENTER_CS:
-		val = vmcs_read32(GUEST_SYSENTER_CS);
-		break;
-	case MSR_IA32_SYSENTER_ESP:
-		val = vmcs_readnat(GUEST_SYSENTER_ESP);
-		break;
-	case MSR_IA32_SYSENTER_EIP:
-		val = vmcs_readnat(GUEST_SYSENTER_EIP);
-		break;
-	case MSR_IA32_FEATURE_CONTROL:
-		val = GUEST_FEATURE_CONTROL;
-		break;
-	case MSR_IA32_MISC_ENABLE:
-		val = MISC_ENABLE_FAST_STRINGS | MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL;
-		break;
-	case MSR_IA32_PLATFORM_ID:
-	case MSR_IA32_BIOS_SIGN_ID:
-	case MSR_IA32_MTRRCAP:
-	case MSR_IA32_MTRR_DEF_TYPE:
-	case MSR_IA32_MCG_CAP:
-	case MSR_IA32_MCG_STATUS:
-		val = 0;
-		break;
+	case MSR_PASSTHROUGH: /* only exits if the bitmap and the policy disagree */
+	case MSR_GP:
 	default:
 		refuse(v, "RDMSR of", msr, 0);
 		return;
@@ -137,47 +170,22 @@ EXIT_HANDLER(exit_rdmsr)
 EXIT_HANDLER(exit_wrmsr)
 {
 	uint32_t msr = (uint32_t)regs->rcx;
-	uint64_t val = (regs->rdx << 32) | (uint32_t)regs->rax;
-	bool ok = true;
+	uint64_t val = (regs->rdx << 32) | (uint32_t)regs->rax, orig = val;
+	bool ok;
 
-	switch (msr) {
-	case MSR_IA32_EFER:
-		ok = write_efer(val);
+	switch (msr_policy_write(&v->arch.msr, msr, &val)) {
+	case MSR_EMULATED:
+		ok = true;
 		break;
-	case MSR_IA32_PAT:
-		ok = pat_valid(val);
-		if (ok)
-			vmcs_write64(GUEST_IA32_PAT, val);
-		break;
-	case MSR_IA32_SYSENTER_CS:
-		vmcs_write32(GUEST_SYSENTER_CS, (uint32_t)val);
-		break;
-	/*
-	 * A non-canonical address is a #GP on the CPU (SDM Vol. 2B, WRMSR), and
-	 * would fail the next VM entry's guest-state checks (SDM 27.3.1.1).
-	 */
-	case MSR_IA32_SYSENTER_ESP:
-		ok = vmx_canonical(val);
-		if (ok)
-			vmcs_writenat(GUEST_SYSENTER_ESP, val);
-		break;
-	case MSR_IA32_SYSENTER_EIP:
-		ok = vmx_canonical(val);
-		if (ok)
-			vmcs_writenat(GUEST_SYSENTER_EIP, val);
-		break;
-	case MSR_IA32_MISC_ENABLE:
-	case MSR_IA32_BIOS_SIGN_ID:
-		break; /* accepted and ignored: nothing behind them for a guest */
-	case BOLT_XEN_HYPERCALL_MSR:
-		ok = write_hypercall_page(v->guest, val);
+	case MSR_HANDLER:
+		ok = write_handled_msr(v, msr, val);
 		break;
 	default:
 		ok = false;
 		break;
 	}
 	if (!ok) {
-		refuse(v, "WRMSR to", msr, val);
+		refuse(v, "WRMSR to", msr, orig);
 		return;
 	}
 	vmx_advance_rip();

@@ -372,6 +372,8 @@ int vcpu_arch_reset(struct vcpu *v, uint32_t entry, uint32_t start_info)
 	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
 	v->arch.regs.rbx = start_info;
 	v->arch.xcr0 = 1; /* x87 only, the reset value */
+	/* MSR_MISC_FEATURES_ENABLES resets to 0: CPUID faulting off. */
+	memset(&v->arch.msr, 0, sizeof(v->arch.msr));
 	/* TPR 0 after reset (SDM Vol. 3A, 11.4.7.1): nothing of the last incarnation's. */
 	v->arch.tpr = 0;
 	if (v->arch.vapic)

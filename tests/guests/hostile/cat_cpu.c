@@ -112,7 +112,14 @@ static void hostile_cat_msrs(void)
 	hostile_msr_read_gp("IA32_VMX_BASIC", 0x480);
 	hostile_msr_read_gp("IA32_VMX_PROCBASED_CTLS2", 0x48b);
 	hostile_msr_write_gp("IA32_BIOS_UPDT_TRIG", 0x79, 0x100000);
-	hostile_msr_write_gp("IA32_DEBUGCTL: LBR + BTF", 0x1d9, 3);
+	hostile_msr_write_gp("IA32_DEBUGCTL: BTS (bit 7), which Xen refuses", 0x1d9, 0x80);
+	hostile_msr_write_gp("MSR_MISC_FEATURES_ENABLES bit 1", 0x140, 2);
+	hostile_msr_write_gp("MSR_PLATFORM_INFO", 0xce, 0);
+	f = hostile_try_rdmsr(0xce, &v);
+	hostile_expect("RDMSR MSR_PLATFORM_INFO (Xen: CPUID faulting)", "no fault, 1<<32",
+		       f < 0 && v == 1ull << 32 ? "no fault, 1<<32" : "something else",
+		       f < 0 && v == 1ull << 32);
+	hostile_msr_read_gp("IA32_TSC_ADJUST (CPUID.(7,0):EBX[1] hidden)", 0x3b);
 	hostile_msr_write_gp("IA32_MTRR_PHYSBASE0", 0x200, 0x6);
 	hostile_msr_write_gp("IA32_TSC", 0x10, 0);
 	hostile_msr_write_gp("IA32_PAT with reserved type 2", 0x277, 0x0007040600070402ull);

@@ -133,6 +133,7 @@ static int rdmsr_want(const struct exits_cpu *p, uint32_t msr)
 	case 0x1a0: case 0x17: case 0x8b: case 0xfe: case 0x2ff: case 0x179: case 0x17a:
 	case 0xc0000100: case 0xc0000101: case 0xc0000102: case 0xc0000081: case 0xc0000082:
 	case 0xc0000084: case 0x10:
+	case 0xce: case 0x140: case 0x1d9: /* Xen's PLATFORM_INFO, MISC_FEATURES_ENABLES, DEBUGCTL */
 		return EX_NONE;
 	case 0xc0000083: /* CSTAR: the CPU's own answer (Intel: may not exist) */
 		return EX_GP_OR_NONE;
@@ -177,6 +178,7 @@ void exits_op_rdmsr(struct exits_ctx *c)
 	if (got >= 0)
 		return;
 	if ((msr == 0x3a && val != 1) || (msr == 0x1a0 && val != 0x1801) ||
+	    (msr == 0xce && val != 1ull << 32) || (msr == 0x140 && val) || (msr == 0x1d9 && val) ||
 	    ((msr == 0x17 || msr == 0xfe || msr == 0x2ff || msr == 0x179 || msr == 0x17a) && val))
 		exits_wrong(c, EXC_RDMSR, "RDMSR 0x%x reads 0x%llx", msr, (unsigned long long)val);
 }
@@ -225,6 +227,10 @@ static int wrmsr_want(struct exits_ctx *c, uint32_t msr, uint64_t *val, bool *re
 	case 0x1a0: case 0x8b:
 		*restore = false;
 		return EX_NONE;
+	case 0x140: /* only CPUID faulting (bit 0), put back at once */
+		return *val & ~1ull ? EX_GP : EX_NONE;
+	case 0x1d9: /* Xen: LBR (dropped) and BTF only */
+		return *val & ~3ull ? EX_GP : EX_NONE;
 	case BOLT_XEN_HYPERCALL_MSR:
 		/* Only our own page (rewriting it is harmless) or places Bolt must refuse. */
 		*restore = false;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "arch/ept.h"
+#include "arch/msr_policy.h"
 #include "arch/regs.h"
 #include "arch/vmcs_image.h"
 
@@ -68,6 +69,7 @@ struct vcpu_arch {
 	 */
 	bool halted_clean;
 	uint64_t xcr0;
+	struct msr_vstate msr;    /* emulated MSRs (msr_policy.c) */
 	/*
 	 * The guest's CR8 (task priority), never the real APIC's: the TPR
 	 * shadow keeps it in bits 7:4 of byte 0x80 of vapic; without one, CR8
