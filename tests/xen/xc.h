@@ -117,5 +117,6 @@ void xc_case_evtchn_alloc(void);
 void xc_case_evtchn_status(void);
 void xc_case_evtchn_close(void);
 void xc_case_enosys(void);
+void xc_case_shinfo(void);
 
 #endif
