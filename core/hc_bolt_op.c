@@ -101,9 +101,14 @@ long hc_bolt_op(struct vcpu *v, struct hypercall_args *a)
 	}
 	case BOLT_OP_exit_status:
 		/* The register holds a C int: anything wider is a guest bug, not a status. */
-		if ((int64_t)a->a[1] < INT32_MIN || (int64_t)a->a[1] > INT32_MAX)
-			return -XEN_EINVAL;
-		v->guest->exit_status = (int)(int64_t)a->a[1];
+		if (a->compat) {
+			/* EBX is the whole int; a[] is zero-extended, so sign-extend it. */
+			v->guest->exit_status = (int32_t)(uint32_t)a->a[1];
+		} else {
+			if ((int64_t)a->a[1] < INT32_MIN || (int64_t)a->a[1] > INT32_MAX)
+				return -XEN_EINVAL;
+			v->guest->exit_status = (int)(int64_t)a->a[1];
+		}
 		v->guest->has_exit_status = true;
 		return 0;
 	default:

@@ -12,6 +12,7 @@
 #include <xen/arch-x86/hvm/start_info.h>
 
 #include "bolt/bolt.h"
+#include "core/compat.h"
 #include "core/guest.h"
 #include "core/hypercall.h"
 #include "core/lifecycle.h"
@@ -32,14 +33,21 @@ int memop_domid_check(const struct guest *g, unsigned domid)
 	return domid >= 1 && domid <= nr_guests ? -XEN_EPERM : -XEN_ESRCH;
 }
 
-static long add_to_physmap(struct vcpu *v, uint64_t arg)
+static long add_to_physmap(struct vcpu *v, bool compat, uint64_t arg)
 {
 	struct xen_add_to_physmap xatp;
 	struct guest *g = v->guest;
 	int rc;
 
-	if (vcpu_copy_from_guest(v, &xatp, arg, sizeof(xatp)))
+	if (compat) {
+		struct compat_add_to_physmap c;
+
+		if (vcpu_copy_from_guest(v, &c, arg, sizeof(c)))
+			return -XEN_EFAULT;
+		compat_add_to_physmap_in(&c, &xatp);
+	} else if (vcpu_copy_from_guest(v, &xatp, arg, sizeof(xatp))) {
 		return -XEN_EFAULT;
+	}
 	if (xatp.domid != DOMID_SELF && xatp.domid != g->domid)
 		return -XEN_EPERM;
 	if (xatp.space != XENMAPSPACE_shared_info)
@@ -90,15 +98,22 @@ static long reservation_query(struct vcpu *v, unsigned op, uint64_t arg)
 	return (long)(g->ram_size >> 12) - 1; /* maximum_gpfn: the top of its RAM */
 }
 
-static long memory_map(struct vcpu *v, uint64_t arg)
+static long memory_map(struct vcpu *v, bool compat, uint64_t arg)
 {
 	struct hvm_memmap_table_entry mm[BOLT_GUEST_MEMMAP_MAX];
 	struct xen_memory_map map;
 	unsigned n = guest_memmap(v->guest, mm);
 
-	if (vcpu_copy_from_guest(v, &map, arg, sizeof(map)))
+	if (compat) {
+		struct compat_memory_map c;
+
+		if (vcpu_copy_from_guest(v, &c, arg, sizeof(c)))
+			return -XEN_EFAULT;
+		compat_memory_map_in(&c, &map);
+	} else if (vcpu_copy_from_guest(v, &map, arg, sizeof(map))) {
 		return -XEN_EFAULT;
-	/* As Xen: as many entries as fit, and the count stored back. */
+	}
+	/* As Xen: as many entries as fit, and the count stored back (offset 0 in both layouts). */
 	if (map.nr_entries > n)
 		map.nr_entries = n;
 	for (unsigned i = 0; i < map.nr_entries; i++) {
@@ -119,13 +134,13 @@ long hc_memory_op(struct vcpu *v, struct hypercall_args *a)
 	unsigned long start = (unsigned long)(a->a[0] >> MEMOP_EXTENT_SHIFT);
 
 	if (op == XENMEM_decrease_reservation || op == XENMEM_populate_physmap)
-		return memop_reservation(v, op, start, a->a[1]);
+		return memop_reservation(v, op, a->compat, start, a->a[1]);
 	/* The other sub-ops have no continuation: Xen refuses a start extent too. */
 	if (start)
 		return -XEN_EINVAL;
 	switch (op) {
 	case XENMEM_add_to_physmap:
-		return add_to_physmap(v, a->a[1]);
+		return add_to_physmap(v, a->compat, a->a[1]);
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
 	case XENMEM_maximum_gpfn:
@@ -134,7 +149,7 @@ long hc_memory_op(struct vcpu *v, struct hypercall_args *a)
 		/* Xen: the host's top frame; a Bolt guest sees no host frame, so its own top. */
 		return (long)(v->guest->ram_size >> 12) - 1;
 	case XENMEM_memory_map:
-		return memory_map(v, a->a[1]);
+		return memory_map(v, a->compat, a->a[1]);
 	default:
 		return -XEN_ENOSYS;
 	}

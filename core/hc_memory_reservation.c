@@ -12,6 +12,7 @@
 #include <xen/memory.h>
 
 #include "core/balloon.h"
+#include "core/compat.h"
 #include "core/guest.h"
 #include "core/hypercall.h"
 #include "lib/errno.h"
@@ -53,14 +54,31 @@ static int one_extent(struct guest *g, unsigned op, uint64_t pfn, uint64_t n)
 	return 0;
 }
 
-long memop_reservation(struct vcpu *v, unsigned op, unsigned long start, uint64_t arg)
+/* Reads the reservation in the caller's layout; false on a fault. */
+static bool read_reservation(struct vcpu *v, bool compat, uint64_t arg,
+			     struct xen_memory_reservation *r)
+{
+	struct compat_memory_reservation c;
+
+	if (!compat)
+		return !vcpu_copy_from_guest(v, r, arg, sizeof(*r));
+	if (vcpu_copy_from_guest(v, &c, arg, sizeof(c)))
+		return false;
+	compat_memory_reservation_in(&c, r);
+	return true;
+}
+
+long memop_reservation(struct vcpu *v, unsigned op, bool compat, unsigned long start,
+		       uint64_t arg)
 {
 	struct xen_memory_reservation r;
 	struct guest *g = v->guest;
 	unsigned long i = start;
+	/* A 32-bit caller's extent list holds 32-bit frame numbers (compat_pfn_t). */
+	uint64_t pfn_size = compat ? sizeof(uint32_t) : sizeof(xen_pfn_t);
 
 	/* Each refusal below is "start extents done", exactly as Xen answers it. */
-	if (vcpu_copy_from_guest(v, &r, arg, sizeof(r)))
+	if (!read_reservation(v, compat, arg, &r))
 		goto out;
 	if (r.nr_extents > (UINT32_MAX >> MEMOP_EXTENT_SHIFT) || start >= r.nr_extents)
 		goto out;
@@ -72,10 +90,10 @@ long memop_reservation(struct vcpu *v, unsigned op, unsigned long start, uint64_
 	if (r.extent_order > BALLOON_MAX_ORDER)
 		goto out;
 	for (; i < r.nr_extents; i++) {
-		xen_pfn_t pfn;
+		xen_pfn_t pfn = 0; /* little-endian: a 4-byte entry fills its low half */
 
 		if (vcpu_copy_from_guest(v, &pfn, (uint64_t)(uintptr_t)r.extent_start.p +
-							  i * sizeof(pfn), sizeof(pfn)))
+							  i * pfn_size, pfn_size))
 			break;
 		if (one_extent(g, op, pfn, 1ULL << r.extent_order))
 			break;

@@ -10,6 +10,7 @@
 
 #include "arch/cpu.h"
 #include "core/guest.h"
+#include "core/compat.h"
 #include "core/hypercall.h"
 #include "core/lifecycle.h"
 #include "core/time.h"
@@ -48,8 +49,15 @@ static long sched_poll(struct vcpu *v, struct hypercall_args *a)
 	struct sched_poll sp;
 	evtchn_port_t ports[POLL_PORTS_MAX];
 
-	if (vcpu_copy_from_guest(v, &sp, a->a[1], sizeof(sp)))
+	if (a->compat) {
+		struct compat_sched_poll c;
+
+		if (vcpu_copy_from_guest(v, &c, a->a[1], sizeof(c)))
+			return -XEN_EFAULT;
+		compat_sched_poll_in(&c, &sp);
+	} else if (vcpu_copy_from_guest(v, &sp, a->a[1], sizeof(sp))) {
 		return -XEN_EFAULT;
+	}
 	if (sp.nr_ports > POLL_PORTS_MAX)
 		return -XEN_EINVAL;
 	if (vcpu_copy_from_guest(v, ports, (uint64_t)(uintptr_t)sp.ports.p,
@@ -116,9 +124,16 @@ long hc_sched_op(struct vcpu *v, struct hypercall_args *a)
 	}
 }
 
-/* set_timer_op(deadline): one-shot VIRQ_TIMER at an absolute system time; 0 cancels. */
+/*
+ * set_timer_op(deadline): one-shot VIRQ_TIMER at an absolute system time;
+ * 0 cancels. A 32-bit caller passes the 64-bit deadline in two registers,
+ * low half in EBX, high in ECX (Xen's compat do_set_timer_op(lo, hi)).
+ */
 long hc_set_timer_op(struct vcpu *v, struct hypercall_args *a)
 {
-	timer_set(v, a->a[0]);
+	uint64_t deadline = a->compat ? (uint32_t)a->a[0] | (uint64_t)(uint32_t)a->a[1] << 32
+				      : a->a[0];
+
+	timer_set(v, deadline);
 	return 0;
 }

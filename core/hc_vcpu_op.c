@@ -12,6 +12,7 @@
 #include <xen/vcpu.h>
 
 #include "arch/cpu.h"
+#include "core/compat.h"
 #include "core/guest.h"
 #include "core/hypercall.h"
 #include "core/time.h"
@@ -25,12 +26,20 @@
  * other. Unlike set_timer_op, a deadline of 0 is not "cancel" but a time
  * long past, so it fires at once: Bolt's timer uses 0 for "none", hence 1.
  */
-static long vcpu_set_singleshot(struct vcpu *v, uint64_t arg)
+static long vcpu_set_singleshot(struct vcpu *v, bool compat, uint64_t arg)
 {
 	struct vcpu_set_singleshot_timer st;
 
-	if (vcpu_copy_from_guest(v, &st, arg, sizeof(st)))
+	if (compat) {
+		/* 12 bytes, not 16: the tail padding is not there to read. */
+		struct compat_vcpu_set_singleshot_timer c;
+
+		if (vcpu_copy_from_guest(v, &c, arg, sizeof(c)))
+			return -XEN_EFAULT;
+		compat_singleshot_in(&c, &st);
+	} else if (vcpu_copy_from_guest(v, &st, arg, sizeof(st))) {
 		return -XEN_EFAULT;
+	}
 	/* Unknown flag bits are ignored, as in Xen. */
 	if ((st.flags & VCPU_SSHOTTMR_future) && st.timeout_abs_ns < time_now_ns())
 		return -XEN_ETIME;
@@ -49,7 +58,7 @@ static long vcpu_set_singleshot(struct vcpu *v, uint64_t arg)
  * The call is made by the running vCPU, so the state is running, since
  * its last VM entry.
  */
-static long vcpu_get_runstate(struct vcpu *v, uint64_t arg)
+static long vcpu_get_runstate(struct vcpu *v, bool compat, uint64_t arg)
 {
 	struct guest *g = v->guest;
 	struct vcpu_runstate_info ri;
@@ -62,6 +71,13 @@ static long vcpu_get_runstate(struct vcpu *v, uint64_t arg)
 	ri.state_entry_time = time_tsc_to_ns(v->entry_tsc);
 	ri.time[RUNSTATE_running] = MIN(running, since_boot);
 	ri.time[RUNSTATE_blocked] = since_boot - ri.time[RUNSTATE_running];
+	if (compat) {
+		/* 44 bytes, the uint64_t fields 4-aligned: state_entry_time at 4, time[] at 12. */
+		struct compat_vcpu_runstate_info c;
+
+		compat_runstate_out(&ri, &c);
+		return vcpu_copy_to_guest(v, arg, &c, sizeof(c)) ? -XEN_EFAULT : 0;
+	}
 	return vcpu_copy_to_guest(v, arg, &ri, sizeof(ri)) ? -XEN_EFAULT : 0;
 }
 
@@ -76,11 +92,11 @@ long hc_vcpu_op(struct vcpu *v, struct hypercall_args *a)
 	case VCPUOP_is_up:
 		return 1; /* vCPU 0 runs whenever its guest does */
 	case VCPUOP_get_runstate_info:
-		return vcpu_get_runstate(v, arg);
+		return vcpu_get_runstate(v, a->compat, arg);
 	case VCPUOP_stop_periodic_timer:
 		return 0; /* there is no periodic timer: already stopped */
 	case VCPUOP_set_singleshot_timer:
-		return vcpu_set_singleshot(v, arg);
+		return vcpu_set_singleshot(v, a->compat, arg);
 	case VCPUOP_stop_singleshot_timer:
 		timer_set(v, 0);
 		return 0;

@@ -17,6 +17,13 @@ struct vcpu;
 struct hypercall_args {
 	uint64_t a[5];
 	/*
+	 * The caller is 32-bit (not in 64-bit mode: !(EFER.LMA && CS.L), as
+	 * Xen's hvm_guest_x86_mode() != 8): a[] came from EBX..EDI,
+	 * zero-extended, and structs in guest memory have the compat layouts
+	 * of core/compat.h.
+	 */
+	bool compat;
+	/*
 	 * Set by a handler that did only part of the work: the arch code then
 	 * writes a[] back to the argument registers and leaves RIP on the
 	 * VMCALL, so the call resumes where it stopped (a Xen "continuation").
@@ -47,7 +54,8 @@ struct guest;
 /* 0 for DOMID_SELF or the guest's own id, -XEN_EPERM for another guest's, else -XEN_ESRCH. */
 int memop_domid_check(const struct guest *g, unsigned domid);
 /* decrease_reservation / populate_physmap (core/hc_memory_reservation.c): extents done. */
-long memop_reservation(struct vcpu *v, unsigned op, unsigned long start, uint64_t arg);
+long memop_reservation(struct vcpu *v, unsigned op, bool compat, unsigned long start,
+		       uint64_t arg);
 long hc_bolt_op(struct vcpu *v, struct hypercall_args *a);
 
 #endif

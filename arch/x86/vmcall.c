@@ -3,6 +3,7 @@
  * VMCALL: the Xen HVM hypercall ABI. Number in RAX; arguments in RDI, RSI,
  * RDX, R10, R8 for 64-bit code, EBX, ECX, EDX, ESI, EDI for 32-bit code;
  * the result in RAX. Calls from guest user mode (CPL > 0) get -EPERM.
+ * A 32-bit caller's structs are read in their compat layouts (core/compat.h).
  */
 #include "arch/exits.h"
 #include "arch/vmcs.h"
@@ -32,6 +33,7 @@ void vmx_hypercall(struct vcpu *v, struct guest_regs *regs)
 	} else {
 		for (int i = 0; i < 5; i++)
 			a.a[i] = long_mode ? *argr[i] : (uint32_t)*argr[i];
+		a.compat = !long_mode;
 		ret = hypercall_dispatch(v, nr, &a);
 		if (a.continuation) {
 			/* Re-execute the VMCALL with the remaining work (RIP stays). */

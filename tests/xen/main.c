@@ -19,6 +19,7 @@ static const struct xc_case xc_cases[] = {
 	{ "evtchn-status", xc_case_evtchn_status },
 	{ "evtchn-close", xc_case_evtchn_close },
 	{ "enosys", xc_case_enosys },
+	{ "shinfo-add-to-physmap", xc_case_shinfo },
 };
 
 void xc_main(uint32_t start_info_pa);

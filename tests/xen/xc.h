@@ -22,6 +22,8 @@
 
 /* A name for the build in RESULT lines: "64", "32", "32-pse", "32-pae". */
 extern const char xc_arch_name[];
+/* The XENVER_capabilities entry of the ABI the build runs under, e.g. "hvm-3.0-x86_64". */
+extern const char xc_arch_caps[];
 
 /*
  * Hypercall nr through the hypercall page (xc_hcall_page, filled by
@@ -115,5 +117,6 @@ void xc_case_evtchn_alloc(void);
 void xc_case_evtchn_status(void);
 void xc_case_evtchn_close(void);
 void xc_case_enosys(void);
+void xc_case_shinfo(void);
 
 #endif

@@ -8,8 +8,8 @@
 # One ELF per build in XENCONF_BUILDS; each is <arch dir>/*.{c,S} plus the
 # shared lib/*.c, cases/*.c and main.c, linked with xen.ld. The ELFs join
 # GUEST_ELFS so that the esp target copies them beside the SDK guests.
-# Next: x86_32 (flat), x86_32-pse and x86_32-pae, each with its own entry.S
-# and arch.c (or one x86_32/ with -DXC_PAGING=...), -m32 and -m elf_i386.
+# Builds: 64 (x86_64/, long mode) and 32 (x86_32/, flat protected mode).
+# Next: x86_32-pse and x86_32-pae, each with its own entry.S.
 
 XEN_DIR := tests/xen
 XEN_OBJDIR := $(B)/xenconf
@@ -26,10 +26,14 @@ XEN_LDFLAGS_COMMON := -nostdlib -static --build-id=none -z noexecstack \
 XEN_SHARED_SRCS := $(sort $(wildcard $(XEN_DIR)/lib/*.c $(XEN_DIR)/cases/*.c)) $(XEN_DIR)/main.c
 
 # Per build: its arch directory, compiler and linker flags.
-XENCONF_BUILDS := 64
+XENCONF_BUILDS := 64 32
 XEN_ARCH_64 := x86_64
 XEN_CFLAGS_64 := -m64
 XEN_LDFLAGS_64 := -m elf_x86_64
+# 32-bit flat PVH: stays in protected mode with paging off (x86_32/entry.S).
+XEN_ARCH_32 := x86_32
+XEN_CFLAGS_32 := -m32
+XEN_LDFLAGS_32 := -m elf_i386
 
 $(XEN_INC)/xen:
 	@mkdir -p $(XEN_INC)

@@ -114,9 +114,9 @@ void xc_case_version_strings(void)
 			 "compile_info.compile_date not NUL-terminated");
 	}
 
-	/* A 64-bit guest must find its own ABI, hvm-3.0-x86_64, among the capabilities. */
+	/* A guest must find its own ABI (xc_arch_caps, e.g. hvm-3.0-x86_64) among the capabilities. */
 	if (XC_RC("XENVER_capabilities", xc_xen_version(XENVER_capabilities, caps), 0)) {
-		const char *want = "hvm-3.0-x86_64";
+		const char *want = xc_arch_caps;
 		size_t wl = strlen(want), n = strnlen(caps, sizeof(caps));
 		bool found = false;
 

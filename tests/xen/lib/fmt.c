@@ -14,6 +14,22 @@ static void xc_put(struct xc_out *o, char c)
 	o->len++;
 }
 
+/*
+ * v / base, remainder in *rem, with 32-bit divisions only: a 32-bit build
+ * has no libgcc (__udivmoddi4). Long division by 16-bit halves, base <= 16.
+ */
+static unsigned long long xc_divmod(unsigned long long v, unsigned base, unsigned *rem)
+{
+	uint32_t hi = (uint32_t)(v >> 32), lo = (uint32_t)v;
+	uint32_t qhi = hi / base, r = hi % base;
+	uint32_t x = (r << 16) | (lo >> 16), qmid = x / base;
+
+	r = x % base;
+	x = (r << 16) | (lo & 0xffff);
+	*rem = x % base;
+	return ((unsigned long long)qhi << 32) | (qmid << 16) | (x / base);
+}
+
 static void xc_put_num(struct xc_out *o, unsigned long long v, unsigned base, bool neg,
 		       int width, char pad)
 {
@@ -21,8 +37,10 @@ static void xc_put_num(struct xc_out *o, unsigned long long v, unsigned base, bo
 	int n = 0;
 
 	do {
-		digits[n++] = "0123456789abcdef"[v % base];
-		v /= base;
+		unsigned rem;
+
+		v = xc_divmod(v, base, &rem);
+		digits[n++] = "0123456789abcdef"[rem];
 	} while (v);
 	if (neg)
 		width--;

@@ -6,6 +6,8 @@
 #include "tests/xen/xc.h"
 
 const char xc_arch_name[] = "64";
+/* The capability a 64-bit HVM/PVH guest runs under (XENVER_capabilities). */
+const char xc_arch_caps[] = "hvm-3.0-x86_64";
 
 /*
  * Xen's 64-bit convention: number in RAX (the page's stub loads it),
