@@ -101,18 +101,6 @@ static EXIT_HANDLER(exit_triple_fault)
 		   (unsigned long)vmcs_readnat(GUEST_RIP));
 }
 
-/* SDM 28.2.1, Table 28-7: exit qualification for EPT violations. */
-static EXIT_HANDLER(exit_ept_violation)
-{
-	uint64_t q = vmcs_readnat(EXIT_QUALIFICATION);
-	const char *access = (q & 4) ? "instruction fetch" : (q & 2) ? "write" : "read";
-
-	guest_stop(v->guest, GUEST_STOP_CRASH,
-		   "EPT violation: %s at guest-physical 0x%lx (outside its memory), RIP 0x%lx",
-		   access, (unsigned long)vmcs_read64(GUEST_PHYSICAL_ADDRESS),
-		   (unsigned long)vmcs_readnat(GUEST_RIP));
-}
-
 static EXIT_HANDLER(exit_hlt)
 {
 	vmx_advance_rip();

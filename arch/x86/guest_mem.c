@@ -78,6 +78,27 @@ int vcpu_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len
 	return gpt_copy_to_guest(&c, gva, src, len, GPT_WRITE);
 }
 
+int vcpu_fetch_insn(struct vcpu *v, uint8_t *buf, size_t max, unsigned *mode)
+{
+	uint32_t ar = vmcs_read32(GUEST_CS_AR_BYTES);
+	bool lma = vmcs_read64(GUEST_IA32_EFER) & (1ull << 10);
+	uint64_t rip = vmcs_readnat(GUEST_RIP), lin;
+	size_t first;
+	struct gpt_ctx c;
+
+	/* CS.L with EFER.LMA: 64-bit code, CS base ignored (SDM Vol. 3A 3.4.4); else CS.D. */
+	*mode = lma && (ar & (1u << 13)) ? 64 : (ar & (1u << 14)) ? 32 : 16;
+	lin = *mode == 64 ? rip : (uint32_t)(vmcs_readnat(GUEST_CS_BASE) + rip);
+	gpt_ctx_of(v, &c);
+	if (!gpt_copy_from_guest(&c, buf, lin, max, GPT_FETCH))
+		return (int)max;
+	/* The instruction may end before a page that does not translate. */
+	first = MIN(max, PAGE_SIZE - (lin & (PAGE_SIZE - 1)));
+	if (first == max || gpt_copy_from_guest(&c, buf, lin, first, GPT_FETCH))
+		return -XEN_EFAULT;
+	return (int)first;
+}
+
 void vcpu_inject_access_fault(struct vcpu *v, uint64_t gva, size_t len, bool write)
 {
 	struct gpt_ctx c;

@@ -579,7 +579,12 @@ void vmx_run(struct pcpu *p)
 
 void vmx_advance_rip(void)
 {
-	vmcs_writenat(GUEST_RIP, vmcs_readnat(GUEST_RIP) + vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+	vmx_skip_insn(vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+}
+
+void vmx_skip_insn(unsigned len)
+{
+	vmcs_writenat(GUEST_RIP, vmcs_readnat(GUEST_RIP) + len);
 	/* Executing an instruction ends STI/MOV-SS blocking (SDM 25.4.2). */
 	uint32_t intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 	if (intr & 3)

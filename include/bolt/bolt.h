@@ -52,6 +52,14 @@
 #define BOLT_GUEST_STORE_PAGE 0x2000u  /* HVM_PARAM_STORE_PFN: zeroed, no xenstore */
 #define BOLT_GUEST_RESERVED_END 0x3000u
 #define BOLT_GUEST_LOAD_MIN 0x100000u
+/*
+ * The MMIO hole (docs/abi.md, "Guest-physical address space"): Xen's
+ * HVM_BELOW_4G_MMIO_START to 4 GiB. A MOV-family read of an address here
+ * with nothing behind it returns all-ones and a write is dropped, as on
+ * Xen; an access anywhere else with nothing behind it stops the guest.
+ */
+#define BOLT_GUEST_MMIO_HOLE_START 0xf0000000ull
+#define BOLT_GUEST_MMIO_HOLE_END 0x100000000ull
 
 #define BOLT_CMDLINE_MAX 256u
 #define BOLT_GUEST_NAME_MAX 32u

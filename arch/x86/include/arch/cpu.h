@@ -136,6 +136,12 @@ bool vcpu_upcall_pending(const struct vcpu *v);
 int vcpu_copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len);
 int vcpu_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len);
 /*
+ * The bytes of the instruction at the vCPU's CS:RIP, up to max, fetched
+ * through its page tables (fewer if the next page does not translate):
+ * how many, or -errno if not even the first byte can be read.
+ */
+int vcpu_fetch_insn(struct vcpu *v, uint8_t *buf, size_t max, unsigned *mode);
+/*
  * After a failed copy of len bytes at gva for an instruction: inject the
  * #PF/#GP the access raises (CR2 = its first untranslatable byte), or stop
  * the guest if every byte translates to something that is not its memory.

@@ -26,6 +26,7 @@ EXIT_HANDLER(exit_rdpmc);
 EXIT_HANDLER(exit_io);        /* exit_io.c */
 EXIT_HANDLER(exit_cr_access); /* exit_cr.c */
 EXIT_HANDLER(exit_xsetbv);
+EXIT_HANDLER(exit_ept_violation); /* exit_mmio.c */
 
 /* vmcall.c: Xen-ABI argument decoding around core/hypercall.c. */
 void vmx_hypercall(struct vcpu *v, struct guest_regs *regs);

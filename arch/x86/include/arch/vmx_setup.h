@@ -30,6 +30,8 @@ void vmx_dispatch_exit(struct vcpu *v, struct guest_regs *regs, uint32_t reason)
 /* The register-only send and doorbell shortcut (fastpath.c): true if it handled the exit. */
 bool vmx_fast_exit(struct vcpu *v, struct guest_regs *regs, uint32_t reason);
 void vmx_advance_rip(void);
+/* Past an instruction of len bytes Bolt decoded itself (no VM_EXIT_INSTRUCTION_LEN). */
+void vmx_skip_insn(unsigned len);
 void vmx_inject_exception(unsigned vector, int error_code);
 /*
  * upcall.c: inject the event-channel upcall, or ask for an interrupt
