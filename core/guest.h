@@ -35,6 +35,14 @@ struct guest {
 	bool has_exit_status;            /* BOLT_OP_exit_status since this boot */
 	int exit_status;
 	struct console_linebuf con;
+	/*
+	 * The PV console (core/pvconsole.c): its ring is guest RAM at
+	 * BOLT_GUEST_CONSOLE_PAGE; console_port is the port Bolt serves (kept
+	 * across restarts), console_cons Bolt's own out_cons.
+	 */
+	uint32_t console_port, console_cons;
+	/* HVM_PARAM_{STORE,CONSOLE}_EVTCHN as the guest last set them (Xen lets it). */
+	uint64_t hvm_store_evtchn, hvm_console_evtchn;
 	unsigned log_lines;              /* guest-caused log lines so far (rate limit) */
 	/* Xen interface state (core/xen_hc.c, evtchn/). */
 	struct shared_info *shinfo;      /* hypervisor page, mapped by XENMEM_add_to_physmap */

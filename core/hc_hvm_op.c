@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * hvm_op: the upcall vector (HVM_PARAM_CALLBACK_IRQ of the "vector" type,
- * HVMOP_set_evtchn_upcall_vector) and the parameters of services Bolt does
- * not have (no xenstore, no PV console).
+ * HVMOP_set_evtchn_upcall_vector), the PV console's ring and port
+ * (core/pvconsole.c) and "no xenstore".
  */
 #include <stdint.h>
 #include <xen/xen.h>
@@ -12,6 +12,7 @@
 #include "bolt/bolt.h"
 #include "core/guest.h"
 #include "core/hypercall.h"
+#include "core/pvconsole.h"
 #include "lib/errno.h"
 
 #define HVM_CALLBACK_TYPE_SHIFT 56
@@ -42,18 +43,45 @@ static long hvm_param(struct vcpu *v, bool set, struct xen_hvm_param *p)
 			return -XEN_EINVAL;
 		g->upcall_vector = (uint8_t)p->value;
 		return 0;
+	/*
+	 * As Xen's hvm_allow_set_param() for x86: the guest may set the two
+	 * EVTCHN params (a stored value, nothing is rebound: Bolt keeps
+	 * serving its console port), not the two PFNs (-EPERM).
+	 */
 	case HVM_PARAM_STORE_EVTCHN:
 		if (set)
-			return -XEN_EPERM;
-		p->value = 0; /* no xenstore */
+			g->hvm_store_evtchn = p->value;
+		else
+			p->value = g->hvm_store_evtchn; /* 0: no xenstore */
 		return 0;
+	case HVM_PARAM_CONSOLE_EVTCHN: {
+		long rc = pvconsole_open(g);
+
+		if (rc)
+			return rc;
+		if (set)
+			g->hvm_console_evtchn = p->value;
+		else
+			p->value = g->hvm_console_evtchn;
+		return 0;
+	}
 	case HVM_PARAM_STORE_PFN:
 		if (set)
 			return -XEN_EPERM;
-		p->value = BOLT_GUEST_STORE_PAGE >> 12;
+		/*
+		 * 0, an unset param, as Xen for a domain without xenstore:
+		 * Linux's xenbus_init() then fails with -ENOENT instead of
+		 * mapping a page nobody serves.
+		 */
+		p->value = 0;
+		return 0;
+	case HVM_PARAM_CONSOLE_PFN:
+		if (set)
+			return -XEN_EPERM;
+		p->value = BOLT_GUEST_CONSOLE_PAGE >> 12;
 		return 0;
 	default:
-		return -XEN_EINVAL; /* CONSOLE_PFN and the rest: no such service */
+		return -XEN_EINVAL; /* the rest: no such service */
 	}
 }
 

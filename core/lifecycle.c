@@ -15,6 +15,7 @@
 #include "core/heap.h"
 #include "core/lifecycle.h"
 #include "core/pcpu.h"
+#include "core/pvconsole.h"
 #include "core/summary.h"
 #include "core/time.h"
 #include "core/wallclock.h"
@@ -142,6 +143,7 @@ int guest_load(struct guest *g)
 	}
 	write_start_info(g);
 	guest_xen_reset(g);
+	pvconsole_boot(g);
 	g->log_lines = 0;
 	/*
 	 * A fresh budget of moves each boot is safe for the heap: a move
@@ -180,6 +182,8 @@ void guest_stop(struct guest *g, enum guest_stop why, const char *fmt, ...)
 	bolt_vsnprintf(g->stop_msg, sizeof(g->stop_msg), fmt, ap);
 	va_end(ap);
 	g->stop_reason = why;
+	/* What it wrote to its PV console but did not notify is still its output. */
+	pvconsole_drain(g);
 	console_linebuf_flush(&g->con);
 
 	if (should_restart(g, why)) {

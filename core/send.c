@@ -6,6 +6,7 @@
 
 #include "arch/cpu.h"
 #include "core/guest.h"
+#include "core/pvconsole.h"
 #include "core/send.h"
 #include "core/trace.h"
 #include "evtchn/evtchn.h"
@@ -62,6 +63,8 @@ int guest_send(struct vcpu *v, uint32_t port)
 		trace_send_begin(d->domid, port, info.remote_domid, info.remote_port);
 		traced = true;
 	}
+	/* Bolt is the console's remote end: serve it, then the send is dropped as on any unbound port. */
+	pvconsole_notify(v->guest, port);
 	rc = evtchn_op_send(d, port);
 	if (traced)
 		trace_send_end();

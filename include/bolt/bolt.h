@@ -49,7 +49,7 @@
 #define BOLT_GUEST_MEMMAP_MAX 16u
 #define BOLT_GUEST_CMDLINE 0x1800u    /* NUL-terminated command line */
 #define BOLT_GUEST_CMDLINE_AREA 0x800u /* bolt.cfg's cmdline plus " bolt.shm=..." words */
-#define BOLT_GUEST_STORE_PAGE 0x2000u  /* HVM_PARAM_STORE_PFN: zeroed, no xenstore */
+#define BOLT_GUEST_CONSOLE_PAGE 0x2000u /* HVM_PARAM_CONSOLE_PFN: the PV console ring */
 #define BOLT_GUEST_RESERVED_END 0x3000u
 #define BOLT_GUEST_LOAD_MIN 0x100000u
 /*
