@@ -136,8 +136,9 @@ static void check_domain(int i, bool full)
 		    (!(s->vcpu_info[0].evtchn_pending_sel >> (p / EVTCHN_WORD_BITS) & 1) ||
 		     !s->vcpu_info[0].evtchn_upcall_pending))
 			fail("pending unmasked port without selector bit and upcall", i + 1, p);
-		if (e->state == ECS_UNBOUND && (e->remote_domid < 1 || e->remote_domid > NDOM))
-			fail("unbound port waits for a domain that does not exist", i + 1, p);
+		/* Any remote domid may be offered, as in Xen; DOMID_SELF is resolved. */
+		if (e->state == ECS_UNBOUND && e->remote_domid == DOMID_SELF)
+			fail("unbound port waits for DOMID_SELF, unresolved", i + 1, p);
 		if (e->state == ECS_VIRQ &&
 		    (e->virq >= NR_VIRQS || d->virq_port[e->virq] != p))
 			fail("VIRQ port not in virq_port[]", i + 1, p);
