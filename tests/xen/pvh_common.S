@@ -55,3 +55,18 @@
 		.skip 0x8000
 xc_stack_top:
 .endm
+
+/*
+ * Fill count page-table entries of size bytes (4 or 8; the high dword of
+ * an 8-byte entry stays 0 from the cleared bss) at table: entry k =
+ * first + k * step. Clobbers EAX, ECX, EDI.
+ */
+.macro XC_FILL table, first, count, step, size
+	movl	$(\first), %eax
+	movl	$(\table), %edi
+	movl	$(\count), %ecx
+1:	movl	%eax, (%edi)
+	addl	$(\step), %eax
+	addl	$(\size), %edi
+	loop	1b
+.endm

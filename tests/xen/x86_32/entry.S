@@ -35,13 +35,7 @@ xc_entry32:
 
 #if XC_PAGING == XC_PAGING_PSE
 	/* PDE k maps k << 22 (4 bytes each). */
-	movl	$PDE_LARGE, %eax
-	movl	$xc_pd, %edi
-	movl	$1024, %ecx
-1:	movl	%eax, (%edi)
-	addl	$XC_LARGE, %eax
-	addl	$4, %edi
-	loop	1b
+	XC_FILL xc_pd, PDE_LARGE, 1024, XC_LARGE, 4
 	movl	$((XC_ALIAS_PA + XC_LARGE) | PDE_LARGE), xc_pd + (XC_ALIAS_VA / XC_LARGE) * 4
 	movl	$(XC_ALIAS_PA | PDE_LARGE), xc_pd + (XC_ALIAS_VA / XC_LARGE + 1) * 4
 	movl	%cr4, %eax
@@ -51,22 +45,9 @@ xc_entry32:
 	movl	%eax, %cr3
 #elif XC_PAGING == XC_PAGING_PAE
 	/* PDPTE i = directory i; a PAE PDPTE has only P (bits 1, 2 are reserved). */
-	movl	$xc_pd, %eax
-	orl	$PG_P, %eax
-	movl	$xc_pdpt, %edi
-	movl	$4, %ecx
-1:	movl	%eax, (%edi)
-	addl	$4096, %eax
-	addl	$8, %edi
-	loop	1b
-	/* 2048 PDEs of 8 bytes: entry k maps k << 21 (the high dword stays 0). */
-	movl	$PDE_LARGE, %eax
-	movl	$xc_pd, %edi
-	movl	$2048, %ecx
-2:	movl	%eax, (%edi)
-	addl	$XC_LARGE, %eax
-	addl	$8, %edi
-	loop	2b
+	XC_FILL xc_pdpt, xc_pd + PG_P, 4, 4096, 8
+	/* 2048 PDEs of 8 bytes: entry k maps k << 21. */
+	XC_FILL xc_pd, PDE_LARGE, 2048, XC_LARGE, 8
 	movl	$((XC_ALIAS_PA + XC_LARGE) | PDE_LARGE), xc_pd + (XC_ALIAS_VA / XC_LARGE) * 8
 	movl	$(XC_ALIAS_PA | PDE_LARGE), xc_pd + (XC_ALIAS_VA / XC_LARGE + 1) * 8
 	movl	%cr4, %eax

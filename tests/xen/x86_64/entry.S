@@ -34,23 +34,10 @@ xc_entry32:
 	movl	$xc_pdpt, %eax
 	orl	$(PG_P | PG_RW), %eax
 	movl	%eax, xc_pml4
-	movl	$xc_pd, %eax
-	orl	$(PG_P | PG_RW), %eax
-	movl	$xc_pdpt, %edi
-	movl	$4, %ecx
-1:	movl	%eax, (%edi)
-	addl	$4096, %eax
-	addl	$8, %edi
-	loop	1b
+	XC_FILL xc_pdpt, xc_pd + (PG_P | PG_RW), 4, 4096, 8
 
-	/* 2048 PDEs of 2 MiB each: entry k maps k << 21 (the high dword stays 0). */
-	movl	$(PG_P | PG_RW | PG_PS), %eax
-	movl	$xc_pd, %edi
-	movl	$2048, %ecx
-2:	movl	%eax, (%edi)
-	addl	$0x200000, %eax
-	addl	$8, %edi
-	loop	2b
+	/* 2048 PDEs of 2 MiB each: entry k maps k << 21. */
+	XC_FILL xc_pd, PG_P | PG_RW | PG_PS, 2048, 0x200000, 8
 
 	movl	%cr4, %eax
 	orl	$CR4_PAE, %eax
