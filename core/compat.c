@@ -34,6 +34,23 @@ CHECK_SIZE(compat_vcpu_runstate_info, 44);
 CHECK_LAYOUT(compat_vcpu_runstate_info, state_entry_time, 4);
 CHECK_LAYOUT(compat_vcpu_runstate_info, time, 12);
 
+/* shared_info of a 32-bit guest (i386 xen.h: gcc -m32 offsetof). */
+CHECK_SIZE(compat_vcpu_info, 64);
+CHECK_LAYOUT(compat_vcpu_info, evtchn_pending_sel, 4);
+CHECK_LAYOUT(compat_vcpu_info, cr2, 8);
+CHECK_LAYOUT(compat_vcpu_info, time, 32);
+CHECK_LAYOUT(compat_shared_info, evtchn_pending, 2048);
+CHECK_LAYOUT(compat_shared_info, evtchn_mask, 2176);
+CHECK_LAYOUT(compat_shared_info, wc_version, 2304);
+CHECK_LAYOUT(compat_shared_info, wc_sec, 2308);
+CHECK_LAYOUT(compat_shared_info, wc_nsec, 2312);
+CHECK_LAYOUT(compat_shared_info, arch, 2316);
+CHECK_LAYOUT(compat_shared_info, wc_sec_hi, 2340);
+CHECK_SIZE(compat_shared_info, 2344);
+/* The time info a 32-bit guest reads is where the native writer puts it. */
+_Static_assert(offsetof(struct vcpu_info, time) == 32, "vcpu_info.time");
+_Static_assert(sizeof(struct vcpu_info) == 64, "sizeof vcpu_info");
+
 /* The native layouts these convert to: Bolt's (x86-64) view of the public headers. */
 CHECK_SIZE(xen_add_to_physmap, 24);
 CHECK_SIZE(xen_memory_reservation, 32);

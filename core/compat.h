@@ -78,4 +78,40 @@ void compat_singleshot_in(const struct compat_vcpu_set_singleshot_timer *c,
 			  struct vcpu_set_singleshot_timer *n);
 void compat_runstate_out(const struct vcpu_runstate_info *n, struct compat_vcpu_runstate_info *c);
 
+/*
+ * shared_info and vcpu_info as a 32-bit guest lays them out (Xen's
+ * compat_shared_info; the i386 build of xen.h and arch-x86/xen.h):
+ * xen_ulong_t words are 4 bytes, so there are 32 pending and 32 mask
+ * words (1024 ports in the 2-level ABI), the selector is 4 bytes at offset
+ * 4 of vcpu_info, and the wallclock follows the mask at 2304 with
+ * wc_sec_hi at the end of arch. vcpu_time_info is the same in both
+ * layouts and at the same offset (32). Xen switches a guest to this layout
+ * when it is in 32-bit mode at certain calls (core/shinfo_layout.c).
+ */
+#define COMPAT_EVTCHN_WORD_BITS 32u
+#define COMPAT_EVTCHN_NR_PORTS (COMPAT_EVTCHN_WORD_BITS * COMPAT_EVTCHN_WORD_BITS)
+
+struct compat_vcpu_info {
+	uint8_t evtchn_upcall_pending;
+	uint8_t evtchn_upcall_mask;
+	uint16_t pad0;
+	uint32_t evtchn_pending_sel;
+	uint32_t cr2;     /* arch_vcpu_info: cr2, pad[5] */
+	uint32_t arch_pad[5];
+	struct vcpu_time_info time;
+};
+
+struct compat_shared_info {
+	struct compat_vcpu_info vcpu_info[XEN_LEGACY_MAX_VCPUS];
+	uint32_t evtchn_pending[COMPAT_EVTCHN_WORD_BITS];
+	uint32_t evtchn_mask[COMPAT_EVTCHN_WORD_BITS];
+	uint32_t wc_version;
+	uint32_t wc_sec;
+	uint32_t wc_nsec;
+	/* arch_shared_info: max_pfn, pfn_to_mfn_frame_list_list, nmi_reason,
+	 * p2m_cr3, p2m_vaddr, p2m_generation, then wc_sec_hi. */
+	uint32_t arch[6];
+	uint32_t wc_sec_hi;
+};
+
 #endif

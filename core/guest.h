@@ -47,6 +47,7 @@ struct guest {
 	/* Xen interface state (core/xen_hc.c, evtchn/). */
 	struct shared_info *shinfo;      /* hypervisor page, mapped by XENMEM_add_to_physmap */
 	uint64_t shinfo_gfn;             /* where the guest mapped it; ~0 if not mapped */
+	bool shinfo_compat;              /* 32-bit layout latched (core/shinfo_layout.c) */
 	uint8_t upcall_vector;           /* 0: no upcall registered */
 	uint64_t timer_ns;               /* set_timer_op deadline (system time), 0 = none */
 	/* VCPUOP_get_runstate_info counts from this boot (core/hc_vcpu_op.c). */

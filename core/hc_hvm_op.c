@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * hvm_op: the upcall vector (HVM_PARAM_CALLBACK_IRQ of the "vector" type,
+ * which also latches the shared_info layout,
  * HVMOP_set_evtchn_upcall_vector), the PV console's ring and port
  * (core/pvconsole.c) and "no xenstore".
  */
@@ -13,6 +14,7 @@
 #include "core/guest.h"
 #include "core/hypercall.h"
 #include "core/pvconsole.h"
+#include "core/shinfo_layout.h"
 #include "lib/errno.h"
 
 #define HVM_CALLBACK_TYPE_SHIFT 56
@@ -93,6 +95,14 @@ long hc_hvm_op(struct vcpu *v, struct hypercall_args *a)
 		struct xen_hvm_param p;
 		if (vcpu_copy_from_guest(v, &p, a->a[1], sizeof(p)))
 			return -XEN_EFAULT;
+		/*
+		 * Xen latches the shared_info layout from the caller's mode at
+		 * every set of CALLBACK_IRQ by the domain itself, whatever the
+		 * value (hvm_latch_shinfo_size(); core/shinfo_layout.h).
+		 */
+		if (a->a[0] == HVMOP_set_param && p.index == HVM_PARAM_CALLBACK_IRQ &&
+		    (p.domid == DOMID_SELF || p.domid == v->guest->domid))
+			shinfo_latch_layout(v->guest, a->compat);
 		long rc = hvm_param(v, a->a[0] == HVMOP_set_param, &p);
 		if (!rc && a->a[0] == HVMOP_get_param && vcpu_copy_to_guest(v, a->a[1], &p, sizeof(p)))
 			return -XEN_EFAULT;

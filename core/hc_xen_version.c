@@ -61,7 +61,8 @@ long hc_xen_version(struct vcpu *v, struct hypercall_args *a)
 		return vcpu_copy_to_guest(v, arg, &ci, sizeof(ci)) ? -XEN_EFAULT : 0;
 	}
 	case XENVER_capabilities:
-		return copy_string_out(v, arg, "hvm-3.0-x86_64 hvm-3.0-x86_32",
+		/* As Xen on x86-64: 32-bit HVM guests without PAE (x86_32) and with it (x86_32p). */
+		return copy_string_out(v, arg, "hvm-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p",
 				       sizeof(xen_capabilities_info_t));
 	case XENVER_changeset:
 		return copy_string_out(v, arg, "bolt", sizeof(xen_changeset_info_t));

@@ -16,6 +16,7 @@
 #include "core/lifecycle.h"
 #include "core/pcpu.h"
 #include "core/pvconsole.h"
+#include "core/shinfo_layout.h"
 #include "core/summary.h"
 #include "core/time.h"
 #include "core/wallclock.h"
@@ -120,6 +121,7 @@ static void guest_xen_reset(struct guest *g)
 	if (g->trace_acks)
 		memset(g->trace_acks, 0, PAGE_SIZE);
 	memset(g->shinfo, 0, PAGE_SIZE);
+	shinfo_reset_layout(g);
 	time_fill_pvclock(&g->shinfo->vcpu_info[0].time);
 	wallclock_fill(g->shinfo);
 	g->upcall_vector = 0;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <xen/xen.h>
 
+#include "core/compat.h"
 #include "core/wallclock.h"
 #include "lib/errno.h"
 
@@ -78,21 +79,31 @@ uint64_t wallclock_get(void)
 	return wall_ns;
 }
 
-void wallclock_fill(struct shared_info *s)
+/*
+ * Xen's protocol (xen.h, struct shared_info): an odd wc_version means an
+ * update is in progress; a reader retries until it sees the same even
+ * version before and after. The release fences order the version stores
+ * around the data for a reader on another CPU.
+ */
+static void fill(uint32_t *version, uint32_t *sec_lo, uint32_t *nsec, uint32_t *sec_hi)
 {
 	uint64_t sec = wall_ns / NS_PER_SEC;
 
-	/*
-	 * Xen's protocol (xen.h, struct shared_info): an odd wc_version
-	 * means an update is in progress; a reader retries until it sees the
-	 * same even version before and after. The release fences order the
-	 * version stores around the data for a reader on another CPU.
-	 */
-	s->wc_version++;
+	(*version)++;
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	s->wc_sec = (uint32_t)sec;
-	s->wc_sec_hi = (uint32_t)(sec >> 32);
-	s->wc_nsec = (uint32_t)(wall_ns % NS_PER_SEC);
+	*sec_lo = (uint32_t)sec;
+	*sec_hi = (uint32_t)(sec >> 32);
+	*nsec = (uint32_t)(wall_ns % NS_PER_SEC);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	s->wc_version++;
+	(*version)++;
+}
+
+void wallclock_fill(struct shared_info *s)
+{
+	fill(&s->wc_version, &s->wc_sec, &s->wc_nsec, &s->wc_sec_hi);
+}
+
+void wallclock_fill_compat(struct compat_shared_info *s)
+{
+	fill(&s->wc_version, &s->wc_sec, &s->wc_nsec, &s->wc_sec_hi);
 }

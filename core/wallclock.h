@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 struct shared_info;
+struct compat_shared_info;
 
 /* A calendar time as a firmware RTC gives it (UEFI's EFI_TIME). */
 struct civil_time {
@@ -38,5 +39,7 @@ void wallclock_set(uint64_t unix_ns_at_boot);
 uint64_t wallclock_get(void);
 /* Write the wallclock into shared_info under its version, as Xen does. */
 void wallclock_fill(struct shared_info *s);
+/* The same in a 32-bit guest's layout (wc_* at 2304, wc_sec_hi in arch). */
+void wallclock_fill_compat(struct compat_shared_info *s);
 
 #endif

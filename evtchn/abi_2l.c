@@ -110,6 +110,7 @@ const struct evtchn_abi_ops evtchn_abi_2l = {
 	.unmask = twol_unmask,
 	.is_pending = twol_is_pending,
 	.is_masked = twol_is_masked,
+	.nr_ports = EVTCHN_NR_PORTS,
 };
 
 _Static_assert(sizeof(((struct shared_info *)0)->evtchn_pending) * 8 == EVTCHN_NR_PORTS,

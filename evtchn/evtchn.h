@@ -72,9 +72,20 @@ struct evtchn_abi_ops {
 	bool (*unmask)(struct evtchn_domain *d, uint32_t port);
 	bool (*is_pending)(const struct evtchn_domain *d, uint32_t port);
 	bool (*is_masked)(const struct evtchn_domain *d, uint32_t port);
+	/* Ports the guest can see: new ports are allocated below this. */
+	uint32_t nr_ports;
 };
 
 extern const struct evtchn_abi_ops evtchn_abi_2l;
+/* The 2-level ABI over a 32-bit guest's shared_info (abi_2l_compat.c). */
+extern const struct evtchn_abi_ops evtchn_abi_2l_compat;
+
+/*
+ * Use the 32-bit (compat) or the native 2-level layout for d's
+ * shared_info, as core/shinfo_layout.c latches it; a domain on another
+ * ABI keeps it. Pending state is not converted (Xen does not either).
+ */
+void evtchn_set_compat_layout(struct evtchn_domain *d, bool compat);
 
 struct evtchn_domain {
 	uint16_t domid;

@@ -61,7 +61,7 @@ void evtchn_unlock_pair(struct evtchn_domain *a, struct evtchn_domain *b)
 
 int evtchn_port_alloc_locked(struct evtchn_domain *d, enum evtchn_state state)
 {
-	for (uint32_t port = 1; port < EVTCHN_NR_PORTS; port++) {
+	for (uint32_t port = 1; port < d->abi->nr_ports; port++) {
 		struct evtchn_port *p = &d->ports[port];
 
 		if (p->state != ECS_FREE)

@@ -16,6 +16,7 @@
 #include "core/console.h"
 #include "bolt/bolt.h"
 #include "core/guest.h"
+#include "core/shinfo_layout.h"
 #include "lib/lib.h"
 
 static void refuse(struct vcpu *v, const char *op, uint32_t msr, uint64_t val)
@@ -139,7 +140,11 @@ static bool write_handled_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 		vmcs_write64(GUEST_IA32_DEBUGCTL, val);
 		return true;
 	case BOLT_XEN_HYPERCALL_MSR:
-		return write_hypercall_page(v->guest, val);
+		if (!write_hypercall_page(v->guest, val))
+			return false;
+		/* Xen latches the shared_info layout here (core/shinfo_layout.h). */
+		shinfo_latch_layout(v->guest, !vmx_guest_64bit_mode());
+		return true;
 	default:
 		return false;
 	}

@@ -14,10 +14,16 @@
 #include "core/hypercall.h"
 #include "lib/errno.h"
 
+/* 64-bit mode: IA-32e mode and a 64-bit CS (SDM Vol. 3A 5.2.1); Xen's hvm_guest_x86_mode() == 8. */
+bool vmx_guest_64bit_mode(void)
+{
+	return (vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_L) &&
+	       (vmcs_read64(GUEST_IA32_EFER) & X86_EFER_LMA);
+}
+
 void vmx_hypercall(struct vcpu *v, struct guest_regs *regs)
 {
-	bool long_mode = (vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_L) &&
-			 (vmcs_read64(GUEST_IA32_EFER) & X86_EFER_LMA);
+	bool long_mode = vmx_guest_64bit_mode();
 	unsigned cpl = (vmcs_read32(GUEST_SS_AR_BYTES) >> 5) & 3;
 	struct hypercall_args a;
 	uint64_t *r64[5] = { &regs->rdi, &regs->rsi, &regs->rdx, &regs->r10, &regs->r8 };

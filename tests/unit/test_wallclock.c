@@ -111,10 +111,31 @@ static void test_fill(void)
 	CHECK_EQ(s.wc_nsec, 0);
 }
 
+/* A 32-bit guest's layout: wc_* at 2304, wc_sec_hi in arch at 2340. */
+static void test_fill_compat(void)
+{
+	static struct compat_shared_info s;
+	const uint8_t *b = (const uint8_t *)&s;
+	uint32_t w;
+
+	memset(&s, 0, sizeof(s));
+	wallclock_set(4294967296ull * 1000000000ull + 123);
+	wallclock_fill_compat(&s);
+	memcpy(&w, b + 2304, 4);
+	CHECK_EQ(w, 2);
+	memcpy(&w, b + 2308, 4);
+	CHECK_EQ(w, 0);
+	memcpy(&w, b + 2312, 4);
+	CHECK_EQ(w, 123);
+	memcpy(&w, b + 2340, 4);
+	CHECK_EQ(w, 1);
+}
+
 void unit_main(void)
 {
 	TEST(test_known_dates);
 	TEST(test_offset_and_nanoseconds);
 	TEST(test_bad_rtc);
 	TEST(test_fill);
+	TEST(test_fill_compat);
 }

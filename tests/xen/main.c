@@ -3,8 +3,10 @@
  * The conformance guest: find Xen, install the hypercall page, run every
  * case in order, report, and power off with SCHEDOP_shutdown. To add a
  * case: write a void function in cases/, declare it in xc.h, list it here.
+ * The paging cases exist only in the PSE and PAE builds (XC_PAGING).
  */
 #include "tests/xen/xc.h"
+#include "tests/xen/paging.h"
 
 #include <xen/sched.h>
 #include <xen/arch-x86/hvm/start_info.h>
@@ -20,6 +22,20 @@ static const struct xc_case xc_cases[] = {
 	{ "evtchn-close", xc_case_evtchn_close },
 	{ "enosys", xc_case_enosys },
 	{ "shinfo-add-to-physmap", xc_case_shinfo },
+	/* From here on the cases read shared_info (lib/events.c). */
+	{ "shinfo-wallclock", xc_case_shinfo_wallclock },
+	{ "shinfo-vcpu-time", xc_case_shinfo_time },
+	{ "shinfo-evtchn-selector", xc_case_shinfo_selector },
+	{ "set-timer-op", xc_case_set_timer_op },
+	{ "sched-poll", xc_case_sched_poll },
+	{ "vcpu-singleshot-timer", xc_case_vcpu_singleshot },
+	{ "vcpu-runstate", xc_case_vcpu_runstate },
+	{ "memory-reservation", xc_case_memory_reservation },
+	{ "memory-balloon", xc_case_memory_balloon },
+#if XC_PAGING != XC_PAGING_NONE
+	{ "paging-alias", xc_case_paging_alias },
+	{ "paging-straddle", xc_case_paging_straddle },
+#endif
 };
 
 void xc_main(uint32_t start_info_pa);

@@ -2,9 +2,10 @@
 /*
  * The Xen conformance suite's runtime (docs/xen-conformance.md): a guest
  * written only against the Xen public headers (libxen-dev), with nothing
- * from Bolt's include/ or guests/sdk. Each architecture (x86_64/ now;
- * x86_32 flat, PSE and PAE next) supplies the entry stub, xc_arch_*,
- * and the hypercall call; lib/ and cases/ are the same C for every build.
+ * from Bolt's include/ or guests/sdk. Each architecture (x86_64/, and
+ * x86_32/ for the flat, PSE and PAE builds) supplies the entry stub, the
+ * build's names and the hypercall call; lib/ and cases/ are the same C for
+ * every build.
  */
 #ifndef XC_H
 #define XC_H
@@ -17,10 +18,11 @@
 /* xen.h uses uint64_t etc. without including stdint.h: it must come first. */
 #include <xen/xen.h>
 #include <xen/errno.h>
+#include <xen/event_channel.h>
 
-/* --- arch (x86_64/arch.c, later x86_32/arch.c) --------------------------- */
+/* --- arch (x86_64/arch.c, x86_32/arch.c) --------------------------------- */
 
-/* A name for the build in RESULT lines: "64", "32", "32-pse", "32-pae". */
+/* A name for the build in RESULT lines: "64", "32", "32pse", "32pae". */
 extern const char xc_arch_name[];
 /* The XENVER_capabilities entry of the ABI the build runs under, e.g. "hvm-3.0-x86_64". */
 extern const char xc_arch_caps[];
@@ -33,8 +35,11 @@ extern const char xc_arch_caps[];
 long xc_hypercall(unsigned nr, unsigned long a1, unsigned long a2, unsigned long a3,
 		  unsigned long a4, unsigned long a5);
 
+/* --- CPU helpers common to all builds (lib/cpu.c) ------------------------- */
+
 void xc_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t r[4]);
 void xc_wrmsr(uint32_t msr, uint64_t val);
+uint64_t xc_rdtsc(void);
 /* Stops the vCPU for good when even SCHEDOP_shutdown failed. */
 __attribute__((noreturn)) void xc_arch_halt(void);
 
@@ -61,6 +66,26 @@ extern struct xc_xen xc_xen;
 
 /* SCHEDOP_shutdown(reason); returns only if the hypercall failed. */
 long xc_shutdown(unsigned reason);
+
+/* --- shared_info and events (lib/events.c) -------------------------------- */
+
+/*
+ * shared_info as this build's headers lay it out (the 32-bit layout in a
+ * 32-bit build), once the shinfo-add-to-physmap case mapped it; NULL
+ * before. Cases that need it check for NULL and fail.
+ */
+extern volatile struct shared_info *xc_shinfo;
+/* System time (ns) from vcpu_info[0].time, Xen's pvclock formula. */
+uint64_t xc_system_time(void);
+/* The port's bits in the build's evtchn_pending / evtchn_mask words. */
+bool xc_port_pending(evtchn_port_t port);
+void xc_port_clear(evtchn_port_t port);
+void xc_port_mask(evtchn_port_t port, bool masked);
+/* Clears vCPU 0's evtchn_pending_sel and evtchn_upcall_pending. */
+void xc_upcall_clear(void);
+/* EVTCHNOP_<cmd>(arg); SCHEDOP_poll on one port with an absolute timeout (0: none). */
+long xc_evtchn(int cmd, void *arg);
+long xc_poll1(evtchn_port_t port, uint64_t timeout);
 
 /* --- console (lib/console.c, lib/fmt.c) ---------------------------------- */
 
@@ -118,5 +143,17 @@ void xc_case_evtchn_status(void);
 void xc_case_evtchn_close(void);
 void xc_case_enosys(void);
 void xc_case_shinfo(void);
+void xc_case_shinfo_wallclock(void);
+void xc_case_shinfo_time(void);
+void xc_case_shinfo_selector(void);
+void xc_case_set_timer_op(void);
+void xc_case_sched_poll(void);
+void xc_case_vcpu_singleshot(void);
+void xc_case_vcpu_runstate(void);
+void xc_case_memory_reservation(void);
+void xc_case_memory_balloon(void);
+/* Paged 32-bit builds only (tests/xen/paging.h). */
+void xc_case_paging_alias(void);
+void xc_case_paging_straddle(void);
 
 #endif

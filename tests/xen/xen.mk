@@ -8,8 +8,9 @@
 # One ELF per build in XENCONF_BUILDS; each is <arch dir>/*.{c,S} plus the
 # shared lib/*.c, cases/*.c and main.c, linked with xen.ld. The ELFs join
 # GUEST_ELFS so that the esp target copies them beside the SDK guests.
-# Builds: 64 (x86_64/, long mode) and 32 (x86_32/, flat protected mode).
-# Next: x86_32-pse and x86_32-pae, each with its own entry.S.
+# Builds: 64 (x86_64/, long mode) and three from x86_32/, told apart by
+# XC_PAGING (tests/xen/paging.h): 32 (flat protected mode, paging off),
+# 32pse (4 MiB pages, CR4.PSE) and 32pae (CR4.PAE, PDPT, 2 MiB pages).
 
 XEN_DIR := tests/xen
 XEN_OBJDIR := $(B)/xenconf
@@ -26,14 +27,20 @@ XEN_LDFLAGS_COMMON := -nostdlib -static --build-id=none -z noexecstack \
 XEN_SHARED_SRCS := $(sort $(wildcard $(XEN_DIR)/lib/*.c $(XEN_DIR)/cases/*.c)) $(XEN_DIR)/main.c
 
 # Per build: its arch directory, compiler and linker flags.
-XENCONF_BUILDS := 64 32
+XENCONF_BUILDS := 64 32 32pse 32pae
 XEN_ARCH_64 := x86_64
 XEN_CFLAGS_64 := -m64
 XEN_LDFLAGS_64 := -m elf_x86_64
-# 32-bit flat PVH: stays in protected mode with paging off (x86_32/entry.S).
+# 32-bit PVH: the same x86_32/ sources; XC_PAGING picks the paging mode.
 XEN_ARCH_32 := x86_32
-XEN_CFLAGS_32 := -m32
+XEN_CFLAGS_32 := -m32 -DXC_PAGING=0
 XEN_LDFLAGS_32 := -m elf_i386
+XEN_ARCH_32pse := x86_32
+XEN_CFLAGS_32pse := -m32 -DXC_PAGING=1
+XEN_LDFLAGS_32pse := -m elf_i386
+XEN_ARCH_32pae := x86_32
+XEN_CFLAGS_32pae := -m32 -DXC_PAGING=2
+XEN_LDFLAGS_32pae := -m elf_i386
 
 $(XEN_INC)/xen:
 	@mkdir -p $(XEN_INC)

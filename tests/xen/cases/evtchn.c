@@ -18,12 +18,6 @@
 /* Larger than any port count (2-level: 4096; FIFO: 2^17). */
 #define XC_BAD_PORT 0x7fffffffu
 
-static long xc_evtchn(int cmd, void *arg)
-{
-	return xc_hypercall(__HYPERVISOR_event_channel_op, (unsigned long)cmd, XC_ULONG(arg), 0,
-			    0, 0);
-}
-
 static long xc_alloc_unbound(domid_t dom, domid_t remote, evtchn_port_t *port)
 {
 	struct evtchn_alloc_unbound op = { .dom = dom, .remote_dom = remote, .port = 0 };

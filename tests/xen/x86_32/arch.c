@@ -1,13 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The 32-bit builds' hypercall call and CPU helpers (flat now; the PSE
- * and PAE entries would share this file).
+ * The 32-bit builds' names and hypercall call: the same file for flat,
+ * PSE and PAE (XC_PAGING, tests/xen/paging.h).
  */
 #include "tests/xen/xc.h"
+#include "tests/xen/paging.h"
 
-const char xc_arch_name[] = "32";
-/* Xen lists hvm-3.0-x86_32 for a non-PAE 32-bit HVM guest (x86_32p: PAE). */
+/*
+ * XENVER_capabilities names the ABI by paging mode: Xen lists
+ * hvm-3.0-x86_32 for a non-PAE 32-bit HVM guest (flat or PSE) and
+ * hvm-3.0-x86_32p for a PAE one.
+ */
+#if XC_PAGING == XC_PAGING_PSE
+const char xc_arch_name[] = "32pse";
 const char xc_arch_caps[] = "hvm-3.0-x86_32";
+#elif XC_PAGING == XC_PAGING_PAE
+const char xc_arch_name[] = "32pae";
+const char xc_arch_caps[] = "hvm-3.0-x86_32p";
+#else
+const char xc_arch_name[] = "32";
+const char xc_arch_caps[] = "hvm-3.0-x86_32";
+#endif
 
 /*
  * Xen's 32-bit convention (xen/include/public/arch-x86/xen-x86_32.h):
@@ -28,25 +41,4 @@ long xc_hypercall(unsigned nr, unsigned long a1, unsigned long a2, unsigned long
 			 : [stub] "m"(stub)
 			 : "memory", "cc");
 	return ret;
-}
-
-void xc_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t r[4])
-{
-	__asm__ volatile("cpuid"
-			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-			 : "a"(leaf), "c"(subleaf));
-}
-
-void xc_wrmsr(uint32_t msr, uint64_t val)
-{
-	__asm__ volatile("wrmsr"
-			 :
-			 : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
-			 : "memory");
-}
-
-void xc_arch_halt(void)
-{
-	for (;;)
-		__asm__ volatile("cli; hlt");
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The 64-bit build's hypercall call and CPU helpers. A 32-bit build has
- * its own arch.c with EBX, ECX, EDX, ESI, EDI as argument registers.
+ * The 64-bit build's name and hypercall call. The 32-bit builds have
+ * their own arch.c with EBX, ECX, EDX, ESI, EDI as argument registers;
+ * the CPU helpers common to both are in lib/cpu.c.
  */
 #include "tests/xen/xc.h"
 
@@ -28,25 +29,4 @@ long xc_hypercall(unsigned nr, unsigned long a1, unsigned long a2, unsigned long
 			 : [stub] "r"(stub)
 			 : "rcx", "r9", "r11", "memory", "cc");
 	return ret;
-}
-
-void xc_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t r[4])
-{
-	__asm__ volatile("cpuid"
-			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-			 : "a"(leaf), "c"(subleaf));
-}
-
-void xc_wrmsr(uint32_t msr, uint64_t val)
-{
-	__asm__ volatile("wrmsr"
-			 :
-			 : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
-			 : "memory");
-}
-
-void xc_arch_halt(void)
-{
-	for (;;)
-		__asm__ volatile("cli; hlt");
 }

@@ -11,7 +11,7 @@
  * CR3, EFER.LME, then CR0.PG) and call xc_main(start_info).
  * x87/SSE stay off: the C code is built with -mgeneral-regs-only.
  */
-#include <xen/elfnote.h>
+#include "tests/xen/pvh_common.S"
 
 #define MSR_EFER	0xc0000080
 #define EFER_LME	0x100
@@ -24,56 +24,20 @@
 #define SEL_CODE64	0x08
 #define SEL_DATA	0x10
 
-	.section .note.Xen, "a", @note
-	.balign 4
-	.long xc_note_name_end - xc_note_name
-	.long xc_note_desc_end - xc_note_desc
-	.long XEN_ELFNOTE_PHYS32_ENTRY
-xc_note_name:
-	.asciz "Xen"
-xc_note_name_end:
-	.balign 4
-xc_note_desc:
-	.long xc_entry32
-xc_note_desc_end:
-	.balign 4
-
 	.section .text.entry, "ax"
 	.code32
 	.globl xc_entry32
 xc_entry32:
-	cli
-	cld
-	/* Clear bss (page tables and stack live there); EBX survives. */
-	movl	$__bss_start, %edi
-	movl	$__bss_end, %ecx
-	subl	%edi, %ecx
-	shrl	$2, %ecx		/* the linker script aligns both to 16 */
-	xorl	%eax, %eax
-	rep stosl
-	movl	$xc_stack_top, %esp
+	XC_ENTRY_PROLOGUE
 
 	/* PML4[0] = PDPT; PDPT[i] = PD i, i < 4. */
 	movl	$xc_pdpt, %eax
 	orl	$(PG_P | PG_RW), %eax
 	movl	%eax, xc_pml4
-	movl	$xc_pd, %eax
-	orl	$(PG_P | PG_RW), %eax
-	movl	$xc_pdpt, %edi
-	movl	$4, %ecx
-1:	movl	%eax, (%edi)
-	addl	$4096, %eax
-	addl	$8, %edi
-	loop	1b
+	XC_FILL xc_pdpt, xc_pd + (PG_P | PG_RW), 4, 4096, 8
 
-	/* 2048 PDEs of 2 MiB each: entry k maps k << 21 (the high dword stays 0). */
-	movl	$(PG_P | PG_RW | PG_PS), %eax
-	movl	$xc_pd, %edi
-	movl	$2048, %ecx
-2:	movl	%eax, (%edi)
-	addl	$0x200000, %eax
-	addl	$8, %edi
-	loop	2b
+	/* 2048 PDEs of 2 MiB each: entry k maps k << 21. */
+	XC_FILL xc_pd, PG_P | PG_RW | PG_PS, 2048, 0x200000, 8
 
 	movl	%cr4, %eax
 	orl	$CR4_PAE, %eax
@@ -123,8 +87,6 @@ xc_gdtr:
 xc_pml4:	.skip 4096
 xc_pdpt:	.skip 4096
 xc_pd:		.skip 4 * 4096
-	.balign 16
-		.skip 0x8000
-xc_stack_top:
+	XC_STACK
 
 	.section .note.GNU-stack, "", @progbits

@@ -3,6 +3,7 @@
 #ifndef ARCH_EXITS_H
 #define ARCH_EXITS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/regs.h"
@@ -30,5 +31,7 @@ EXIT_HANDLER(exit_ept_violation); /* exit_mmio.c */
 
 /* vmcall.c: Xen-ABI argument decoding around core/hypercall.c. */
 void vmx_hypercall(struct vcpu *v, struct guest_regs *regs);
+/* The current guest vCPU (its VMCS loaded) runs in 64-bit mode. */
+bool vmx_guest_64bit_mode(void);
 
 #endif
