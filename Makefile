@@ -145,6 +145,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%)
 # observe deliveries; test_sched and test_notify link evtchn/ and include sched/'s
 # sources, with fake arch and time hooks; the other tests link neither.
 $(B)/unit/test_evtchn: UNIT_EXTRA := $(EVTCHN_SRCS)
+$(B)/unit/test_evtchn_fifo: UNIT_EXTRA := $(EVTCHN_SRCS)
 $(B)/unit/test_sched: UNIT_EXTRA := $(EVTCHN_SRCS)
 $(B)/unit/test_notify: UNIT_EXTRA := $(EVTCHN_SRCS)
 # Capability files of real machines (tests/data/vmxcaps/, docs/vmxcaps.md):
