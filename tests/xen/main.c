@@ -20,6 +20,8 @@ static const struct xc_case xc_cases[] = {
 	{ "evtchn-close", xc_case_evtchn_close },
 	{ "enosys", xc_case_enosys },
 	{ "shinfo-add-to-physmap", xc_case_shinfo },
+	/* Last: it switches the guest to FIFO and back (EVTCHNOP_reset closes every port). */
+	{ "evtchn-fifo", xc_case_evtchn_fifo },
 };
 
 void xc_main(uint32_t start_info_pa);
