@@ -66,7 +66,7 @@ struct evtchn_port {
 	uint16_t remote_domid; /* ECS_UNBOUND (who may bind) / ECS_INTERDOMAIN */
 	uint32_t remote_port;  /* ECS_INTERDOMAIN */
 	/*
-	 * FIFO only, both under the domain's fifo_lock: the queue this port
+	 * FIFO only, both under the domain's fifo.lock: the queue this port
 	 * links into, and its pending state while no event-array page
 	 * covers it (Xen's evtchn->pending; re-raised by expand_array).
 	 */
