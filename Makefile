@@ -146,6 +146,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%)
 # sources, with fake arch and time hooks; the other tests link neither.
 $(B)/unit/test_evtchn: UNIT_EXTRA := $(EVTCHN_SRCS)
 $(B)/unit/test_evtchn_compat: UNIT_EXTRA := $(EVTCHN_SRCS)
+$(B)/unit/test_evtchn_fifo: UNIT_EXTRA := $(EVTCHN_SRCS)
 $(B)/unit/test_sched: UNIT_EXTRA := $(EVTCHN_SRCS)
 $(B)/unit/test_notify: UNIT_EXTRA := $(EVTCHN_SRCS)
 # Capability files of real machines (tests/data/vmxcaps/, docs/vmxcaps.md):

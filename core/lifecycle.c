@@ -11,6 +11,7 @@
 #include "arch/cpu.h"
 #include "bolt/bolt.h"
 #include "core/console.h"
+#include "core/evtchn_host.h"
 #include "core/guest.h"
 #include "core/heap.h"
 #include "core/lifecycle.h"
@@ -91,6 +92,7 @@ int guest_xen_create(struct guest *g)
 				&g->vcpu);
 	if (rc)
 		return rc;
+	evtchn_domain_set_host(&g->evtchn, &guest_evtchn_host, g);
 	time_fill_pvclock(&g->shinfo->vcpu_info[0].time);
 	wallclock_fill(g->shinfo);
 	return 0;

@@ -14,6 +14,7 @@
 #include <xen/event_channel.h>
 
 #include "evtchn/evtchn.h"
+#include "evtchn/internal.h"
 
 static inline xen_ulong_t bit_of(uint32_t port)
 {
@@ -62,6 +63,16 @@ static enum evtchn_raise twol_set_pending(struct evtchn_domain *d, uint32_t port
 
 	if (__atomic_fetch_or(&s->evtchn_pending[w], bit, __ATOMIC_SEQ_CST) & bit)
 		return EVTCHN_RAISED_NONE;
+	/*
+	 * The receiver may have switched to FIFO since the caller chose these
+	 * ops (it holds its own lock, not d's). seq_cst load after the seq_cst
+	 * fetch-or: the Dekker pair with fifo_ctl.c's abi store and bitmap
+	 * scan. If it switched, FIFO raises the port (the scan may also have
+	 * carried the bit over: pending once either way). One plain load on
+	 * x86, from a line the caller just read.
+	 */
+	if (__atomic_load_n(&d->abi, __ATOMIC_SEQ_CST) == &evtchn_abi_fifo)
+		return evtchn_fifo_raise(d, port);
 	if (__atomic_load_n(&s->evtchn_mask[w], __ATOMIC_SEQ_CST) & bit)
 		return EVTCHN_RAISED_QUIET;
 	return twol_mark_word(d, w) ? EVTCHN_RAISED_UPCALL : EVTCHN_RAISED_QUIET;

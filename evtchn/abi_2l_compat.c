@@ -19,6 +19,7 @@
 
 #include "core/compat.h"
 #include "evtchn/evtchn.h"
+#include "evtchn/internal.h"
 
 #define WORD_BITS COMPAT_EVTCHN_WORD_BITS
 
@@ -54,6 +55,9 @@ static enum evtchn_raise c2l_set_pending(struct evtchn_domain *d, uint32_t port)
 		return EVTCHN_RAISED_NONE;
 	if (__atomic_fetch_or(&s->evtchn_pending[w], bit, __ATOMIC_SEQ_CST) & bit)
 		return EVTCHN_RAISED_NONE;
+	/* A switch to FIFO meanwhile: hand over, as abi_2l.c explains. */
+	if (__atomic_load_n(&d->abi, __ATOMIC_SEQ_CST) == &evtchn_abi_fifo)
+		return evtchn_fifo_raise(d, port);
 	if (__atomic_load_n(&s->evtchn_mask[w], __ATOMIC_SEQ_CST) & bit)
 		return EVTCHN_RAISED_QUIET;
 	return c2l_mark_word(d, w) ? EVTCHN_RAISED_UPCALL : EVTCHN_RAISED_QUIET;
@@ -105,11 +109,17 @@ const struct evtchn_abi_ops evtchn_abi_2l_compat = {
 void evtchn_set_compat_layout(struct evtchn_domain *d, bool compat)
 {
 	spin_lock(&d->lock);
+	d->compat_layout = compat;
 	if (compat && d->abi == &evtchn_abi_2l)
 		d->abi = &evtchn_abi_2l_compat;
 	else if (!compat && d->abi == &evtchn_abi_2l_compat)
 		d->abi = &evtchn_abi_2l;
 	spin_unlock(&d->lock);
+}
+
+const struct evtchn_abi_ops *evtchn_abi_2l_of(const struct evtchn_domain *d)
+{
+	return d->compat_layout ? &evtchn_abi_2l_compat : &evtchn_abi_2l;
 }
 
 _Static_assert(sizeof(((struct compat_shared_info *)0)->evtchn_pending) * 8 ==

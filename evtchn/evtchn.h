@@ -2,7 +2,8 @@
 /*
  * Generic event-channel core: Xen's EVTCHNOP_* semantics over a per-domain
  * port table, with the guest-visible pending/mask bitmaps handled by an ABI
- * ops table (2-level now, FIFO could follow). Nothing here knows about VMX,
+ * ops table (2-level, evtchn/abi_2l.c, or FIFO, evtchn/abi_fifo.c, chosen by
+ * the guest as in Xen). Nothing here knows about VMX,
  * cores or bolt.cfg: the embedder provides storage, registers each domain
  * with the vCPU that receives its events, and says which domains may bind
  * to each other (evtchn_allow_bind). A raised event goes on to the
@@ -28,6 +29,19 @@
 #define EVTCHN_WORD_BITS (sizeof(xen_ulong_t) * 8)
 #define EVTCHN_NR_PORTS (EVTCHN_WORD_BITS * EVTCHN_WORD_BITS)
 
+/*
+ * FIFO ABI: up to EVTCHN_FIFO_NR_CHANNELS (2^17) ports. The first
+ * EVTCHN_NR_PORTS live in the caller's storage as under 2-level; the rest
+ * in buckets of one event-array page's worth of ports, taken from the
+ * embedder (evtchn_host.zalloc) as the guest adds array pages, so a
+ * guest that never grows its array costs nothing more.
+ */
+#define EVTCHN_FIFO_WORDS_PER_PAGE (4096 / sizeof(event_word_t))
+#define EVTCHN_BUCKET_PORTS EVTCHN_FIFO_WORDS_PER_PAGE
+#define EVTCHN_NR_BUCKETS ((EVTCHN_FIFO_NR_CHANNELS - EVTCHN_NR_PORTS) / EVTCHN_BUCKET_PORTS)
+/* Xen's EVTCHN_FIFO_MAX_EVENT_ARRAY_PAGES (128): pages to cover 2^17 words. */
+#define EVTCHN_FIFO_ARRAY_PAGES_MAX (EVTCHN_FIFO_NR_CHANNELS / EVTCHN_FIFO_WORDS_PER_PAGE)
+
 enum evtchn_state {
 	ECS_FREE,        /* may be allocated */
 	ECS_RESERVED,    /* port 0: never allocated, never closed */
@@ -51,6 +65,13 @@ struct evtchn_port {
 	uint16_t virq;    /* ECS_VIRQ */
 	uint16_t remote_domid; /* ECS_UNBOUND (who may bind) / ECS_INTERDOMAIN */
 	uint32_t remote_port;  /* ECS_INTERDOMAIN */
+	/*
+	 * FIFO only, both under the domain's fifo.lock: the queue this port
+	 * links into, and its pending state while no event-array page
+	 * covers it (Xen's evtchn->pending; re-raised by expand_array).
+	 */
+	uint8_t priority;
+	bool fifo_pending;
 };
 
 struct evtchn_domain;
@@ -72,29 +93,73 @@ struct evtchn_abi_ops {
 	bool (*unmask)(struct evtchn_domain *d, uint32_t port);
 	bool (*is_pending)(const struct evtchn_domain *d, uint32_t port);
 	bool (*is_masked)(const struct evtchn_domain *d, uint32_t port);
-	/* Ports the guest can see: new ports are allocated below this. */
+	/* NULL (2-level) or: the port is still in a guest-visible queue, not reusable. */
+	bool (*is_busy)(const struct evtchn_domain *d, uint32_t port);
+	/* The ABI's own port limit: new ports are allocated below it and d->nr_ports. */
 	uint32_t nr_ports;
 };
 
 extern const struct evtchn_abi_ops evtchn_abi_2l;
 /* The 2-level ABI over a 32-bit guest's shared_info (abi_2l_compat.c). */
 extern const struct evtchn_abi_ops evtchn_abi_2l_compat;
+extern const struct evtchn_abi_ops evtchn_abi_fifo;
 
 /*
  * Use the 32-bit (compat) or the native 2-level layout for d's
- * shared_info, as core/shinfo_layout.c latches it; a domain on another
- * ABI keeps it. Pending state is not converted (Xen does not either).
+ * shared_info, as core/shinfo_layout.c latches it; a domain on FIFO keeps
+ * FIFO and goes back to the latched 2-level layout at a reset. Pending
+ * state is not converted (Xen does not either).
  */
 void evtchn_set_compat_layout(struct evtchn_domain *d, bool compat);
+/* The 2-level ops for d's latched shared_info layout. */
+const struct evtchn_abi_ops *evtchn_abi_2l_of(const struct evtchn_domain *d);
+
+/*
+ * What the FIFO ABI needs from the embedder: guest frames and memory. Both
+ * are called with the domain's lock held.
+ */
+struct evtchn_host {
+	/*
+	 * Host address of guest frame gfn of the domain, a page of its own
+	 * RAM it may read and write; NULL if gfn is anything else (a hole,
+	 * MMIO, a hypervisor page). The page must stay valid (even if the
+	 * guest later gives the frame back) for as long as the domain exists:
+	 * the event words and the control block are reached through it.
+	 */
+	void *(*map_frame)(void *ctx, uint64_t gfn);
+	/* Zeroed memory, never freed (port buckets, reused after a reset); NULL if none. */
+	void *(*zalloc)(void *ctx, size_t bytes);
+};
+
+/* FIFO state of a domain (its single vCPU's control block and queues). */
+struct evtchn_fifo {
+	/*
+	 * Guards the queues' tails, the event-array mapping, every port's
+	 * priority / fifo_pending, and the link protocol on the guest-shared
+	 * words. Innermost lock: taken under the domain lock or a sender's.
+	 */
+	struct spinlock lock;
+	struct evtchn_fifo_control_block *cb; /* in guest RAM; NULL: 2-level */
+	uint32_t tail[EVTCHN_FIFO_MAX_QUEUES]; /* last port linked per queue, 0 none */
+	uint32_t nr_words;                    /* ports with an event word */
+	event_word_t *array[EVTCHN_FIFO_ARRAY_PAGES_MAX];
+};
 
 struct evtchn_domain {
 	uint16_t domid;
 	struct spinlock lock;         /* guards ports[] and virq_port[] */
 	struct shared_info *shinfo;   /* hypervisor-owned page the guest maps */
 	struct evtchn_port *ports;    /* EVTCHN_NR_PORTS entries, caller storage */
+	/* Ports that exist: EVTCHN_NR_PORTS, more under FIFO (changed under lock). */
+	uint32_t nr_ports;
+	struct evtchn_port *bucket[EVTCHN_NR_BUCKETS]; /* ports >= EVTCHN_NR_PORTS */
+	const struct evtchn_host *host;
+	void *host_ctx;
+	struct evtchn_fifo fifo;
 	uint32_t virq_port[NR_VIRQS]; /* 0 = unbound */
 	enum evtchn_delivery delivery; /* default for new ports */
 	const struct evtchn_abi_ops *abi;
+	bool compat_layout;           /* shared_info latched to the 32-bit layout */
 	struct vcpu *vcpu;            /* receives this domain's events (sched_notify) */
 };
 
@@ -123,6 +188,22 @@ bool evtchn_may_bind(uint16_t domid_a, uint16_t domid_b);
 int evtchn_domain_init(struct evtchn_domain *d, uint16_t domid, struct shared_info *shinfo,
 		       struct evtchn_port *ports, enum evtchn_delivery delivery, struct vcpu *v);
 
+/*
+ * The FIFO ABI needs guest frames and memory from the embedder; without a
+ * host (or one whose map_frame refuses) init_control answers -XEN_EINVAL.
+ * Kept by evtchn_domain_init? No: call it after every evtchn_domain_init.
+ */
+void evtchn_domain_set_host(struct evtchn_domain *d, const struct evtchn_host *h, void *ctx);
+
+/* Port storage of an existing port (< d->nr_ports). */
+static inline struct evtchn_port *evtchn_port_of(struct evtchn_domain *d, uint32_t port)
+{
+	if (__builtin_expect(port < EVTCHN_NR_PORTS, 1))
+		return &d->ports[port];
+	port -= EVTCHN_NR_PORTS;
+	return &d->bucket[port / EVTCHN_BUCKET_PORTS][port % EVTCHN_BUCKET_PORTS];
+}
+
 /* EVTCHNOP_* with the structs of xen/event_channel.h; 0 or -XEN_E*. */
 int evtchn_op_alloc_unbound(struct evtchn_domain *d, struct evtchn_alloc_unbound *op);
 int evtchn_op_bind_interdomain(struct evtchn_domain *d, struct evtchn_bind_interdomain *op);
@@ -134,12 +215,16 @@ int evtchn_op_status(struct evtchn_domain *d, struct evtchn_status *op);
 int evtchn_op_unmask(struct evtchn_domain *d, uint32_t port);
 int evtchn_op_bind_vcpu(struct evtchn_domain *d, struct evtchn_bind_vcpu *op);
 int evtchn_op_reset(struct evtchn_domain *d, struct evtchn_reset *op);
+/* FIFO ABI (evtchn/fifo_ctl.c), Xen's checks and errors. */
+int evtchn_op_init_control(struct evtchn_domain *d, struct evtchn_init_control *op);
+int evtchn_op_expand_array(struct evtchn_domain *d, struct evtchn_expand_array *op);
+int evtchn_op_set_priority(struct evtchn_domain *d, struct evtchn_set_priority *op);
 
 /* Size of EVTCHNOP_<cmd>'s argument struct; 0 if cmd is unknown. */
 size_t evtchn_op_arg_size(int cmd);
 /* True if the command writes OUT fields that must be copied back. */
 bool evtchn_op_has_output(int cmd);
-/* Dispatch one command; FIFO, pirq and unknown commands: -XEN_ENOSYS. */
+/* Dispatch one command; pirq and unknown commands: -XEN_ENOSYS. */
 int evtchn_op(struct evtchn_domain *d, int cmd, void *arg);
 
 /*
@@ -160,6 +245,7 @@ int evtchn_bind_static(struct evtchn_domain *a, uint32_t port_a, struct evtchn_d
 /*
  * Guest stop/restart: close every port of d. Each interdomain peer end goes
  * back to UNBOUND waiting for d's domid, and the peer gets VIRQ_DOM_EXC.
+ * A FIFO domain goes back to the 2-level ABI, as a new Xen domain starts.
  */
 void evtchn_domain_close_all(struct evtchn_domain *d);
 

@@ -8,10 +8,15 @@
 
 #include "evtchn/evtchn.h"
 
-/* Port 0 is valid to name (status says closed) but is never allocated. */
-static inline bool evtchn_port_in_range(uint32_t port)
+/*
+ * Port 0 is valid to name (status says closed) but is never allocated.
+ * nr_ports only changes under d's lock, by d's own vCPU (expand_array,
+ * reset) or while d does not run (restart); relaxed: a peer holding d's
+ * lock, or d itself, sees the current value.
+ */
+static inline bool evtchn_port_in_range(const struct evtchn_domain *d, uint32_t port)
 {
-	return port < EVTCHN_NR_PORTS;
+	return port < __atomic_load_n(&d->nr_ports, __ATOMIC_RELAXED);
 }
 
 /* Record d as the domain of domid (evtchn/domains.c); -XEN_EINVAL out of range. */
@@ -39,5 +44,20 @@ void evtchn_notify(struct evtchn_domain *d, enum evtchn_delivery how, enum evtch
  * another domain *peer is set to that domain, whose end is now UNBOUND.
  */
 int evtchn_close_port(struct evtchn_domain *d, uint32_t port, struct evtchn_domain **peer);
+
+/*
+ * FIFO -> 2-level (evtchn/fifo_ctl.c), with every port of d closed and d's
+ * lock held: forget the control block and the array, ports beyond
+ * EVTCHN_NR_PORTS cease to exist (their buckets are kept for reuse).
+ */
+void evtchn_fifo_teardown_locked(struct evtchn_domain *d);
+
+/*
+ * FIFO set_pending for a port, for abi_2l.c's hand-over when the domain
+ * switched to FIFO while a sender was setting a 2-level bit.
+ */
+enum evtchn_raise evtchn_fifo_raise(struct evtchn_domain *d, uint32_t port);
+/* The same with d->fifo.lock held (expand_array's re-raise). */
+enum evtchn_raise evtchn_fifo_raise_locked(struct evtchn_domain *d, uint32_t port);
 
 #endif

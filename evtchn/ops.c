@@ -35,7 +35,7 @@ int evtchn_op_alloc_unbound(struct evtchn_domain *d, struct evtchn_alloc_unbound
 	spin_lock(&d->lock);
 	port = evtchn_port_alloc_locked(d, ECS_UNBOUND);
 	if (port > 0) {
-		d->ports[port].remote_domid = remote;
+		evtchn_port_of(d, (uint32_t)port)->remote_domid = remote;
 		op->port = (evtchn_port_t)port;
 	}
 	spin_unlock(&d->lock);
@@ -47,7 +47,7 @@ int evtchn_op_bind_interdomain(struct evtchn_domain *d, struct evtchn_bind_inter
 	domid_t remote = op->remote_dom == DOMID_SELF ? d->domid : op->remote_dom;
 	enum evtchn_delivery how = EVTCHN_DELIVERY_IMMEDIATE;
 	struct evtchn_domain *rd;
-	struct evtchn_port *rp;
+	struct evtchn_port *rp, *lp;
 	enum evtchn_raise raised = EVTCHN_RAISED_NONE;
 	int lport;
 
@@ -57,11 +57,11 @@ int evtchn_op_bind_interdomain(struct evtchn_domain *d, struct evtchn_bind_inter
 	if (rd != d && !evtchn_may_bind(d->domid, remote))
 		return -XEN_EPERM;
 	evtchn_lock_pair(d, rd);
-	if (!evtchn_port_in_range(op->remote_port)) {
+	if (!evtchn_port_in_range(rd, op->remote_port)) {
 		lport = -XEN_EINVAL;
 		goto out;
 	}
-	rp = &rd->ports[op->remote_port];
+	rp = evtchn_port_of(rd, op->remote_port);
 	if (rp->state != ECS_UNBOUND || rp->remote_domid != d->domid) {
 		lport = -XEN_EINVAL;
 		goto out;
@@ -69,8 +69,9 @@ int evtchn_op_bind_interdomain(struct evtchn_domain *d, struct evtchn_bind_inter
 	lport = evtchn_port_alloc_locked(d, ECS_INTERDOMAIN);
 	if (lport < 0)
 		goto out;
-	d->ports[lport].remote_domid = rd->domid;
-	d->ports[lport].remote_port = op->remote_port;
+	lp = evtchn_port_of(d, (uint32_t)lport);
+	lp->remote_domid = rd->domid;
+	lp->remote_port = op->remote_port;
 	rp->state = ECS_INTERDOMAIN;
 	rp->remote_port = (uint32_t)lport;
 	op->local_port = (evtchn_port_t)lport;
@@ -117,7 +118,7 @@ int evtchn_op_bind_virq(struct evtchn_domain *d, struct evtchn_bind_virq *op)
 	port = evtchn_port_alloc_locked(d, ECS_VIRQ);
 	if (port < 0)
 		goto out;
-	d->ports[port].virq = (uint16_t)op->virq;
+	evtchn_port_of(d, (uint32_t)port)->virq = (uint16_t)op->virq;
 	d->virq_port[op->virq] = (uint32_t)port;
 	op->port = (evtchn_port_t)port;
 out:
@@ -146,12 +147,12 @@ int evtchn_op_status(struct evtchn_domain *d, struct evtchn_status *op)
 
 	if (!dom_is_self(d, op->dom))
 		return -XEN_EPERM;
-	if (!evtchn_port_in_range(op->port))
+	if (!evtchn_port_in_range(d, op->port))
 		return -XEN_EINVAL;
 	memset(&op->u, 0, sizeof(op->u));
 	op->vcpu = 0;
 	spin_lock(&d->lock);
-	p = &d->ports[op->port];
+	p = evtchn_port_of(d, op->port);
 	switch (p->state) {
 	case ECS_UNBOUND:
 		op->status = EVTCHNSTAT_unbound;
@@ -183,10 +184,10 @@ int evtchn_op_unmask(struct evtchn_domain *d, uint32_t port)
 	enum evtchn_delivery how;
 	bool notify;
 
-	if (!evtchn_port_in_range(port))
+	if (!evtchn_port_in_range(d, port))
 		return -XEN_EINVAL;
 	spin_lock(&d->lock);
-	how = (enum evtchn_delivery)d->ports[port].delivery;
+	how = (enum evtchn_delivery)evtchn_port_of(d, port)->delivery;
 	notify = d->abi->unmask(d, port);
 	spin_unlock(&d->lock);
 	if (notify)
@@ -203,10 +204,10 @@ int evtchn_op_bind_vcpu(struct evtchn_domain *d, struct evtchn_bind_vcpu *op)
 
 	if (op->vcpu != 0)
 		return -XEN_ENOENT;
-	if (!evtchn_port_in_range(op->port))
+	if (!evtchn_port_in_range(d, op->port))
 		return -XEN_EINVAL;
 	spin_lock(&d->lock);
-	p = &d->ports[op->port];
+	p = evtchn_port_of(d, op->port);
 	switch (p->state) {
 	case ECS_UNBOUND:
 	case ECS_INTERDOMAIN:
@@ -223,15 +224,19 @@ int evtchn_op_bind_vcpu(struct evtchn_domain *d, struct evtchn_bind_vcpu *op)
 	return rc;
 }
 
+/* As Xen: close everything, and a FIFO domain goes back to 2-level. */
 int evtchn_op_reset(struct evtchn_domain *d, struct evtchn_reset *op)
 {
 	if (!dom_is_self(d, op->dom))
 		return -XEN_EPERM;
-	for (uint32_t port = 1; port < EVTCHN_NR_PORTS; port++) {
+	for (uint32_t port = 1; evtchn_port_in_range(d, port); port++) {
 		struct evtchn_domain *peer;
 
 		(void)evtchn_close_port(d, port, &peer); /* FREE ports: -EINVAL, fine */
 	}
+	spin_lock(&d->lock);
+	evtchn_fifo_teardown_locked(d);
+	spin_unlock(&d->lock);
 	return 0;
 }
 
@@ -264,6 +269,9 @@ OP_WRAP(bind_ipi, evtchn_bind_ipi)
 OP_WRAP(status, evtchn_status)
 OP_WRAP(bind_vcpu, evtchn_bind_vcpu)
 OP_WRAP(reset, evtchn_reset)
+OP_WRAP(init_control, evtchn_init_control)
+OP_WRAP(expand_array, evtchn_expand_array)
+OP_WRAP(set_priority, evtchn_set_priority)
 #undef OP_WRAP
 
 struct op_desc {
@@ -285,10 +293,10 @@ static const struct op_desc op_table[] = {
 	OP(bind_vcpu, op_bind_vcpu, evtchn_bind_vcpu, false),
 	OP(unmask, op_unmask, evtchn_unmask, false),
 	OP(reset, op_reset, evtchn_reset, false),
-	/* FIFO ABI: sized so the caller can copy in, then refused. */
-	OP(init_control, NULL, evtchn_init_control, false),
-	OP(expand_array, NULL, evtchn_expand_array, false),
-	OP(set_priority, NULL, evtchn_set_priority, false),
+	/* FIFO ABI (evtchn/fifo_ctl.c); init_control returns link_bits. */
+	OP(init_control, op_init_control, evtchn_init_control, true),
+	OP(expand_array, op_expand_array, evtchn_expand_array, false),
+	OP(set_priority, op_set_priority, evtchn_set_priority, false),
 };
 #undef OP
 

@@ -31,12 +31,20 @@ int evtchn_domain_init(struct evtchn_domain *d, uint16_t domid, struct shared_in
 	d->lock = (struct spinlock)SPINLOCK_INIT;
 	d->shinfo = shinfo;
 	d->ports = ports;
+	d->nr_ports = EVTCHN_NR_PORTS;
+	d->fifo.lock = (struct spinlock)SPINLOCK_INIT;
 	memset(ports, 0, EVTCHN_NR_PORTS * sizeof(*ports));
 	ports[0].state = ECS_RESERVED;
 	d->delivery = delivery;
 	d->abi = &evtchn_abi_2l;
 	d->vcpu = v;
 	return 0;
+}
+
+void evtchn_domain_set_host(struct evtchn_domain *d, const struct evtchn_host *h, void *ctx)
+{
+	d->host = h;
+	d->host_ctx = ctx;
 }
 
 void evtchn_lock_pair(struct evtchn_domain *a, struct evtchn_domain *b)
@@ -61,14 +69,20 @@ void evtchn_unlock_pair(struct evtchn_domain *a, struct evtchn_domain *b)
 
 int evtchn_port_alloc_locked(struct evtchn_domain *d, enum evtchn_state state)
 {
-	for (uint32_t port = 1; port < d->abi->nr_ports; port++) {
-		struct evtchn_port *p = &d->ports[port];
+	uint32_t limit = MIN(d->nr_ports, d->abi->nr_ports);
+
+	for (uint32_t port = 1; port < limit; port++) {
+		struct evtchn_port *p = evtchn_port_of(d, port);
 
 		if (p->state != ECS_FREE)
+			continue;
+		/* As Xen: a FIFO port still in a queue is reused once the guest unlinked it. */
+		if (d->abi->is_busy && d->abi->is_busy(d, port))
 			continue;
 		memset(p, 0, sizeof(*p));
 		p->state = (uint8_t)state;
 		p->delivery = (uint8_t)d->delivery;
+		p->priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
 		return (int)port;
 	}
 	return -XEN_ENOSPC;
@@ -78,15 +92,21 @@ int evtchn_port_alloc_locked(struct evtchn_domain *d, enum evtchn_state state)
 static void port_free_locked(struct evtchn_domain *d, uint32_t port)
 {
 	d->abi->clear_pending(d, port);
-	memset(&d->ports[port], 0, sizeof(d->ports[port]));
+	memset(evtchn_port_of(d, port), 0, sizeof(struct evtchn_port));
 }
 
 enum evtchn_raise evtchn_port_set_pending_locked(struct evtchn_domain *d, uint32_t port,
 						 enum evtchn_delivery *how)
 {
 	/* delivery may be changed under d's lock only; the sender holds its own. */
-	*how = (enum evtchn_delivery)__atomic_load_n(&d->ports[port].delivery, __ATOMIC_RELAXED);
-	return d->abi->set_pending(d, port);
+	*how = (enum evtchn_delivery)__atomic_load_n(&evtchn_port_of(d, port)->delivery,
+						     __ATOMIC_RELAXED);
+	/*
+	 * d->abi changes under d's lock, which a sender does not hold:
+	 * acquire pairs with the release store in fifo_ctl.c's switch, so a
+	 * sender that sees the FIFO ops sees the FIFO state they use.
+	 */
+	return __atomic_load_n(&d->abi, __ATOMIC_ACQUIRE)->set_pending(d, port);
 }
 
 void evtchn_notify(struct evtchn_domain *d, enum evtchn_delivery how, enum evtchn_raise r)
@@ -108,7 +128,7 @@ int evtchn_close_port(struct evtchn_domain *d, uint32_t port, struct evtchn_doma
 	int rc = 0;
 
 	*peer = NULL;
-	if (!evtchn_port_in_range(port))
+	if (!evtchn_port_in_range(d, port))
 		return -XEN_EINVAL;
 	/*
 	 * An interdomain close needs the peer's lock too, taken in domid
@@ -119,7 +139,7 @@ int evtchn_close_port(struct evtchn_domain *d, uint32_t port, struct evtchn_doma
 		uint16_t want;
 
 		evtchn_lock_pair(d, rd);
-		p = &d->ports[port];
+		p = evtchn_port_of(d, port);
 		if (p->state != ECS_INTERDOMAIN || p->remote_domid == rd->domid)
 			break;
 		want = p->remote_domid;
@@ -144,7 +164,7 @@ int evtchn_close_port(struct evtchn_domain *d, uint32_t port, struct evtchn_doma
 		goto out;
 	case ECS_INTERDOMAIN:
 		if (!peer_missing) {
-			struct evtchn_port *rp = &rd->ports[p->remote_port];
+			struct evtchn_port *rp = evtchn_port_of(rd, p->remote_port);
 
 			if (rp->state == ECS_INTERDOMAIN && rp->remote_domid == d->domid &&
 			    rp->remote_port == port) {
@@ -179,14 +199,16 @@ int evtchn_op_send(struct evtchn_domain *d, uint32_t port)
 {
 	struct evtchn_domain *rd = NULL;
 	enum evtchn_delivery how = EVTCHN_DELIVERY_IMMEDIATE;
+	const struct evtchn_port *lp;
 	uint32_t rport = 0;
 	enum evtchn_raise raised = EVTCHN_RAISED_NONE;
 	int rc = 0;
 
-	if (!evtchn_port_in_range(port))
+	if (!evtchn_port_in_range(d, port))
 		return -XEN_EINVAL;
 	spin_lock(&d->lock);
-	switch (d->ports[port].state) {
+	lp = evtchn_port_of(d, port);
+	switch (lp->state) {
 	case ECS_UNBOUND:
 		break; /* Xen drops sends on an unconnected port */
 	case ECS_IPI:
@@ -194,8 +216,8 @@ int evtchn_op_send(struct evtchn_domain *d, uint32_t port)
 		rport = port;
 		break;
 	case ECS_INTERDOMAIN:
-		rd = evtchn_domain_lookup(d->ports[port].remote_domid);
-		rport = d->ports[port].remote_port;
+		rd = evtchn_domain_lookup(lp->remote_domid);
+		rport = lp->remote_port;
 		if (!rd)
 			rc = -XEN_EINVAL;
 		break;
@@ -244,6 +266,7 @@ static void static_end_set(struct evtchn_port *p, uint16_t rdom, uint32_t rport,
 	p->virq = 0;
 	p->remote_domid = rdom;
 	p->remote_port = rport;
+	p->priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
 }
 
 int evtchn_bind_static(struct evtchn_domain *a, uint32_t port_a, struct evtchn_domain *b,
@@ -251,17 +274,17 @@ int evtchn_bind_static(struct evtchn_domain *a, uint32_t port_a, struct evtchn_d
 {
 	int rc = 0;
 
-	if (!a || !b || port_a == 0 || port_b == 0 || !evtchn_port_in_range(port_a) ||
-	    !evtchn_port_in_range(port_b) || (a == b && port_a == port_b))
+	if (!a || !b || port_a == 0 || port_b == 0 || !evtchn_port_in_range(a, port_a) ||
+	    !evtchn_port_in_range(b, port_b) || (a == b && port_a == port_b))
 		return -XEN_EINVAL;
 	evtchn_lock_pair(a, b);
-	if (!static_end_ok(&a->ports[port_a], b->domid) ||
-	    !static_end_ok(&b->ports[port_b], a->domid)) {
+	if (!static_end_ok(evtchn_port_of(a, port_a), b->domid) ||
+	    !static_end_ok(evtchn_port_of(b, port_b), a->domid)) {
 		rc = -XEN_EBUSY;
 		goto out;
 	}
-	static_end_set(&a->ports[port_a], b->domid, port_b, how, trace);
-	static_end_set(&b->ports[port_b], a->domid, port_a, how, trace);
+	static_end_set(evtchn_port_of(a, port_a), b->domid, port_b, how, trace);
+	static_end_set(evtchn_port_of(b, port_b), a->domid, port_a, how, trace);
 out:
 	evtchn_unlock_pair(a, b);
 	return rc;
@@ -269,42 +292,47 @@ out:
 
 void evtchn_domain_close_all(struct evtchn_domain *d)
 {
-	for (uint32_t port = 1; port < EVTCHN_NR_PORTS; port++) {
+	for (uint32_t port = 1; evtchn_port_in_range(d, port); port++) {
 		struct evtchn_domain *peer;
 
 		if (evtchn_close_port(d, port, &peer) == 0 && peer)
 			(void)evtchn_raise_virq(peer, VIRQ_DOM_EXC);
 	}
+	spin_lock(&d->lock);
+	evtchn_fifo_teardown_locked(d);
+	spin_unlock(&d->lock);
 }
 
 int evtchn_port_get(struct evtchn_domain *d, uint32_t port, struct evtchn_port *out)
 {
-	if (!evtchn_port_in_range(port))
+	if (!evtchn_port_in_range(d, port))
 		return -XEN_EINVAL;
 	spin_lock(&d->lock);
-	*out = d->ports[port];
+	*out = *evtchn_port_of(d, port);
 	spin_unlock(&d->lock);
 	return 0;
 }
 
 int evtchn_port_pending(struct evtchn_domain *d, uint32_t port)
 {
-	if (!evtchn_port_in_range(port))
+	if (!evtchn_port_in_range(d, port))
 		return -XEN_EINVAL;
-	return d->abi->is_pending(d, port) ? 1 : 0;
+	return __atomic_load_n(&d->abi, __ATOMIC_ACQUIRE)->is_pending(d, port) ? 1 : 0;
 }
 
 int evtchn_port_set_delivery(struct evtchn_domain *d, uint32_t port, enum evtchn_delivery how)
 {
+	struct evtchn_port *p;
 	int rc = 0;
 
-	if (!evtchn_port_in_range(port))
+	if (!evtchn_port_in_range(d, port))
 		return -XEN_EINVAL;
 	spin_lock(&d->lock);
-	if (d->ports[port].state == ECS_FREE || d->ports[port].state == ECS_RESERVED)
+	p = evtchn_port_of(d, port);
+	if (p->state == ECS_FREE || p->state == ECS_RESERVED)
 		rc = -XEN_EINVAL;
 	else
-		__atomic_store_n(&d->ports[port].delivery, (uint8_t)how, __ATOMIC_RELAXED);
+		__atomic_store_n(&p->delivery, (uint8_t)how, __ATOMIC_RELAXED);
 	spin_unlock(&d->lock);
 	return rc;
 }

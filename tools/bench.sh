@@ -14,7 +14,7 @@
 # spins its idle loop, running or lazy, doorbells, hv_send/hv_wake with the
 # tick armed), bench/bench2-mwait.cfg on 2 CPUs (no time event: the halted
 # receiver's CPU sits in MWAIT; hv_send, hv_wake and exits per
-# notification), bench/bench4.cfg on 4 CPUs (4 pairs at once against 1,
+# notification; then the send cost under 2-level and FIFO), bench/bench4.cfg on 4 CPUs (4 pairs at once against 1,
 # and 4095 bound ports against 1) and bench/bench-ring.cfg on 2 CPUs
 # (1,000,000 messages through the SDK's lossless ring: ring_msgs_per_mtick;
 # 50,000 with --smoke). Measurement windows: docs/performance.md.
@@ -46,7 +46,9 @@ evtchn_rt_lazy -
 doorbell_rt p50<=1100
 pairs1_rt -
 pairs4_rt max<=50000
-ports4096_rt -"
+ports4096_rt -
+evtchn_send_2l -
+evtchn_send_fifo -"
 # Hypervisor windows the guests read from bolt_stats (docs/performance.md,
 # "Measurement windows"): name, target on both p50 and p99.
 TIMINGS="hv_send_ticks <=200
@@ -76,7 +78,8 @@ evtchn_rt_spin_vs_shm_poll evtchn_rt_spin shm_poll_rt p50 -
 evtchn_rt_mwait_vs_spin evtchn_rt_mwait evtchn_rt_spin p50 -
 ports4096_vs_1 ports4096_rt pairs1_rt p50 <=1.05
 pairs4_vs_1_tmean80 pairs4_rt pairs1_rt tmean <=1.10
-pairs4_vs_1_p99 pairs4_rt pairs1_rt p99 <=1.5"
+pairs4_vs_1_p99 pairs4_rt pairs1_rt p99 <=1.5
+evtchn_send_fifo_vs_2l evtchn_send_fifo evtchn_send_2l p50 -"
 # Sizes of the example guests (issue 10: hello on newlib at most 256 KiB):
 # guest, target on the ELF file. Each gives size_<guest>_file (the ELF as
 # built, debug info included) and size_<guest>_image (what Bolt loads:

@@ -113,5 +113,7 @@ uint64_t bench_notify_exits(const struct bolt_stats *a, const struct bolt_stats 
 int bench_suite_cpu2(const struct bench_ctx *c);
 int bench_suite_pairs(const struct bench_ctx *c);
 int bench_suite_mwait(const struct bench_ctx *c);
+/* fifo.c: evtchn_send_2l / evtchn_send_fifo; closes every port of the driver. */
+int bench_fifo_send(const struct bench_ctx *c);
 
 #endif

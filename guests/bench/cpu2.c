@@ -7,7 +7,8 @@
  *   evtchn_rt_spin / _running / _lazy, doorbell_rt   event ping-pongs
  *   hv_send_spin_ticks, hv_wake_spin_ticks   one-way notifications, bolt_stats
  * and suite=mwait (bench/bench2-mwait.cfg, no time event on either CPU):
- *   evtchn_rt_mwait, hv_send_ticks, hv_wake_mwait_ticks, exits_*_per_notify
+ *   evtchn_rt_mwait, hv_send_ticks, hv_wake_mwait_ticks, exits_*_per_notify,
+ *   evtchn_send_2l, evtchn_send_fifo (fifo.c)
  */
 #include "guests/bench/bench.h"
 
@@ -148,7 +149,11 @@ int bench_suite_cpu2(const struct bench_ctx *c)
 	return ret;
 }
 
-/* bench/bench2-mwait.cfg: a halted receiver's CPU really sits in MWAIT. */
+/*
+ * bench/bench2-mwait.cfg: a halted receiver's CPU really sits in MWAIT.
+ * Then, with the echo gone and no time event, the 2-level vs FIFO send
+ * cost on the driver alone (fifo.c; it closes every port, so it is last).
+ */
 int bench_suite_mwait(const struct bench_ctx *c)
 {
 	int ret = bench_evtchn_rt(c, "evtchn_rt_mwait", BENCH_PORT, 0);
@@ -157,5 +162,7 @@ int bench_suite_mwait(const struct bench_ctx *c)
 		ret = bench_oneway(c);
 	if (!ret)
 		ret = bench_command(c, BENCH_CMD_STOP, 0, 0, 0, NULL);
+	if (!ret)
+		ret = bench_fifo_send(c);
 	return ret;
 }

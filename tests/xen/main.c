@@ -36,6 +36,8 @@ static const struct xc_case xc_cases[] = {
 	{ "paging-alias", xc_case_paging_alias },
 	{ "paging-straddle", xc_case_paging_straddle },
 #endif
+	/* Last: it switches the guest to FIFO and back (EVTCHNOP_reset closes every port). */
+	{ "evtchn-fifo", xc_case_evtchn_fifo },
 };
 
 void xc_main(uint32_t start_info_pa);

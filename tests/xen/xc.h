@@ -155,5 +155,6 @@ void xc_case_memory_balloon(void);
 /* Paged 32-bit builds only (tests/xen/paging.h). */
 void xc_case_paging_alias(void);
 void xc_case_paging_straddle(void);
+void xc_case_evtchn_fifo(void);
 
 #endif

@@ -250,6 +250,27 @@ static long fz_gen(struct fz *f, unsigned nr, uint64_t a[5])
 			v->vcpu = (uint32_t)FZ_PICK(f, 0, 0, 1, fz_r(f));
 			break;
 		}
+		case EVTCHNOP_init_control: {
+			/*
+			 * Never a frame of our RAM: a switch to FIFO would have Bolt
+			 * write queue heads into a random page of this guest. So Xen's
+			 * -EINVAL (no RAM there, bad offset) or -ENOENT (vCPU).
+			 */
+			struct evtchn_init_control *ic = (void *)w;
+			ic->control_gfn = FZ_PICK(f, f->ram_pages + fz_below(f, 1 << 20), 0xfee00,
+						  fz_r(f) | (1ull << 40));
+			ic->vcpu = (uint32_t)FZ_PICK(f, 0, 0, 1, fz_r(f));
+			break;
+		}
+		case EVTCHNOP_expand_array: /* 2-level: -EOPNOTSUPP whatever the frame */
+			((struct evtchn_expand_array *)(void *)w)->array_gfn = fz_gfn(f);
+			break;
+		case EVTCHNOP_set_priority: { /* 2-level: -ENOSYS, or -EINVAL for a bad port */
+			struct evtchn_set_priority *sp = (void *)w;
+			sp->port = fz_port(f);
+			sp->priority = (uint32_t)FZ_PICK(f, 0, 7, 15, 16, fz_r(f));
+			break;
+		}
 		default: {
 			/* close/send/unmask/bind_vcpu: port first; status/reset: dom first. */
 			struct evtchn_status *s = (void *)w;

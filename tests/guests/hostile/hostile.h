@@ -103,7 +103,7 @@ void hostile_user_pages(uint64_t top);
 const char *hostile_fuzz(const struct hostile_args *a);
 
 #define HOSTILE_FUZZ_NRS  64u
-#define HOSTILE_FUZZ_ERRS 64u /* -errno buckets; 0 = success, the last = "other" */
+#define HOSTILE_FUZZ_ERRS 128u /* -errno buckets (-EOPNOTSUPP is 95); 0 = success, the last = "other" */
 
 struct hostile_fuzz_stats {
 	uint64_t calls[HOSTILE_FUZZ_NRS];

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The FIFO ABI's commands (EVTCHNOP_init_control, expand_array,
+ * set_priority) and the way back to 2-level (EVTCHNOP_reset, a guest
+ * restart), with Xen's checks and error codes (xen/common/event_fifo.c).
+ * A domain starts in 2-level; its first init_control switches it, keeping
+ * the ports it has bound and their pending state. The words and queues
+ * themselves are evtchn/abi_fifo.c.
+ *
+ * Port storage: ports below EVTCHN_NR_PORTS are the caller's table; above
+ * it, a bucket of EVTCHN_BUCKET_PORTS comes from the embedder as the event
+ * array grows. Ports exist up to one page's worth beyond the words the
+ * array covers (at least EVTCHN_NR_PORTS), so a guest can bind a port
+ * first and then add the page for it, as Linux does; until then its
+ * pending state is kept in the port (fifo_pending). Buckets are never
+ * freed: a reset keeps them for the next FIFO life of the domain.
+ */
+#include <stdint.h>
+#include <xen/xen.h>
+#include <xen/event_channel.h>
+
+#include "evtchn/evtchn.h"
+#include "evtchn/internal.h"
+#include "lib/errno.h"
+#include "lib/lib.h"
+
+#define PAGE_BYTES 4096u
+
+static bool is_fifo(const struct evtchn_domain *d)
+{
+	return d->abi == &evtchn_abi_fifo;
+}
+
+static void *map_frame(struct evtchn_domain *d, uint64_t gfn)
+{
+	return d->host && d->host->map_frame ? d->host->map_frame(d->host_ctx, gfn) : NULL;
+}
+
+/*
+ * Switch d to FIFO with cb as vCPU 0's control block; d's lock held.
+ * Bound ports get the default priority and keep their 2-level pending
+ * bit as fifo_pending (Xen's setup_ports), to be linked once an array
+ * page covers them.
+ *
+ * A sender holds its own lock, not d's, so it may be setting a 2-level
+ * bit right now: the abi store and the bitmap scan below (after a seq_cst
+ * fence) are ordered as seq_cst,
+ * against the seq_cst bit fetch-or and abi re-load in abi_2l.c (a Dekker
+ * pair): either the scan sees the bit, or the sender sees FIFO and raises
+ * the port again through evtchn_fifo_raise, which waits for the fifo lock
+ * held here. A port raised both ways is pending once.
+ */
+static void switch_to_fifo_locked(struct evtchn_domain *d, struct evtchn_fifo_control_block *cb)
+{
+	struct evtchn_fifo *f = &d->fifo;
+	const struct evtchn_abi_ops *prev = d->abi; /* native or compat 2-level */
+
+	spin_lock(&f->lock);
+	f->cb = cb;
+	memset(f->tail, 0, sizeof(f->tail));
+	memset(f->array, 0, sizeof(f->array));
+	__atomic_store_n(&f->nr_words, 0, __ATOMIC_RELEASE);
+	for (uint32_t port = 1; port < EVTCHN_NR_PORTS; port++) {
+		d->ports[port].priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
+		d->ports[port].fifo_pending = false;
+	}
+	__atomic_store_n(&d->abi, &evtchn_abi_fifo, __ATOMIC_SEQ_CST);
+	/* Full fence: the 2-level is_pending loads below are only acquire. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (uint32_t port = 1; port < EVTCHN_NR_PORTS; port++)
+		if (prev->is_pending(d, port))
+			d->ports[port].fifo_pending = true;
+	spin_unlock(&f->lock);
+}
+
+int evtchn_op_init_control(struct evtchn_domain *d, struct evtchn_init_control *op)
+{
+	uint8_t *page;
+	int rc = 0;
+
+	op->link_bits = EVTCHN_FIFO_LINK_BITS; /* as Xen: set whatever the outcome */
+	if (op->vcpu != 0)
+		return -XEN_ENOENT; /* Bolt guests have one vCPU */
+	/* Xen's order: the block must fit in the page, then be 8-byte aligned. */
+	if (op->offset > PAGE_BYTES - sizeof(struct evtchn_fifo_control_block))
+		return -XEN_EINVAL;
+	if (op->offset & 7)
+		return -XEN_EINVAL;
+	spin_lock(&d->lock);
+	if (d->fifo.cb) { /* Xen: the vCPU's control block is already mapped */
+		rc = -XEN_EINVAL;
+		goto out;
+	}
+	page = map_frame(d, op->control_gfn);
+	if (!page) {
+		rc = -XEN_EINVAL;
+		goto out;
+	}
+	switch_to_fifo_locked(d, (struct evtchn_fifo_control_block *)(page + op->offset));
+out:
+	spin_unlock(&d->lock);
+	return rc;
+}
+
+/* Ports that exist once the array covers nr_words words (see the top). */
+static uint32_t ports_for(uint32_t nr_words)
+{
+	return MIN((uint32_t)EVTCHN_FIFO_NR_CHANNELS,
+		   MAX((uint32_t)EVTCHN_NR_PORTS, nr_words + (uint32_t)EVTCHN_BUCKET_PORTS));
+}
+
+/* Make sure ports [EVTCHN_NR_PORTS, nr) have storage; -XEN_ENOMEM if not. */
+static int buckets_ensure(struct evtchn_domain *d, uint32_t nr)
+{
+	for (uint32_t b = 0; EVTCHN_NR_PORTS + b * EVTCHN_BUCKET_PORTS < nr; b++) {
+		if (d->bucket[b])
+			continue;
+		if (!d->host || !d->host->zalloc)
+			return -XEN_ENOMEM;
+		d->bucket[b] = d->host->zalloc(d->host_ctx,
+					       EVTCHN_BUCKET_PORTS * sizeof(struct evtchn_port));
+		if (!d->bucket[b])
+			return -XEN_ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Publish the page at slot and re-raise the ports it covers that became
+ * pending while it was missing (Xen's add_page_to_event_array). d's lock
+ * held. Release on nr_words: the page pointer is stored before it (pairs
+ * with the acquire in abi_fifo.c's fifo_word). Returns the strongest raise.
+ */
+static enum evtchn_raise publish_page(struct evtchn_domain *d, uint32_t slot, event_word_t *page,
+				      enum evtchn_delivery *how)
+{
+	struct evtchn_fifo *f = &d->fifo;
+	enum evtchn_raise best = EVTCHN_RAISED_NONE;
+	uint32_t first = slot * EVTCHN_FIFO_WORDS_PER_PAGE;
+
+	spin_lock(&f->lock);
+	f->array[slot] = page;
+	__atomic_store_n(&f->nr_words, first + EVTCHN_FIFO_WORDS_PER_PAGE, __ATOMIC_RELEASE);
+	for (uint32_t port = first; port < first + EVTCHN_FIFO_WORDS_PER_PAGE; port++) {
+		struct evtchn_port *p = evtchn_port_of(d, port);
+		enum evtchn_raise r;
+
+		if (!p->fifo_pending)
+			continue;
+		__atomic_store_n(&p->fifo_pending, false, __ATOMIC_RELAXED);
+		r = evtchn_fifo_raise_locked(d, port);
+		if (r > best) {
+			best = r;
+			*how = (enum evtchn_delivery)p->delivery;
+		}
+	}
+	spin_unlock(&f->lock);
+	return best;
+}
+
+int evtchn_op_expand_array(struct evtchn_domain *d, struct evtchn_expand_array *op)
+{
+	enum evtchn_delivery how = d->delivery;
+	enum evtchn_raise raised = EVTCHN_RAISED_NONE;
+	uint32_t slot, nr;
+	void *page;
+	int rc = 0;
+
+	spin_lock(&d->lock);
+	if (!is_fifo(d)) {
+		rc = -XEN_EOPNOTSUPP; /* Xen: no init_control yet */
+		goto out;
+	}
+	slot = d->fifo.nr_words / EVTCHN_FIFO_WORDS_PER_PAGE;
+	if (slot >= EVTCHN_FIFO_ARRAY_PAGES_MAX) {
+		rc = -XEN_ENOSPC;
+		goto out;
+	}
+	page = map_frame(d, op->array_gfn);
+	if (!page) {
+		rc = -XEN_EINVAL;
+		goto out;
+	}
+	nr = ports_for((slot + 1) * (uint32_t)EVTCHN_FIFO_WORDS_PER_PAGE);
+	rc = buckets_ensure(d, nr);
+	if (rc)
+		goto out;
+	/* New ports first: the re-raise below walks ports of the new page. */
+	__atomic_store_n(&d->nr_ports, MAX(d->nr_ports, nr), __ATOMIC_RELAXED);
+	raised = publish_page(d, slot, page, &how);
+out:
+	spin_unlock(&d->lock);
+	evtchn_notify(d, how, raised);
+	return rc;
+}
+
+/* Xen's order: a bad port -EINVAL, 2-level -ENOSYS, then the priority. */
+int evtchn_op_set_priority(struct evtchn_domain *d, struct evtchn_set_priority *op)
+{
+	int rc = 0;
+
+	if (!evtchn_port_in_range(d, op->port))
+		return -XEN_EINVAL;
+	spin_lock(&d->lock);
+	if (!is_fifo(d)) {
+		rc = -XEN_ENOSYS;
+	} else if (op->priority > EVTCHN_FIFO_PRIORITY_MIN) {
+		rc = -XEN_EINVAL;
+	} else {
+		/*
+		 * Future events go to the new queue; one already linked stays
+		 * in the old one, as in Xen. Under the fifo lock: senders read
+		 * it there.
+		 */
+		spin_lock(&d->fifo.lock);
+		evtchn_port_of(d, op->port)->priority = (uint8_t)op->priority;
+		spin_unlock(&d->fifo.lock);
+	}
+	spin_unlock(&d->lock);
+	return rc;
+}
+
+/*
+ * Back to 2-level: only with every port closed (so no sender can be inside
+ * the FIFO code for d: a send holds the sender's lock, which each close
+ * also took) and d's lock held.
+ */
+void evtchn_fifo_teardown_locked(struct evtchn_domain *d)
+{
+	struct evtchn_fifo *f = &d->fifo;
+
+	spin_lock(&f->lock);
+	__atomic_store_n(&d->abi, evtchn_abi_2l_of(d), __ATOMIC_RELEASE);
+	f->cb = NULL;
+	__atomic_store_n(&f->nr_words, 0, __ATOMIC_RELEASE);
+	memset(f->array, 0, sizeof(f->array));
+	memset(f->tail, 0, sizeof(f->tail));
+	__atomic_store_n(&d->nr_ports, (uint32_t)EVTCHN_NR_PORTS, __ATOMIC_RELAXED);
+	spin_unlock(&f->lock);
+}
