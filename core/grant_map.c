@@ -223,16 +223,24 @@ void gnt_unmap(struct guest *g, struct gnttab_unmap_grant_ref *op)
 	int rc = GNTST_okay;
 
 	spin_lock(&gnt_lock);
-	if (op->handle >= GNT_MAPTRACK_MAX || !g->gnt_maps.m[op->handle].granter)
+	if (op->handle >= GNT_MAPTRACK_MAX || !g->gnt_maps.m[op->handle].granter) {
 		rc = GNTST_bad_handle;
-	else if (op->dev_bus_addr)
-		rc = GNTST_general_error; /* map reported 0: any other address does not match */
-	else if (!op->host_addr)
-		; /* Xen: no host address, nothing to undo: the mapping stays */
-	else if ((op->host_addr >> 12) != g->gnt_maps.m[op->handle].gfn)
-		rc = GNTST_general_error;
-	else
+	} else if (g->gnt_maps.m[op->handle].revoked) {
+		/*
+		 * The granter went away and this CPU has not torn the mapping down
+		 * yet (we are in a hypercall): do it now; the handle is gone either way.
+		 */
 		drop_map(g, op->handle);
+		rc = GNTST_bad_handle;
+	} else if (op->dev_bus_addr) {
+		rc = GNTST_general_error; /* map reported 0: any other address does not match */
+	} else if (!op->host_addr) {
+		/* Xen: no host address, nothing to undo: the mapping stays. */
+	} else if ((op->host_addr >> 12) != g->gnt_maps.m[op->handle].gfn) {
+		rc = GNTST_general_error;
+	} else {
+		drop_map(g, op->handle);
+	}
 	spin_unlock(&gnt_lock);
 	op->status = (int16_t)rc;
 }

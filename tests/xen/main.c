@@ -20,6 +20,9 @@ static const struct xc_case xc_cases[] = {
 	{ "evtchn-close", xc_case_evtchn_close },
 	{ "enosys", xc_case_enosys },
 	{ "shinfo-add-to-physmap", xc_case_shinfo },
+	{ "gnttab-version", xc_case_gnttab_version },
+	{ "gnttab-frames", xc_case_gnttab_frames },
+	{ "gnttab-self", xc_case_gnttab_self },
 };
 
 void xc_main(uint32_t start_info_pa);

@@ -118,5 +118,8 @@ void xc_case_evtchn_status(void);
 void xc_case_evtchn_close(void);
 void xc_case_enosys(void);
 void xc_case_shinfo(void);
+void xc_case_gnttab_version(void);
+void xc_case_gnttab_frames(void);
+void xc_case_gnttab_self(void);
 
 #endif
