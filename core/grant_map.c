@@ -122,11 +122,11 @@ long gnt_add_to_physmap(struct guest *g, uint64_t idx, uint64_t gfn)
 		rc = -XEN_EINVAL; /* another frame or a grant mapping is there */
 		goto out;
 	}
-	if (g->page_remaps >= GUEST_PAGE_REMAPS_MAX) {
+	if (g->gnt.frame_moves >= GNT_FRAME_MOVES_MAX) {
 		rc = -XEN_EBUSY;
 		goto out;
 	}
-	g->page_remaps++;
+	g->gnt.frame_moves++;
 	rc = guest_arch_map_page(g, gfn << 12, (uint8_t *)g->gnt.shared + idx * PAGE_SIZE);
 	if (rc) {
 		restore_gfn(g, gfn);

@@ -26,6 +26,7 @@ void gnt_table_reset(struct gnt_table *gt)
 	memset(gt->active, 0, GNT_NR_ENTRIES * sizeof(*gt->active));
 	for (unsigned i = 0; i < GNT_NR_FRAMES; i++)
 		gt->frame_gfn[i] = ~0ULL;
+	gt->frame_moves = 0;
 }
 
 /* Set GTF_reading (and GTF_writing) in the guest-writable entry, checking it first if unpinned. */

@@ -41,7 +41,15 @@ struct gnt_table {
 	grant_entry_v1_t *shared;  /* GNT_NR_ENTRIES, GNT_NR_FRAMES contiguous pages */
 	struct gnt_active *active; /* GNT_NR_ENTRIES */
 	uint64_t frame_gfn[GNT_NR_FRAMES]; /* where the guest mapped each frame; ~0: nowhere */
+	/*
+	 * Frame moves this boot: each may split a 2 MiB EPT page, so they are
+	 * bounded (GNT_FRAME_MOVES_MAX), apart from shared_info's budget so
+	 * that grant frames can never use up the moves shared_info needs.
+	 */
+	unsigned frame_moves;
 };
+
+#define GNT_FRAME_MOVES_MAX 16u
 
 /* One grant mapping held by a mapper; handle = its index. */
 struct gnt_map {

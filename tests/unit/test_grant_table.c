@@ -21,11 +21,13 @@ static void test_reset(void)
 	grant(7, 2, 0x123, GTF_permit_access | GTF_reading);
 	active[7].pin_ro = 3;
 	gt.frame_gfn[1] = 0x555;
+	gt.frame_moves = 3;
 	gnt_table_reset(&gt);
 	CHECK_EQ(shared[7].flags, 0);
 	CHECK_EQ(gnt_pins(&gt, 7), 0);
 	for (unsigned i = 0; i < GNT_NR_FRAMES; i++)
 		CHECK_EQ(gt.frame_gfn[i], ~0ULL);
+	CHECK_EQ(gt.frame_moves, 0);
 	CHECK_EQ(GNT_NR_ENTRIES, 2048);
 }
 

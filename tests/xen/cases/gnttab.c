@@ -157,8 +157,10 @@ void xc_case_gnttab_self(void)
 	if (!XC_CHECK(map.status == GNTST_okay, "map_grant_ref: status %d", map.status))
 		return;
 	XC_CHECK(!memcmp(xc_gwin, "granted!", 8), "the mapping does not show the granted page");
-	xc_gwin[8] = 'W';
-	XC_CHECK(xc_gpage[8] == 'W', "a write through the mapping is not in the granted page");
+	/* Two names for one page: volatile, or the compiler assumes they cannot alias. */
+	((volatile uint8_t *)xc_gwin)[8] = 'W';
+	XC_CHECK(((volatile uint8_t *)xc_gpage)[8] == 'W',
+		 "a write through the mapping is not in the granted page");
 	XC_CHECK((xc_gtab[XC_REF].flags & (GTF_reading | GTF_writing)) == (GTF_reading | GTF_writing),
 		 "entry flags 0x%x while mapped", xc_gtab[XC_REF].flags);
 
