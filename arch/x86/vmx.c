@@ -476,7 +476,13 @@ again:
 	owner = p->arch.frame_owner;
 
 	if (owner != next) {
-		if (owner)
+		/*
+		 * A reset (restarted) owner's regs are its new boot's: the frame
+		 * still holds its last incarnation's and must not overwrite them,
+		 * or it enters its new boot with stale GPRs (EBX not the start
+		 * info) when another vCPU of this CPU runs first.
+		 */
+		if (owner && !owner->arch.reload_regs)
 			owner->arch.regs = *regs;
 		*regs = next->arch.regs;
 		p->arch.frame_owner = next;
