@@ -5,15 +5,18 @@
  * restart-granter n=N: each boot first checks that the page it grants is
  * all zero (as loaded): a peer still writing through a mapping that
  * outlived the previous boot would show here. It grants the page to
- * domain 2, then for a while ends access (only when the entry is not busy,
- * as Linux's gnttab_end_foreign_access_ref) and grants it again, in a loop,
- * and reboots; boot N waits for the mapper to finish instead.
+ * domain 2, waits until the mapper holds it (GTF_reading), then for a
+ * while tries to end access (refused while mapped, as Linux's
+ * gnttab_end_foreign_access_ref checks) and grants again, and reboots with
+ * the page still mapped by the peer; boot N waits for the mapper instead.
  *
- * restart-mapper n=N: maps, writes 0xAB into the page, unmaps, in a loop;
- * every fourth mapping it holds on to for a while, writing, so that a
- * granter restart finds it mapped and Bolt must revoke it: the mapper sees
- * its own page come back under it, and its handle is gone (GNTST_bad_handle).
- * It stops once it has mapped the granter's boot N.
+ * restart-mapper n=N: the first mapping of each granter boot it holds,
+ * writing 0xAB into the page, until Bolt revokes it under the granter's
+ * restart: it must then see its own page come back (never the granter's
+ * next boot, nor the page zeroed), and its handle is gone
+ * (GNTST_bad_handle). Meanwhile it maps the grant a second time and
+ * unmaps it, in a loop, racing the restarts. It stops once it has mapped
+ * boot N.
  */
 #include "grant.h"
 
@@ -24,6 +27,25 @@
 static grant_entry_v1_t gtab[PAGE / sizeof(grant_entry_v1_t)] __attribute__((aligned(PAGE)));
 static uint8_t page[PAGE] __attribute__((aligned(PAGE)));
 static uint8_t win[PAGE] __attribute__((aligned(PAGE)));
+static uint8_t win2[PAGE] __attribute__((aligned(PAGE)));
+
+/* While holding one mapping: map the grant again elsewhere, write, unmap (a restart may race it). */
+static unsigned churn_once(void)
+{
+	grant_handle_t h2;
+	int rc = map_ref(1, REF_RW, win2, GNTMAP_host_map, &h2);
+
+	if (rc == GNTST_general_error)
+		return 0; /* the granter is restarting: its table is empty */
+	EXPECT_EQ(rc, GNTST_okay);
+	if (rc)
+		return 0;
+	((volatile uint8_t *)win2)[128] = 0xab;
+	rc = unmap_handle(h2, win2);
+	if (rc != GNTST_bad_handle) /* bad_handle: revoked between the two */
+		EXPECT_EQ(rc, GNTST_okay);
+	return 1;
+}
 
 int role_restart_granter(uint64_t last)
 {
@@ -49,6 +71,11 @@ int role_restart_granter(uint64_t last)
 	__atomic_store_n(&gtab[REF_RW].flags, GTF_permit_access, __ATOMIC_RELEASE);
 	printf("restart-granter: boot %u: granted ref %u\n", info.boot_count, REF_RW);
 	if (info.boot_count < last) {
+		/* Reboot only with the page mapped: Bolt must revoke it. */
+		until = bolt_now_ns() + TIMEOUT_NS;
+		while (!(gtab[REF_RW].flags & GTF_reading) && bolt_now_ns() < until)
+			bolt_yield();
+		EXPECT_EQ(gtab[REF_RW].flags & GTF_reading, GTF_reading);
 		until = bolt_now_ns() + BOOT_NS;
 		while (bolt_now_ns() < until) {
 			uint16_t f = GTF_permit_access;
@@ -86,14 +113,16 @@ int role_restart_mapper(uint64_t last)
 {
 	struct shared_hdr *h = (struct shared_hdr *)win;
 	uint64_t until = bolt_now_ns() + TIMEOUT_NS;
-	unsigned maps = 0, revoked = 0, refused = 0, max_boot = 0;
+	unsigned maps = 0, revoked = 0, refused = 0, max_boot = 0, held_boot = ~0u;
+	unsigned held_revoked = 0;
 	grant_handle_t handle;
 
 	for (unsigned i = 0; i < PAGE / 4; i++)
 		((uint32_t *)win)[i] = OWN;
 	while (bolt_now_ns() < until) {
 		int rc = map_ref(1, REF_RW, win, GNTMAP_host_map, &handle);
-		bool hold = maps % 4 == 3, lost = false;
+		bool hold, lost = false;
+		uint32_t boot;
 
 		if (rc == GNTST_general_error) { /* not granted right now: restarting, or ended */
 			refused++;
@@ -104,18 +133,41 @@ int role_restart_mapper(uint64_t last)
 		if (rc)
 			break;
 		maps++;
-		/* Between the map and here, a restart may already have revoked it. */
-		for (unsigned round = 0; round < (hold ? 200u : 1u) && !lost; round++) {
-			if (h->magic != MAGIC) {
+		boot = h->boot;
+		hold = h->magic == MAGIC && boot != held_boot && boot < last;
+		if (hold)
+			held_boot = boot;
+		/*
+		 * Between the map and here, a restart may already have revoked it.
+		 * Held, it stays until the restart takes it away: the page must
+		 * then be ours again, never the granter's next boot.
+		 */
+		for (uint64_t t = bolt_now_ns() + TIMEOUT_NS; !lost; ) {
+			if (h->magic != MAGIC || h->boot != boot) {
 				lost = true;
+				if (h->magic != OWN) {
+					printf("restart-mapper: a mapping of boot %u now shows magic 0x%x, "
+					       "boot %u: it outlived the granter's restart\n", boot,
+					       h->magic, h->boot);
+					failures++;
+				}
 				break;
 			}
-			if (h->boot > max_boot)
-				max_boot = h->boot;
+			if (boot > max_boot)
+				max_boot = boot;
 			memset(win + 64, 0xab, 64);
-			if (hold)
-				bolt_yield();
+			if (!hold)
+				break;
+			maps += churn_once();
+			if (bolt_now_ns() > t) {
+				printf("restart-mapper: held boot %u's page for 60 s: no restart\n", boot);
+				failures++;
+				break;
+			}
+			bolt_yield();
 		}
+		if (hold && !lost)
+			break;
 		if (!lost && h->boot == last) {
 			h->done = 1;
 			EXPECT_EQ(unmap_handle(handle, win), GNTST_okay);
@@ -127,14 +179,17 @@ int role_restart_mapper(uint64_t last)
 			EXPECT_EQ(rc, GNTST_bad_handle);
 			EXPECT_EQ(h->magic, OWN);
 			revoked++;
+			held_revoked += hold;
 		} else {
 			EXPECT_EQ(rc, GNTST_okay);
 		}
 		if (failures)
 			break;
 	}
-	printf("restart-mapper: %u mappings, %u revoked under it, %u refused, granter boots seen up "
-	       "to %u\n", maps, revoked, refused, max_boot);
+	printf("restart-mapper: %u mappings, %u revoked under it (%u held across a restart), %u "
+	       "refused, granter boots seen up to %u\n", maps, revoked, held_revoked, refused,
+	       max_boot);
 	EXPECT_EQ(max_boot, last);
+	EXPECT_EQ(held_revoked, last); /* each restart took a held mapping away */
 	return 0;
 }
