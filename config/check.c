@@ -41,6 +41,10 @@ static int cfg_resolve(struct cfg_parser *p)
 		cfg->allows[i].a = map[cfg->allows[i].a];
 		cfg->allows[i].b = map[cfg->allows[i].b];
 	}
+	for (unsigned i = 0; i < cfg->nr_grants; i++) {
+		cfg->grants[i].a = map[cfg->grants[i].a];
+		cfg->grants[i].b = map[cfg->grants[i].b];
+	}
 	for (unsigned i = 0; i < cfg->nr_doorbells; i++) {
 		cfg->doorbells[i].guest = map[cfg->doorbells[i].guest];
 		p->db_chan_ref[i] = map[p->db_chan_ref[i]];
@@ -162,23 +166,32 @@ static int cfg_check_budgets(struct cfg_parser *p)
 	return 0;
 }
 
-static int cfg_check_allows(struct cfg_parser *p)
+/* The same pair twice in one list (`allow` or `grant`), in either order. */
+static int cfg_check_pairs(struct cfg_parser *p, const char *key, const struct cfg_allow *list,
+			   unsigned nr)
 {
 	const struct bolt_config *cfg = p->cfg;
 
-	for (unsigned i = 0; i < cfg->nr_allows; i++) {
-		const struct cfg_allow *a = &cfg->allows[i];
+	for (unsigned i = 0; i < nr; i++) {
+		const struct cfg_allow *a = &list[i];
 
 		for (unsigned j = 0; j < i; j++) {
-			const struct cfg_allow *o = &cfg->allows[j];
+			const struct cfg_allow *o = &list[j];
 
 			if ((o->a == a->a && o->b == a->b) || (o->a == a->b && o->b == a->a))
-				return cfg_fail_at(p, a->line, "allow: '%s' and '%s' are already "
-						   "allowed at line %u", cfg->guests[a->a].name,
+				return cfg_fail_at(p, a->line, "%s: '%s' and '%s' are already "
+						   "allowed at line %u", key, cfg->guests[a->a].name,
 						   cfg->guests[a->b].name, o->line);
 		}
 	}
 	return 0;
+}
+
+static int cfg_check_allows(struct cfg_parser *p)
+{
+	int rc = cfg_check_pairs(p, "allow", p->cfg->allows, p->cfg->nr_allows);
+
+	return rc ? rc : cfg_check_pairs(p, "grant", p->cfg->grants, p->cfg->nr_grants);
 }
 
 static int cfg_check_doorbells(struct cfg_parser *p)

@@ -111,7 +111,10 @@ struct cfg_channel {
 	unsigned end_line[2]; /* the `a` and `b` keys */
 };
 
-/* One `allow = A, B` line: A and B may bind_interdomain dynamically. */
+/*
+ * One `allow = A, B` line: A and B may bind_interdomain dynamically; or one
+ * `grant = A, B` line: A and B may map and copy each other's grants.
+ */
 struct cfg_allow {
 	unsigned a, b; /* index into guests[]; a == b is loopback */
 	unsigned line;
@@ -151,6 +154,8 @@ struct bolt_config {
 	struct cfg_channel channels[CFG_MAX_CHANNELS];
 	unsigned nr_allows;
 	struct cfg_allow allows[CFG_MAX_ALLOWS];
+	unsigned nr_grants;
+	struct cfg_allow grants[CFG_MAX_ALLOWS];
 	unsigned nr_doorbells;
 	struct cfg_doorbell doorbells[CFG_MAX_DOORBELLS];
 	unsigned nr_shms;
@@ -191,6 +196,13 @@ bool cfg_may_bind(const struct bolt_config *cfg, unsigned guest_a, unsigned gues
  * holds for every channel between them however it was bound; cfg_parse()
  * rejects a config whose budgeted channels between one pair disagree.
  */
+/*
+ * May guests @guest_a and @guest_b (either order) map or copy each other's
+ * grants (GNTTABOP_map_grant_ref, GNTTABOP_copy)? True if a `grant` line
+ * names the pair, or both are the same guest (its own grants).
+ */
+bool cfg_may_grant(const struct bolt_config *cfg, unsigned guest_a, unsigned guest_b);
+
 const struct cfg_channel *cfg_pair_budget(const struct bolt_config *cfg, unsigned sender,
 					  unsigned receiver);
 

@@ -454,6 +454,8 @@ const struct cfg_key cfg_keys[] = {
 	  .parse = cfg_parse_debug, .print = cfg_print_name_set, .present = cfg_debug_set },
 	{ .name = "allow", BOLT_FIELD(allows), .repeat = true,
 	  .parse = cfg_parse_allow, .print = cfg_print_allow },
+	{ .name = "grant", BOLT_FIELD(grants), .repeat = true,
+	  .parse = cfg_parse_allow, .print = cfg_print_allow },
 
 	{ .name = "image", GUEST_FIELD(image), LINE(struct cfg_guest, image_line),
 	  .required = true, .parse = cfg_parse_path, .print = cfg_print_string },

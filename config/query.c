@@ -45,6 +45,18 @@ bool cfg_may_bind(const struct bolt_config *cfg, unsigned guest_a, unsigned gues
 	return false;
 }
 
+bool cfg_may_grant(const struct bolt_config *cfg, unsigned guest_a, unsigned guest_b)
+{
+	if (guest_a >= cfg->nr_guests || guest_b >= cfg->nr_guests)
+		return false;
+	if (guest_a == guest_b)
+		return true;
+	for (unsigned i = 0; i < cfg->nr_grants; i++)
+		if (cfg_pair_is(cfg->grants[i].a, cfg->grants[i].b, guest_a, guest_b))
+			return true;
+	return false;
+}
+
 const struct cfg_channel *cfg_pair_budget(const struct bolt_config *cfg, unsigned sender,
 					  unsigned receiver)
 {

@@ -132,23 +132,29 @@ int cfg_parse_guest(struct cfg_parser *p, const struct cfg_key *k, void *field,
 	return cfg_guest_ref(p, k, val, strlen(val), field);
 }
 
-/* `allow = A, B`: one more entry each time the key appears. */
+/* The count of the pair list @field (cfg->allows or cfg->grants) points at. */
+static unsigned *cfg_pairs_count(struct bolt_config *cfg, const void *field)
+{
+	return field == cfg->grants ? &cfg->nr_grants : &cfg->nr_allows;
+}
+
+/* `allow = A, B` or `grant = A, B`: one more entry each time the key appears. */
 int cfg_parse_allow(struct cfg_parser *p, const struct cfg_key *k, void *field,
 			   const char *val)
 {
 	struct bolt_config *cfg = p->cfg;
 	const char *comma = strchr(val, ','), *b;
+	unsigned *nr = cfg_pairs_count(cfg, field);
 	struct cfg_allow *a;
 	size_t alen, blen;
 	int rc;
 
-	(void)field;
 	if (!comma || strchr(comma + 1, ','))
 		return cfg_fail(p, "%s: '%.48s' is not GUEST, GUEST", k->name, val);
-	if (cfg->nr_allows == CFG_MAX_ALLOWS)
-		return cfg_fail(p, "%s: too many allow lines (at most %u)", k->name,
+	if (*nr == CFG_MAX_ALLOWS)
+		return cfg_fail(p, "%s: too many %s lines (at most %u)", k->name, k->name,
 				CFG_MAX_ALLOWS);
-	a = &cfg->allows[cfg->nr_allows];
+	a = &((struct cfg_allow *)field)[*nr];
 	alen = (size_t)(comma - val);
 	b = comma + 1;
 	blen = strlen(b);
@@ -160,7 +166,7 @@ int cfg_parse_allow(struct cfg_parser *p, const struct cfg_key *k, void *field,
 	if (rc)
 		return rc;
 	a->line = p->line;
-	cfg->nr_allows++;
+	(*nr)++;
 	return 0;
 }
 
@@ -242,9 +248,10 @@ void cfg_print_guest_list(struct cfg_out *o, const struct cfg_key *k,
 
 void cfg_print_allow(struct cfg_out *o, const struct cfg_key *k, const void *field)
 {
-	(void)field;
-	for (unsigned i = 0; i < o->cfg->nr_allows; i++) {
-		const struct cfg_allow *a = &o->cfg->allows[i];
+	unsigned nr = field == o->cfg->grants ? o->cfg->nr_grants : o->cfg->nr_allows;
+
+	for (unsigned i = 0; i < nr; i++) {
+		const struct cfg_allow *a = &((const struct cfg_allow *)field)[i];
 
 		cfg_printf(o, "%s = %s, %s\n", k->name, cfg_guest_name(o->cfg, a->a),
 			   cfg_guest_name(o->cfg, a->b));

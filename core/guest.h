@@ -10,6 +10,7 @@
 #include "core/balloon.h"
 #include "config/config.h"
 #include "core/console.h"
+#include "core/grant_table.h"
 #include "core/vcpu.h"
 #include "core/uart.h"
 #include "evtchn/evtchn.h"
@@ -70,6 +71,14 @@ struct guest {
 	/* Shared memory regions mapped into this guest (told on its command line). */
 	const struct cfg_shm *shms[CFG_MAX_SHMS];
 	unsigned nr_shms;
+	/*
+	 * Grant tables (core/grant.h): its own table, the mappings it holds of
+	 * others' grants, and which guests it may map or copy from (bit
+	 * domid - 1, from bolt.cfg `grant`).
+	 */
+	struct gnt_table gnt;
+	struct gnt_maptrack gnt_maps;
+	uint32_t gnt_peers;
 	/* Tracing: a traced channel ends here; the guest's ack page, if mapped. */
 	bool trace_active;
 	struct bolt_trace_acks *trace_acks;

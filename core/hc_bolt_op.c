@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "bolt/bolt.h"
+#include "core/grant.h"
 #include "core/guest.h"
 #include "core/heap.h"
 #include "core/hypercall.h"
@@ -47,7 +48,8 @@ static long trace_map(struct vcpu *v, uint64_t gfn)
 	struct guest *g = v->guest;
 	int rc;
 
-	if (gfn < (BOLT_GUEST_RESERVED_END >> 12) || gfn >= (g->ram_size >> 12) || gfn == g->shinfo_gfn)
+	if (gfn < (BOLT_GUEST_RESERVED_END >> 12) || gfn >= (g->ram_size >> 12) || gfn == g->shinfo_gfn ||
+	    gnt_range_busy(g, gfn, 1))
 		return -XEN_EINVAL;
 	if (!g->trace_acks) {
 		g->trace_acks = heap_alloc_pages(1, 1);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * memory_op: add_to_physmap of the shared_info page, the reservation
+ * memory_op: add_to_physmap of the shared_info page (and of grant-table
+ * frames, core/grant_map.c), the reservation
  * queries (current/maximum reservation, maximum_ram_page, maximum_gpfn)
  * and the memory map; decrease_reservation and populate_physmap are in
  * core/hc_memory_reservation.c. docs/abi.md, "memory_op", compares each
@@ -13,6 +14,7 @@
 
 #include "bolt/bolt.h"
 #include "core/compat.h"
+#include "core/grant.h"
 #include "core/guest.h"
 #include "core/hypercall.h"
 #include "core/lifecycle.h"
@@ -50,8 +52,10 @@ static long add_to_physmap(struct vcpu *v, bool compat, uint64_t arg)
 	}
 	if (xatp.domid != DOMID_SELF && xatp.domid != g->domid)
 		return -XEN_EPERM;
+	if (xatp.space == XENMAPSPACE_grant_table)
+		return gnt_add_to_physmap(g, xatp.idx, xatp.gpfn);
 	if (xatp.space != XENMAPSPACE_shared_info)
-		return -XEN_ENOSYS; /* no grant tables or foreign mappings in Bolt */
+		return -XEN_ENOSYS; /* no foreign or MMIO mappings in Bolt */
 	if (xatp.idx != 0)
 		return -XEN_EINVAL;
 	/* Only over the guest's own RAM, above the reserved low pages. */
@@ -59,6 +63,9 @@ static long add_to_physmap(struct vcpu *v, bool compat, uint64_t arg)
 		return -XEN_EINVAL;
 	/* Not on top of the other hypervisor page the guest may have mapped. */
 	if (g->trace_acks_gfn && xatp.gpfn == g->trace_acks_gfn)
+		return -XEN_EINVAL;
+	/* Nor on a grant-table frame or a grant mapping. */
+	if (gnt_range_busy(g, xatp.gpfn, 1))
 		return -XEN_EINVAL;
 	if (xatp.gpfn == g->shinfo_gfn)
 		return 0; /* already there */

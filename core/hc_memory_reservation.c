@@ -13,14 +13,20 @@
 
 #include "core/balloon.h"
 #include "core/compat.h"
+#include "core/grant.h"
 #include "core/guest.h"
 #include "core/hypercall.h"
 #include "lib/errno.h"
 
-/* Frames holding a hypervisor page (shared_info, trace acks): not the guest's to balloon. */
+/*
+ * Frames holding a hypervisor page (shared_info, trace acks, grant-table
+ * frames) or a peer's granted page: not the guest's to balloon.
+ */
 static bool covers_hv_page(const struct guest *g, uint64_t pfn, uint64_t n)
 {
 	if (g->shinfo_gfn != ~0ULL && g->shinfo_gfn - pfn < n)
+		return true;
+	if (gnt_range_busy(g, pfn, n))
 		return true;
 	return g->trace_acks_gfn && g->trace_acks_gfn - pfn < n;
 }

@@ -20,6 +20,7 @@ static const hypercall_fn hypercalls[HYPERCALL_NR_MAX] = {
 	[__HYPERVISOR_console_io] = hc_console_io,
 	[__HYPERVISOR_sched_op] = hc_sched_op,
 	[__HYPERVISOR_event_channel_op] = hc_event_channel_op,
+	[__HYPERVISOR_grant_table_op] = hc_grant_table_op,
 	[__HYPERVISOR_vcpu_op] = hc_vcpu_op,
 	[__HYPERVISOR_hvm_op] = hc_hvm_op,
 	[BOLT_HYPERCALL_bolt_op] = hc_bolt_op,

@@ -42,6 +42,7 @@ long hc_xen_version(struct vcpu *v, struct hypercall_args *a);
 long hc_memory_op(struct vcpu *v, struct hypercall_args *a);
 long hc_vcpu_op(struct vcpu *v, struct hypercall_args *a);
 long hc_hvm_op(struct vcpu *v, struct hypercall_args *a);
+long hc_grant_table_op(struct vcpu *v, struct hypercall_args *a);
 
 /*
  * memory_op's cmd: the sub-op in its low bits, above them the extent a

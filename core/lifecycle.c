@@ -12,6 +12,7 @@
 #include "bolt/bolt.h"
 #include "core/console.h"
 #include "core/evtchn_host.h"
+#include "core/grant.h"
 #include "core/guest.h"
 #include "core/heap.h"
 #include "core/lifecycle.h"
@@ -86,6 +87,9 @@ int guest_xen_create(struct guest *g)
 		return -XEN_ENOMEM;
 	g->shinfo_gfn = ~0ULL;
 	balloon_init(&g->balloon, g->ram_size >> 12);
+	rc = gnt_guest_create(g);
+	if (rc)
+		return rc;
 	rc = evtchn_domain_init(&g->evtchn, (uint16_t)g->domid, g->shinfo, g->evtchn_ports,
 				g->cfg->delivery == CFG_DELIVERY_LAZY ? EVTCHN_DELIVERY_LAZY
 								       : EVTCHN_DELIVERY_IMMEDIATE,
@@ -189,6 +193,8 @@ void guest_stop(struct guest *g, enum guest_stop why, const char *fmt, ...)
 	/* What it wrote to its PV console but did not notify is still its output. */
 	pvconsole_drain(g);
 	console_linebuf_flush(&g->con);
+	/* Before its RAM is reused or left: no peer may still map it (core/grant_map.c). */
+	gnt_guest_release(g);
 
 	if (should_restart(g, why)) {
 		g->boot_count++;

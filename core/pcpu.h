@@ -47,6 +47,12 @@ struct pcpu {
 	bool lazy;                /* run the 1 ms tick: lazy delivery here, or a shared CPU */
 	uint64_t next_tick_ns;
 	uint64_t timer_deadline_ns; /* timer_deadline()'s cache (sched/timer.c) */
+	/*
+	 * Grant revocations for this CPU's guests (core/grant_map.c): other
+	 * CPUs raise gnt_req and kick; this CPU tears the mappings down before
+	 * its next VM entry and publishes the ticket it served in gnt_done.
+	 */
+	uint64_t gnt_req, gnt_done;
 	/* Measurement: TSC at the last VM exit, and when the last kick arrived. */
 	uint64_t exit_tsc, kick_tsc;
 	struct pcpu_arch arch;

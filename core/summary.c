@@ -9,6 +9,7 @@
 #include "core/console.h"
 #include "core/guest.h"
 #include "core/summary.h"
+#include "core/grant.h"
 #include "core/trace.h"
 #include "lib/fmt.h"
 #include "lib/lib.h"
@@ -58,6 +59,19 @@ static void print_guest(const struct guest *g)
 			   (unsigned long)v->throttled);
 }
 
+/* Every guest has stopped and released its grants: nothing may be left mapped or pinned. */
+static void print_grants(void)
+{
+	uint64_t maps;
+	unsigned held, pinned;
+
+	gnt_totals(&maps, &held, &pinned);
+	if (!maps)
+		return;
+	log_printf("  grant tables: %lu mappings made, %u still mapped, %u references still pinned%s",
+		   (unsigned long)maps, held, pinned, held || pinned ? " (LEAK)" : "");
+}
+
 void summary_guest_stopped(struct guest *g)
 {
 	(void)g;
@@ -69,6 +83,7 @@ void summary_guest_stopped(struct guest *g)
 	log_printf("all guests stopped; summary:");
 	for (unsigned i = 0; i < nr_guests; i++)
 		print_guest(&guests[i]);
+	print_grants();
 	if (end_policy == CFG_ALL_STOPPED_HALT) {
 		log_printf("halting (on_all_stopped = halt)");
 		arch_halt_all();

@@ -79,10 +79,16 @@ static void set_budgets(const struct bolt_config *cfg)
 /* Which guests may bind channels to each other ([allow] and [channel]). */
 static void allow_binds(const struct bolt_config *cfg)
 {
+	_Static_assert(CFG_MAX_GUESTS <= 32, "one gnt_peers bit per guest");
 	for (unsigned a = 0; a < nr_guests; a++)
 		for (unsigned b = a + 1; b < nr_guests; b++)
 			if (cfg_may_bind(cfg, a, b))
 				evtchn_allow_bind((uint16_t)guests[a].domid, (uint16_t)guests[b].domid);
+	/* And which may map and copy each other's grants (`grant`). */
+	for (unsigned a = 0; a < nr_guests; a++)
+		for (unsigned b = 0; b < nr_guests; b++)
+			if (cfg_may_grant(cfg, a, b))
+				guests[a].gnt_peers |= 1u << (guests[b].domid - 1);
 }
 
 static void add_doorbells(const struct bolt_config *cfg)

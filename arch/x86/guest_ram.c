@@ -24,6 +24,21 @@ int guest_arch_unmap_ram(struct guest *g, uint64_t gpa, uint64_t size)
 	return rc;
 }
 
+int guest_arch_map_grant(struct guest *g, uint64_t gpa, void *page, bool writable)
+{
+	int rc = ept_unmap(&g->arch.ept, gpa, PAGE_SIZE);
+
+	/*
+	 * Data only, like Xen's p2m_grant_map_rw/ro: a peer's page never
+	 * carries code into this guest.
+	 */
+	if (!rc)
+		rc = ept_map(&g->arch.ept, gpa, (uint64_t)(uintptr_t)page, PAGE_SIZE,
+			     writable ? EPT_R | EPT_W : EPT_R, EPT_MT_WB);
+	invept(INVEPT_SINGLE_CONTEXT, ept_eptp(&g->arch.ept));
+	return rc;
+}
+
 int guest_arch_restore_ram(struct guest *g, uint64_t gpa, uint64_t size, bool zero)
 {
 	int rc;

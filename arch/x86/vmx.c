@@ -19,6 +19,7 @@
 #include "arch/vmx_setup.h"
 #include "arch/x86.h"
 #include "core/console.h"
+#include "core/grant.h"
 #include "core/guest.h"
 #include "core/heap.h"
 #include "core/lifecycle.h"
@@ -469,10 +470,19 @@ static int prepare_entry(struct pcpu *p, struct guest_regs *regs)
 
 again:
 	next = sched_next(p);
+	/* Grant mappings revoked by another CPU go before any entry (core/grant_map.c). */
+	if (gnt_work_pending(p))
+		gnt_cpu_work(p);
 	owner = p->arch.frame_owner;
 
 	if (owner != next) {
-		if (owner)
+		/*
+		 * A reset (restarted) owner's regs are its new boot's: the frame
+		 * still holds its last incarnation's and must not overwrite them,
+		 * or it enters its new boot with stale GPRs (EBX not the start
+		 * info) when another vCPU of this CPU runs first.
+		 */
+		if (owner && !owner->arch.reload_regs)
 			owner->arch.regs = *regs;
 		*regs = next->arch.regs;
 		p->arch.frame_owner = next;
@@ -500,7 +510,8 @@ again:
 	 * checks this handshake: change the two together).
 	 */
 	__atomic_store_n(&p->in_guest, true, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&p->rq.resched, __ATOMIC_SEQ_CST) || (!upcall && upcall_is_pending(next))) {
+	if (__atomic_load_n(&p->rq.resched, __ATOMIC_SEQ_CST) || (!upcall && upcall_is_pending(next)) ||
+	    gnt_work_pending(p)) {
 		p->in_guest = false;
 		goto again;
 	}

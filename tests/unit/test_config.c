@@ -22,6 +22,10 @@ static const char *const bad_fixtures[] = {
 	"bad-allow-three",
 	"bad-allow-unknown",
 	"bad-bolt-key",
+	"bad-grant-dup",
+	"bad-grant-format",
+	"bad-grant-section",
+	"bad-grant-unknown",
 	"bad-bolt-repeated",
 	"bad-channel-budget-pair",
 	"bad-channel-delivery",
@@ -381,6 +385,39 @@ static void test_may_bind(void)
 }
 
 /* Counts of the new sections and lines: exactly the maximum, then one more. */
+static void test_may_grant(void)
+{
+	/* Only `grant` lines allow grants: not `allow`, not channels. */
+	CHECK_EQ(parse_str("[guest a]\nimage=a\nmemory=2M\ncpu=0\n"
+			   "[guest b]\nimage=b\nmemory=2M\ncpu=0\n"
+			   "[guest c]\nimage=c\nmemory=2M\ncpu=0\n"
+			   "[channel x]\na=b:1\nb=c:1\n[bolt]\nallow=a,b\ngrant=c, a\n", &cfg), 0);
+	CHECK_EQ(cfg.nr_grants, 1);
+	CHECK_EQ(cfg.nr_allows, 1);
+	CHECK_EQ(cfg.grants[0].a, 2);
+	CHECK_EQ(cfg.grants[0].b, 0);
+	CHECK_EQ(cfg.grants[0].line, 18);
+	CHECK(cfg_may_grant(&cfg, 0, 2));
+	CHECK(cfg_may_grant(&cfg, 2, 0));
+	CHECK(!cfg_may_grant(&cfg, 0, 1)); /* `allow` only */
+	CHECK(!cfg_may_grant(&cfg, 1, 2)); /* a channel only */
+	CHECK(cfg_may_grant(&cfg, 1, 1));  /* a guest's own grants */
+	CHECK(!cfg_may_grant(&cfg, 0, 3)); /* no such guest */
+	CHECK(!cfg_may_grant(&cfg, 3, 3));
+	CHECK(!cfg_may_bind(&cfg, 0, 2)); /* and a grant line allows no channel */
+
+	/* The dump writes them back. */
+	{
+		static char buf[4096];
+
+		CHECK(cfg_dump(&cfg, buf, sizeof(buf)) > 0);
+		CHECK_CONTAINS(buf, "allow = a, b\ngrant = c, a\n");
+		CHECK_EQ(parse_str(buf, &cfg2), 0);
+		CHECK_EQ(cfg2.nr_grants, 1);
+		CHECK(cfg_may_grant(&cfg2, 0, 2));
+	}
+}
+
 static void test_section_limits(void)
 {
 	static char text[16384];
@@ -419,6 +456,20 @@ static void test_section_limits(void)
 	n += (size_t)snprintf(text + n, sizeof(text) - n, "allow = g9, g10\n");
 	CHECK_EQ(parse_exact(text, n, "t.cfg", &cfg), -XEN_EINVAL);
 	CHECK_STR(err.msg, "t.cfg:110: allow: too many allow lines (at most 64)");
+	/* The same limit for grant lines, counted on their own. */
+	{
+		char *g = text + n - strlen("allow = g9, g10\n");
+
+		n = (size_t)(g - text);
+		for (char *a = strstr(text, "allow = "); a; a = strstr(a, "allow = "))
+			memcpy(a, "grant", 5);
+	}
+	CHECK_EQ(parse_exact(text, n, "t.cfg", &cfg), 0);
+	CHECK_EQ(cfg.nr_grants, CFG_MAX_ALLOWS);
+	CHECK_EQ(cfg.nr_allows, 0);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "grant = g9, g10\n");
+	CHECK_EQ(parse_exact(text, n, "t.cfg", &cfg), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:110: grant: too many grant lines (at most 64)");
 
 	n = (size_t)snprintf(text, sizeof(text), "%s", guests);
 	for (unsigned i = 0; i < CFG_MAX_DOORBELLS; i++)
@@ -1025,6 +1076,7 @@ void unit_main(void)
 	TEST(test_bad_fixtures);
 	TEST(test_cpu_sharing);
 	TEST(test_may_bind);
+	TEST(test_may_grant);
 	TEST(test_section_limits);
 	TEST(test_many_names);
 	TEST(test_line_endings);

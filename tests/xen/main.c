@@ -36,6 +36,9 @@ static const struct xc_case xc_cases[] = {
 	{ "paging-alias", xc_case_paging_alias },
 	{ "paging-straddle", xc_case_paging_straddle },
 #endif
+	{ "gnttab-version", xc_case_gnttab_version },
+	{ "gnttab-frames", xc_case_gnttab_frames },
+	{ "gnttab-self", xc_case_gnttab_self },
 	/* Last: it switches the guest to FIFO and back (EVTCHNOP_reset closes every port). */
 	{ "evtchn-fifo", xc_case_evtchn_fifo },
 };

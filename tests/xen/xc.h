@@ -156,5 +156,8 @@ void xc_case_memory_balloon(void);
 void xc_case_paging_alias(void);
 void xc_case_paging_straddle(void);
 void xc_case_evtchn_fifo(void);
+void xc_case_gnttab_version(void);
+void xc_case_gnttab_frames(void);
+void xc_case_gnttab_self(void);
 
 #endif

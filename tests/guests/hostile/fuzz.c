@@ -16,10 +16,14 @@
  * and a successful call that moved shared_info or the upcall vector is
  * undone at once.
  *
+ * grant_table_op gets ops of its own (fz_gen_gnttab); Bolt must keep to
+ * the allowed returns, and every op fails with a GNTST_* status.
+ *
  * Command line: test=fuzz seed=N (1) calls=N (200000) ping=D pong=D (the
  * pair's domids, which bolt.cfg does not let us bind to).
  */
 #include "tests/guests/hostile/hostile.h"
+#include <xen/grant_table.h>
 #include "lib/macros.h"
 
 #define FZ_SCRATCH	16384u
@@ -136,6 +140,54 @@ static uint64_t fz_gfn(struct fz *f)
 	return FZ_PICK(f, 0, 1, 2, f->home_gfn, f->ram_pages - 3 - fz_below(f, FZ_ZONE_PAGES),
 		       f->ram_pages - 3 - fz_below(f, FZ_ZONE_PAGES), f->ram_pages,
 		       f->ram_pages + fz_below(f, 1 << 20), 0xfee00, 1ull << 40, fz_r(f));
+}
+
+/*
+ * grant_table_op(cmd, ops, count): random ops in scratch (or a bad pointer
+ * with any count). We grant nothing and bolt.cfg lets us map no one's
+ * grants, so no map can succeed; what Bolt may write is the ops themselves
+ * (in scratch) and, for a copy or setup_table, the places they name: a
+ * copy's frames come from fz_gfn (its zone, ours to lose), setup_table's
+ * frame list is a fz_ptr.
+ */
+static void fz_gen_gnttab(struct fz *f, uint64_t a[5])
+{
+	const size_t op_max = sizeof(struct gnttab_copy); /* the largest op */
+	const unsigned n_max = 17;                        /* one continuation and one more */
+	uint64_t p;
+	uint8_t *ops;
+
+	a[0] = fz_below(f, 8) ? fz_below(f, 13) : FZ_PICK(f, fz_below(f, 64), fz_r(f));
+	a[2] = FZ_PICK(f, 0, 1, 1, 2, 16, n_max);
+	ops = fz_struct(f, op_max * n_max, &p);
+	a[1] = p;
+	if (!ops) {
+		a[2] = FZ_PICK(f, 1, 2, 1u << 20, 0x80000000u, fz_r(f));
+		return;
+	}
+	for (unsigned i = 0; i < n_max; i++) {
+		if (a[0] == GNTTABOP_copy) {
+			struct gnttab_copy *c = (void *)(ops + i * sizeof(*c));
+
+			c->source.u.gmfn = (xen_pfn_t)fz_gfn(f);
+			c->dest.u.gmfn = (xen_pfn_t)fz_gfn(f);
+			c->source.domid = fz_below(f, 2) ? DOMID_SELF : fz_dom(f);
+			c->dest.domid = fz_below(f, 2) ? DOMID_SELF : fz_dom(f);
+		} else if (a[0] == GNTTABOP_setup_table && i == 0) {
+			struct gnttab_setup_table *st = (void *)ops;
+
+			st->dom = fz_below(f, 2) ? DOMID_SELF : fz_dom(f);
+			st->nr_frames = (uint32_t)FZ_PICK(f, 0, 1, 4, 5, fz_r(f));
+			set_xen_guest_handle(st->frame_list,
+					     (xen_pfn_t *)(uintptr_t)fz_ptr(f, 4 * sizeof(xen_pfn_t)));
+		} else if (a[0] == GNTTABOP_map_grant_ref) {
+			struct gnttab_map_grant_ref *m = (void *)(ops + i * sizeof(*m));
+
+			m->dom = fz_dom(f);
+			m->ref = (grant_ref_t)FZ_PICK(f, 0, 8, 2047, 2048, fz_r(f));
+			m->host_addr = fz_gfn(f) << 12;
+		}
+	}
 }
 
 /* Fill a[] for one call of `nr`; returns what the result must be, or 1 for "any allowed". */
@@ -305,6 +357,9 @@ static long fz_gen(struct fz *f, unsigned nr, uint64_t a[5])
 		}
 		break;
 	}
+	case __HYPERVISOR_grant_table_op:
+		fz_gen_gnttab(f, a);
+		break;
 	case BOLT_HYPERCALL_bolt_op:
 		a[0] = FZ_PICK(f, BOLT_OP_stats, BOLT_OP_stats_reset, BOLT_OP_trace_map,
 			       BOLT_OP_send, 5 + fz_below(f, 60), fz_r(f) | (1ull << 62));

@@ -34,6 +34,9 @@ static uint64_t hostile_fuzz_allowed(unsigned nr)
 	case BOLT_HYPERCALL_bolt_op:
 		return E(0) | E(XEN_EFAULT) | E(XEN_EINVAL) | E(XEN_ENOMEM) | E(XEN_ENOSYS) |
 		       E(XEN_EPERM) | E(XEN_EBUSY);
+	case __HYPERVISOR_grant_table_op: /* per-op failures are GNTST_* statuses, not returns */
+		return E(0) | E(XEN_EFAULT) | E(XEN_EINVAL) | E(XEN_ENOSYS) | E(XEN_EPERM) |
+		       E(XEN_ESRCH);
 	default: return E(XEN_ENOSYS);
 	}
 }
@@ -105,6 +108,7 @@ static const char *hostile_fuzz_nr_name(unsigned nr)
 	case __HYPERVISOR_vcpu_op: return "vcpu_op";
 	case __HYPERVISOR_hvm_op: return "hvm_op";
 	case BOLT_HYPERCALL_bolt_op: return "bolt_op";
+	case __HYPERVISOR_grant_table_op: return "grant_table_op";
 	default: return "unimplemented";
 	}
 }

@@ -128,6 +128,12 @@ int guest_arch_map_region(struct guest *g, uint64_t gpa, void *mem, uint64_t siz
  */
 int guest_arch_unmap_ram(struct guest *g, uint64_t gpa, uint64_t size);
 int guest_arch_restore_ram(struct guest *g, uint64_t gpa, uint64_t size, bool zero);
+/*
+ * A grant mapping (core/grant_map.c): another guest's page at gpa,
+ * read-only or read-write, never executable, replacing what was there;
+ * flushed on this CPU, which must be the guest's. -errno from the EPT.
+ */
+int guest_arch_map_grant(struct guest *g, uint64_t gpa, void *page, bool writable);
 int guest_arch_write_gpa(struct guest *g, uint64_t gpa, const void *src, size_t len);
 /* True if an event-channel upcall is pending for the vCPU (and a vector is set). */
 bool vcpu_upcall_pending(const struct vcpu *v);
