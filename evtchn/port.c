@@ -30,6 +30,7 @@ int evtchn_domain_init(struct evtchn_domain *d, uint16_t domid, struct shared_in
 	d->domid = domid;
 	d->lock = (struct spinlock)SPINLOCK_INIT;
 	d->shinfo = shinfo;
+	d->vcpu_info = &shinfo->vcpu_info[0];
 	d->ports = ports;
 	memset(ports, 0, EVTCHN_NR_PORTS * sizeof(*ports));
 	ports[0].state = ECS_RESERVED;

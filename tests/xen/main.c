@@ -20,6 +20,8 @@ static const struct xc_case xc_cases[] = {
 	{ "evtchn-close", xc_case_evtchn_close },
 	{ "enosys", xc_case_enosys },
 	{ "shinfo-add-to-physmap", xc_case_shinfo },
+	{ "vcpu-register-vcpu-info", xc_case_vcpu_info },
+	{ "vcpu-periodic-timer", xc_case_periodic },
 };
 
 void xc_main(uint32_t start_info_pa);

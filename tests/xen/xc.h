@@ -118,5 +118,7 @@ void xc_case_evtchn_status(void);
 void xc_case_evtchn_close(void);
 void xc_case_enosys(void);
 void xc_case_shinfo(void);
+void xc_case_vcpu_info(void);
+void xc_case_periodic(void);
 
 #endif
