@@ -49,8 +49,11 @@ struct guest {
 	struct shared_info *shinfo;      /* hypervisor page, mapped by XENMEM_add_to_physmap */
 	uint64_t shinfo_gfn;             /* where the guest mapped it; ~0 if not mapped */
 	bool shinfo_compat;              /* 32-bit layout latched (core/shinfo_layout.c) */
+	uint64_t vcpu_info_gpa;          /* VCPUOP_register_vcpu_info's area; ~0: in shinfo */
 	uint8_t upcall_vector;           /* 0: no upcall registered */
 	uint64_t timer_ns;               /* set_timer_op deadline (system time), 0 = none */
+	/* VCPUOP_set_periodic_timer: period and next tick (system time ns), 0 = off. */
+	uint64_t periodic_ns, periodic_next_ns;
 	/* VCPUOP_get_runstate_info counts from this boot (core/hc_vcpu_op.c). */
 	uint64_t boot_ns, boot_guest_ticks;
 	struct balloon balloon;          /* frames ballooned out (XENMEM_decrease_reservation) */

@@ -16,6 +16,7 @@
 #include "core/guest.h"
 #include "core/hypercall.h"
 #include "core/time.h"
+#include "core/vcpu_info.h"
 #include "lib/errno.h"
 #include "lib/lib.h"
 #include "sched/timer.h"
@@ -44,6 +45,26 @@ static long vcpu_set_singleshot(struct vcpu *v, bool compat, uint64_t arg)
 	if ((st.flags & VCPU_SSHOTTMR_future) && st.timeout_abs_ns < time_now_ns())
 		return -XEN_ETIME;
 	timer_set(v, st.timeout_abs_ns ? st.timeout_abs_ns : 1);
+	return 0;
+}
+
+/*
+ * Xen's checks (common/domain.c, VCPUOP_set_periodic_timer): a period under
+ * 1 ms or above STIME_DELTA_MAX (2^62 - 1 ns) is -EINVAL. The struct is one
+ * uint64_t in both ABIs.
+ */
+#define PERIODIC_MIN_NS 1000000ULL
+#define PERIODIC_MAX_NS (~0ULL >> 2)
+
+static long vcpu_set_periodic(struct vcpu *v, uint64_t arg)
+{
+	struct vcpu_set_periodic_timer pt;
+
+	if (vcpu_copy_from_guest(v, &pt, arg, sizeof(pt)))
+		return -XEN_EFAULT;
+	if (pt.period_ns < PERIODIC_MIN_NS || pt.period_ns > PERIODIC_MAX_NS)
+		return -XEN_EINVAL;
+	timer_set_periodic(v, pt.period_ns);
 	return 0;
 }
 
@@ -93,8 +114,13 @@ long hc_vcpu_op(struct vcpu *v, struct hypercall_args *a)
 		return 1; /* vCPU 0 runs whenever its guest does */
 	case VCPUOP_get_runstate_info:
 		return vcpu_get_runstate(v, a->compat, arg);
+	case VCPUOP_register_vcpu_info:
+		return vcpu_info_register(v, a->compat, arg);
+	case VCPUOP_set_periodic_timer:
+		return vcpu_set_periodic(v, arg);
 	case VCPUOP_stop_periodic_timer:
-		return 0; /* there is no periodic timer: already stopped */
+		timer_set_periodic(v, 0);
+		return 0;
 	case VCPUOP_set_singleshot_timer:
 		return vcpu_set_singleshot(v, a->compat, arg);
 	case VCPUOP_stop_singleshot_timer:
@@ -102,10 +128,9 @@ long hc_vcpu_op(struct vcpu *v, struct hypercall_args *a)
 		return 0;
 	default:
 		/*
-		 * initialise/up/down (one vCPU, always up), register_vcpu_info
-		 * (vcpu_info stays in shared_info), register_runstate_memory_area,
-		 * set_periodic_timer, register_vcpu_time_memory_area, send_nmi,
-		 * get_physid: not provided.
+		 * initialise/up/down (one vCPU, always up),
+		 * register_runstate_memory_area, register_vcpu_time_memory_area,
+		 * send_nmi, get_physid: not provided.
 		 */
 		return -XEN_ENOSYS;
 	}

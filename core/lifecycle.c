@@ -21,6 +21,7 @@
 #include "core/shinfo_layout.h"
 #include "core/summary.h"
 #include "core/time.h"
+#include "core/vcpu_info.h"
 #include "core/wallclock.h"
 #include "evtchn/evtchn.h"
 #include "lib/elf.h"
@@ -97,6 +98,7 @@ int guest_xen_create(struct guest *g)
 	if (rc)
 		return rc;
 	evtchn_domain_set_host(&g->evtchn, &guest_evtchn_host, g);
+	vcpu_info_reset(g);
 	time_fill_pvclock(&g->shinfo->vcpu_info[0].time);
 	wallclock_fill(g->shinfo);
 	return 0;
@@ -105,7 +107,8 @@ int guest_xen_create(struct guest *g)
 /*
  * A restarted guest starts with a clean Xen interface: its channels are
  * closed (peers see them unbound and get VIRQ_DOM_EXC), shared_info is
- * zeroed and no longer mapped, no upcall vector, no timer.
+ * zeroed and no longer mapped, vcpu_info is back in it, no upcall vector,
+ * no timers.
  */
 static void guest_xen_reset(struct guest *g)
 {
@@ -132,6 +135,7 @@ static void guest_xen_reset(struct guest *g)
 	wallclock_fill(g->shinfo);
 	g->upcall_vector = 0;
 	g->timer_ns = 0;
+	g->periodic_ns = g->periodic_next_ns = 0;
 	g->vcpu.poll_ns = 0;
 }
 
@@ -141,6 +145,14 @@ int guest_load(struct guest *g)
 	char err[160];
 	int rc;
 
+	/*
+	 * Events for the new boot go to shared_info again before its RAM is
+	 * cleared: a peer sending now must not set bits in the old
+	 * registered vcpu_info inside the new image (a sender that read the
+	 * old place a moment ago can still set one bit there: the guest's
+	 * own RAM either way, never Bolt's or another guest's).
+	 */
+	vcpu_info_reset(g);
 	/* A restart must not leak the previous run's memory into the new one. */
 	memset(g->ram, 0, g->ram_size);
 	rc = elf_load_pvh(g->image, g->image_len, g->cfg->image, g->ram, g->ram_size,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The 2-level event ABI over shared_info: evtchn_pending[] / evtchn_mask[]
- * bitmaps (one bit per port), a selector word in vcpu_info[0] saying which
+ * bitmaps (one bit per port), a selector word in vCPU 0's vcpu_info saying which
  * pending words to scan, and evtchn_upcall_pending saying "scan at all".
  *
  * The guest updates the same words concurrently (it clears pending bits,
@@ -37,7 +37,8 @@ static inline uint32_t word_of(uint32_t port)
  */
 static bool twol_mark_word(struct evtchn_domain *d, uint32_t w)
 {
-	struct vcpu_info *vi = &d->shinfo->vcpu_info[0];
+	/* Where the guest put it (VCPUOP_register_vcpu_info); acquire pairs with its move. */
+	struct vcpu_info *vi = __atomic_load_n(&d->vcpu_info, __ATOMIC_ACQUIRE);
 
 	__atomic_fetch_or(&vi->evtchn_pending_sel, (xen_ulong_t)1 << w, __ATOMIC_ACQ_REL);
 	return __atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST) == 0;

@@ -40,7 +40,12 @@ static inline uint32_t word_of(uint32_t port)
 
 static bool c2l_mark_word(struct evtchn_domain *d, uint32_t w)
 {
-	struct compat_vcpu_info *vi = &cshinfo(d)->vcpu_info[0];
+	/*
+	 * Where the guest put it (VCPUOP_register_vcpu_info; acquire pairs
+	 * with its move), in the guest's 32-bit layout: the same 64 bytes.
+	 */
+	struct compat_vcpu_info *vi =
+		(struct compat_vcpu_info *)(void *)__atomic_load_n(&d->vcpu_info, __ATOMIC_ACQUIRE);
 
 	__atomic_fetch_or(&vi->evtchn_pending_sel, 1u << w, __ATOMIC_ACQ_REL);
 	return __atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST) == 0;

@@ -93,7 +93,8 @@ static bool set_link(event_word_t *tail, uint32_t port)
 static bool link_port(struct evtchn_domain *d, uint32_t port)
 {
 	struct evtchn_fifo *f = &d->fifo;
-	struct vcpu_info *vi = &d->shinfo->vcpu_info[0];
+	/* Where the guest put it (VCPUOP_register_vcpu_info); acquire pairs with its move. */
+	struct vcpu_info *vi = __atomic_load_n(&d->vcpu_info, __ATOMIC_ACQUIRE);
 	unsigned q = evtchn_port_of(d, port)->priority;
 	bool linked = false;
 

@@ -149,6 +149,13 @@ struct evtchn_domain {
 	uint16_t domid;
 	struct spinlock lock;         /* guards ports[] and virq_port[] */
 	struct shared_info *shinfo;   /* hypervisor-owned page the guest maps */
+	/*
+	 * vCPU 0's vcpu_info: &shinfo->vcpu_info[0] until the guest moves it
+	 * with VCPUOP_register_vcpu_info (core/vcpu_info.c, which also
+	 * resets it). Written by the receiver's CPU, read by senders on any
+	 * CPU: accessed atomically (release store, acquire load).
+	 */
+	struct vcpu_info *vcpu_info;
 	struct evtchn_port *ports;    /* EVTCHN_NR_PORTS entries, caller storage */
 	/* Ports that exist: EVTCHN_NR_PORTS, more under FIFO (changed under lock). */
 	uint32_t nr_ports;

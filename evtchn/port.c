@@ -30,6 +30,7 @@ int evtchn_domain_init(struct evtchn_domain *d, uint16_t domid, struct shared_in
 	d->domid = domid;
 	d->lock = (struct spinlock)SPINLOCK_INIT;
 	d->shinfo = shinfo;
+	d->vcpu_info = &shinfo->vcpu_info[0];
 	d->ports = ports;
 	d->nr_ports = EVTCHN_NR_PORTS;
 	d->fifo.lock = (struct spinlock)SPINLOCK_INIT;

@@ -17,6 +17,16 @@ void timer_set(struct vcpu *v, uint64_t deadline_ns)
 	v->pcpu->rq.timers_changed = true;
 }
 
+void timer_set_periodic(struct vcpu *v, uint64_t period_ns)
+{
+	struct guest *g = v->guest;
+
+	/* As Xen's vcpu_set_periodic_timer: the first tick one period from now. */
+	g->periodic_ns = period_ns;
+	g->periodic_next_ns = period_ns ? time_now_ns() + period_ns : 0;
+	v->pcpu->rq.timers_changed = true;
+}
+
 void timer_set_poll(struct vcpu *v, uint64_t deadline_ns)
 {
 	v->poll_ns = deadline_ns;
@@ -53,6 +63,7 @@ uint64_t timer_next_deadline(struct pcpu *p)
 		if (v->state == VCPU_STOPPED)
 			continue;
 		d = earliest(d, v->guest->timer_ns);
+		d = earliest(d, v->guest->periodic_next_ns);
 		d = earliest(d, v->poll_ns);
 	}
 	return d;
@@ -71,6 +82,15 @@ void timer_run(struct pcpu *p)
 			continue;
 		if (g->timer_ns && now >= g->timer_ns) {
 			g->timer_ns = 0;
+			evtchn_raise_virq(&g->evtchn, VIRQ_TIMER);
+		}
+		/*
+		 * Ticks missed while the CPU was elsewhere are not made up: one
+		 * VIRQ_TIMER, the next a period from now (Xen's
+		 * vcpu_periodic_timer_work).
+		 */
+		if (g->periodic_next_ns && now >= g->periodic_next_ns) {
+			g->periodic_next_ns = now + g->periodic_ns;
 			evtchn_raise_virq(&g->evtchn, VIRQ_TIMER);
 		}
 		if (v->poll_ns && now >= v->poll_ns) {

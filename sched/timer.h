@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Per-CPU time events: guests' one-shot timers (set_timer_op, delivered as
- * VIRQ_TIMER), SCHEDOP_poll timeouts and the 1 ms tick that picks up
+ * VIRQ_TIMER) and periodic timers (VCPUOP_set_periodic_timer, VIRQ_TIMER
+ * too), SCHEDOP_poll timeouts and the 1 ms tick that picks up
  * lazily delivered events. A CPU running a guest arms the VMX-preemption
  * timer for the earliest one; an idle CPU waits for it in its idle loop.
  */
@@ -17,6 +18,8 @@ struct vcpu;
 
 /* One-shot timer at an absolute system time (ns); 0 cancels. */
 void timer_set(struct vcpu *v, uint64_t deadline_ns);
+/* Periodic VIRQ_TIMER every period_ns, the first one period from now; 0 stops it. */
+void timer_set_periodic(struct vcpu *v, uint64_t period_ns);
 /* Earliest pending time event on this CPU (system time ns), 0 if none. */
 uint64_t timer_next_deadline(struct pcpu *p);
 /*

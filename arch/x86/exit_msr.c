@@ -9,6 +9,7 @@
 #include "arch/exits.h"
 #include "arch/msr.h"
 #include "arch/msr_policy.h"
+#include "arch/safe_insn.h"
 #include "arch/vmcs.h"
 #include "arch/vmx.h"
 #include "arch/vmx_setup.h"
@@ -145,6 +146,13 @@ static bool write_handled_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 		/* Xen latches the shared_info layout here (core/shinfo_layout.h). */
 		shinfo_latch_layout(v->guest, !vmx_guest_64bit_mode());
 		return true;
+	case MSR_IA32_TSC_AUX:
+		/*
+		 * The real register is this vCPU's while it runs (vcpu_state.c
+		 * loaded it before the entry, saves it when another vCPU takes
+		 * the CPU); bits 63:32 were refused by msr_policy_write.
+		 */
+		return safe_wrmsr(MSR_IA32_TSC_AUX, val) == 0;
 	default:
 		return false;
 	}

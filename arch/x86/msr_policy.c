@@ -91,6 +91,17 @@ enum msr_how msr_policy_write(struct msr_vstate *s, uint32_t msr, uint64_t *val)
 	case MSR_IA32_CSTAR:
 	case MSR_IA32_FMASK:
 		return MSR_PASSTHROUGH;
+	/*
+	 * TSC_AUX is the guest's own, like the SYSCALL MSRs: RDTSCP (enabled
+	 * for the guest, vmcs_build.c) and RDPID read the real register, so
+	 * it holds the guest's value while the guest runs and is switched
+	 * between vCPUs that share a CPU (vcpu_state.c); reads pass through.
+	 * Writes exit (rare: Linux writes it once per CPU, unguarded whenever
+	 * CPUID shows RDTSCP) so that Bolt itself refuses bits 63:32, which
+	 * are reserved (SDM Vol. 4, Table 2-2): not every CPU model checks.
+	 */
+	case MSR_IA32_TSC_AUX:
+		return *val >> 32 ? MSR_GP : MSR_HANDLER;
 	case MSR_MISC_FEATURES_ENABLES:
 		/* Only CPUID faulting, which PLATFORM_INFO says is there. */
 		if (*val & ~MISC_FEATURES_CPUID_FAULTING)
@@ -100,6 +111,12 @@ enum msr_how msr_policy_write(struct msr_vstate *s, uint32_t msr, uint64_t *val)
 	case MSR_IA32_MISC_ENABLE:
 	case MSR_IA32_BIOS_SIGN_ID:
 		return MSR_EMULATED; /* accepted and ignored: nothing behind them for a guest */
+	/*
+	 * IA32_TSC writes stay #GP: Xen moves the guest's TSC offset, but
+	 * Bolt keeps the offset 0 so that the pvclock (tsc_timestamp is the
+	 * host's boot TSC) and every TSC-based time it keeps stay valid
+	 * (docs/abi.md, MSRs).
+	 */
 	default:
 		return MSR_GP;
 	}

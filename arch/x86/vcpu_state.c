@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The guest state VMX does not switch (SDM 27.3, 28.5): x87/SSE/AVX
- * registers, CR2, DR0-DR3 and DR6, and the SYSCALL and KERNEL_GS_BASE MSRs
- * that guests reach without exits. When vCPUs share a CPU, the one leaving
+ * registers, CR2, DR0-DR3 and DR6, and the SYSCALL, KERNEL_GS_BASE and
+ * TSC_AUX MSRs that guests reach without exits (Bolt itself never uses
+ * TSC_AUX, so it needs no switch on VM entry and exit). When vCPUs share a CPU, the one leaving
  * saves it and the one arriving loads its own, so nothing leaks between
  * guests. A CPU with a single vCPU loads it once and never switches.
  */
@@ -24,11 +25,18 @@
 
 static size_t xsave_bytes = 512 + 64; /* legacy area + header, grown from CPUID.0xD */
 static bool have_xsave;
+static bool have_tsc_aux; /* CPUID.80000001H:EDX[27] RDTSCP: IA32_TSC_AUX exists */
 
-static void xsave_size_init(void)
+/* What the host CPU has: the XSAVE area size, TSC_AUX. */
+static void host_state_caps_init(void)
 {
 	struct cpuid_regs r;
 
+	cpuid(0x80000000, 0, &r);
+	if (r.eax >= 0x80000001) {
+		cpuid(0x80000001, 0, &r);
+		have_tsc_aux = r.edx & (1u << 27);
+	}
 	if (xsave_bytes > 576 || !(read_cr4() & X86_CR4_OSXSAVE))
 		return;
 	cpuid(0xd, 0, &r);
@@ -48,7 +56,7 @@ int vcpu_state_init(struct vcpu *v)
 {
 	size_t pages;
 
-	xsave_size_init();
+	host_state_caps_init();
 	pages = (xsave_bytes + PAGE_SIZE - 1) / PAGE_SIZE;
 	if (!v->arch.xsave) {
 		v->arch.xsave = heap_alloc_pages(pages, 1);
@@ -98,6 +106,8 @@ static void save(struct pcpu *p, struct vcpu *v)
 	e->cstar = rdmsr(MSR_IA32_CSTAR);
 	e->fmask = rdmsr(MSR_IA32_FMASK);
 	e->kernel_gs_base = rdmsr(MSR_IA32_KERNEL_GS_BASE);
+	if (have_tsc_aux)
+		e->tsc_aux = rdmsr(MSR_IA32_TSC_AUX);
 }
 
 /*
@@ -132,8 +142,11 @@ static void load(struct pcpu *p, struct vcpu *v)
 {
 	struct vcpu_ext_state *e = &v->arch.ext;
 	static const uint32_t msrs[] = { MSR_IA32_STAR, MSR_IA32_LSTAR, MSR_IA32_CSTAR,
-					 MSR_IA32_FMASK, MSR_IA32_KERNEL_GS_BASE };
-	uint64_t *vals[] = { &e->star, &e->lstar, &e->cstar, &e->fmask, &e->kernel_gs_base };
+					 MSR_IA32_FMASK, MSR_IA32_KERNEL_GS_BASE, MSR_IA32_TSC_AUX };
+	uint64_t *vals[] = { &e->star, &e->lstar, &e->cstar, &e->fmask, &e->kernel_gs_base,
+			     &e->tsc_aux };
+	/* Without RDTSCP there is no TSC_AUX: the last entry is left out. */
+	size_t n = ARRAY_SIZE(msrs) - !have_tsc_aux;
 
 	restore_fpu(p, v);
 	write_cr2(e->cr2);
@@ -142,7 +155,7 @@ static void load(struct pcpu *p, struct vcpu *v)
 	__asm__ volatile("mov %0, %%dr2" : : "r"(e->dr[2]));
 	__asm__ volatile("mov %0, %%dr3" : : "r"(e->dr[3]));
 	__asm__ volatile("mov %0, %%dr6" : : "r"(e->dr6 | 0xffff0ff0ULL));
-	for (unsigned i = 0; i < ARRAY_SIZE(msrs); i++) {
+	for (unsigned i = 0; i < n; i++) {
 		if (!safe_wrmsr(msrs[i], *vals[i]))
 			continue;
 		log_printf("guest '%s': restoring MSR 0x%x = 0x%lx faulted: cleared",

@@ -220,6 +220,7 @@ static void build_msr_bitmap(void)
 	msr_passthrough(bm, MSR_IA32_CSTAR, true, true);
 	msr_passthrough(bm, MSR_IA32_FMASK, true, true);
 	msr_passthrough(bm, MSR_IA32_TSC, true, false);
+	/* The guest's own, switched in vcpu_state.c; writes exit (msr_policy.c). */
 	msr_passthrough(bm, MSR_IA32_TSC_AUX, true, false);
 	msr_bitmap = bm;
 }

@@ -39,6 +39,8 @@ static const struct xc_case xc_cases[] = {
 	{ "gnttab-version", xc_case_gnttab_version },
 	{ "gnttab-frames", xc_case_gnttab_frames },
 	{ "gnttab-self", xc_case_gnttab_self },
+	{ "vcpu-register-vcpu-info", xc_case_vcpu_info },
+	{ "vcpu-periodic-timer", xc_case_periodic },
 	/* Last: it switches the guest to FIFO and back (EVTCHNOP_reset closes every port). */
 	{ "evtchn-fifo", xc_case_evtchn_fifo },
 };

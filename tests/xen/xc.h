@@ -159,5 +159,7 @@ void xc_case_evtchn_fifo(void);
 void xc_case_gnttab_version(void);
 void xc_case_gnttab_frames(void);
 void xc_case_gnttab_self(void);
+void xc_case_vcpu_info(void);
+void xc_case_periodic(void);
 
 #endif

@@ -3,7 +3,8 @@
  * test=vcpuop: vcpu_op (hypercall 24) and XENVER_get_features, good and
  * bad arguments and side effects (docs/abi.md section 4):
  *   - is_up: 1 for vCPU 0, -ENOENT for vCPUs 1 and 0xffffffff;
- *   - stop_periodic_timer: 0; not provided sub-ops: -ENOSYS;
+ *   - stop_periodic_timer: 0; set_periodic_timer and register_vcpu_info
+ *     exist (their behaviour: tests/xen/cases/); not provided sub-ops: -ENOSYS;
  *   - set_singleshot_timer 2 ms ahead (VCPU_SSHOTTMR_future) raises
  *     VIRQ_TIMER and wakes SCHEDOP_block after >= 2 ms and < 50 ms;
  *   - stop_singleshot_timer cancels it, and cancels a set_timer_op timer
@@ -64,10 +65,12 @@ static const char *vo_args(void)
 				vo_op(VCPUOP_get_runstate_info, 0, VO_BAD_PTR), -XEN_EFAULT)) ||
 	    (why = evt_check_rc("set_singleshot_timer(bad pointer)",
 				vo_op(VCPUOP_set_singleshot_timer, 0, VO_BAD_PTR), -XEN_EFAULT)) ||
-	    (why = evt_check_rc("set_periodic_timer", vo_op(VCPUOP_set_periodic_timer, 0, 0),
-				-XEN_ENOSYS)) ||
-	    (why = evt_check_rc("register_vcpu_info", vo_op(VCPUOP_register_vcpu_info, 0, 0),
-				-XEN_ENOSYS)) ||
+	    (why = evt_check_rc("set_periodic_timer(bad pointer)",
+				vo_op(VCPUOP_set_periodic_timer, 0, VO_BAD_PTR), -XEN_EFAULT)) ||
+	    (why = evt_check_rc("register_vcpu_info(bad pointer)",
+				vo_op(VCPUOP_register_vcpu_info, 0, VO_BAD_PTR), -XEN_EFAULT)) ||
+	    (why = evt_check_rc("register_runstate_memory_area",
+				vo_op(VCPUOP_register_runstate_memory_area, 0, 0), -XEN_ENOSYS)) ||
 	    (why = evt_check_rc("vcpu_op(99)", vo_op(99, 0, 0), -XEN_ENOSYS)))
 		return why;
 	return NULL;

@@ -46,7 +46,7 @@ static void hostile_wrmsr(uint32_t msr, uint64_t val)
 	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)));
 }
 
-static void hostile_user_setup(const struct hostile_args *a)
+void hostile_user_setup(const struct hostile_args *a)
 {
 	uint64_t base = (uint64_t)(uintptr_t)&hostile_tss;
 	uint64_t limit = sizeof(hostile_tss) - 1;
@@ -70,6 +70,18 @@ static void hostile_user_setup(const struct hostile_args *a)
 	hostile_wrmsr(HOSTILE_MSR_SYSENTER_ESP,
 		      (uint64_t)(uintptr_t)(hostile_ring0_stack + sizeof(hostile_ring0_stack)));
 	hostile_wrmsr(HOSTILE_MSR_SYSENTER_EIP, (uint64_t)(uintptr_t)hostile_sysenter_target);
+}
+
+long hostile_user_stub(uint64_t rax, void (*stub)(void), int *fault)
+{
+	long ret;
+
+	hostile_fault_arm();
+	ret = hostile_user_call(
+		rax, 0, 0, 0, (uint64_t)(uintptr_t)(hostile_user_stack + sizeof(hostile_user_stack)),
+		(uint64_t)(uintptr_t)stub);
+	*fault = hostile_fault_take();
+	return ret;
 }
 
 static long hostile_user(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3, bool page)

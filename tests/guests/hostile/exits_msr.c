@@ -231,6 +231,12 @@ static int wrmsr_want(struct exits_ctx *c, uint32_t msr, uint64_t *val, bool *re
 		return *val & ~1ull ? EX_GP : EX_NONE;
 	case 0x1d9: /* Xen: LBR (dropped) and BTF only */
 		return *val & ~3ull ? EX_GP : EX_NONE;
+	case 0xc0000103: /* TSC_AUX, the guest's own: bits 63:32 reserved (SDM Vol. 4, Table 2-2) */
+		if (!c->cpu.rdtscp)
+			return EX_GP;
+		if (exits_below(c, 2))
+			*val = (uint32_t)*val;
+		return *val >> 32 ? EX_GP : EX_NONE;
 	case BOLT_XEN_HYPERCALL_MSR:
 		/* Only our own page (rewriting it is harmless) or places Bolt must refuse. */
 		*restore = false;

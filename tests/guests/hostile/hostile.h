@@ -133,6 +133,11 @@ void hostile_cat_evtchn(const struct hostile_args *a);	/* cat_xen.c */
 void hostile_cat_pages(const struct hostile_args *a);	/* cat_xen.c: hcall page, shared_info */
 void hostile_cat_console(const struct hostile_args *a); /* cat_xen.c: the 1 GiB write */
 void hostile_cat_user(const struct hostile_args *a);	/* cat_user.c */
+/* cat_user.c: the GDT with user segments and a TSS, U/S pages, the SYSENTER MSRs. */
+void hostile_user_setup(const struct hostile_args *a);
+/* Runs stub at CPL 3 with RAX = rax: its RAX, and the vector it raised (or -1) in *fault. */
+long hostile_user_stub(uint64_t rax, void (*stub)(void), int *fault);
+const char *hostile_cpl3(const struct hostile_args *a);         /* cat_cpl3.c */
 const char *hostile_shared_state(const struct hostile_args *a); /* cat_shared.c */
 const char *hostile_tpr_kick(const struct hostile_args *a);     /* cat_tpr.c */
 const char *hostile_life(const struct hostile_args *a, const char *cas); /* cat_life.c */

@@ -52,6 +52,8 @@ int main(void)
 		why = hostile_catalogue_case(&a, cas);
 	else if (strcmp(test, "catalogue") == 0)
 		why = hostile_catalogue(&a);
+	else if (strcmp(test, "cpl3") == 0)
+		why = hostile_cpl3(&a);
 	else if (strcmp(test, "life") == 0)
 		why = hostile_life(&a, cas);
 	else

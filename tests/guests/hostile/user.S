@@ -78,6 +78,13 @@ hostile_user_hlt:
 	hlt
 	ret
 
+	/* A user-mode stub: CPUID of leaf RAX (subleaf 0); #GP under CPUID faulting. */
+	.globl hostile_user_cpuid
+hostile_user_cpuid:
+	xorl	%ecx, %ecx
+	cpuid
+	ret
+
 	.bss
 	.balign 8
 hostile_user_saved_rsp:

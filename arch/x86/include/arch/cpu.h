@@ -53,6 +53,7 @@ struct pcpu_arch {
 struct vcpu_ext_state {
 	uint64_t cr2, dr[4], dr6;
 	uint64_t star, lstar, cstar, fmask, kernel_gs_base;
+	uint64_t tsc_aux;         /* only where the CPU has RDTSCP (vcpu_state.c) */
 };
 
 struct vcpu_arch {
