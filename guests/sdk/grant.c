@@ -59,11 +59,12 @@ unsigned int bolt_gnttab_entries(void)
 
 int bolt_grant_access(grant_ref_t ref, domid_t dom, const void *page, bool readonly)
 {
-	grant_entry_v1_t *e = &sdk_gnttab[ref];
 	uintptr_t gfn = (uintptr_t)page / GNT_PAGE;
+	grant_entry_v1_t *e;
 
 	if (ref >= bolt_gnttab_entries() || (uintptr_t)page % GNT_PAGE || gfn > UINT32_MAX)
 		return -XEN_EINVAL;
+	e = &sdk_gnttab[ref];
 	if (__atomic_load_n(&e->flags, __ATOMIC_ACQUIRE))
 		return -XEN_EBUSY;
 	e->frame = (uint32_t)gfn;
@@ -81,11 +82,12 @@ int bolt_grant_access(grant_ref_t ref, domid_t dom, const void *page, bool reado
 
 int bolt_grant_end_access(grant_ref_t ref)
 {
-	grant_entry_v1_t *e = &sdk_gnttab[ref];
+	grant_entry_v1_t *e;
 	uint16_t flags;
 
 	if (ref >= bolt_gnttab_entries())
 		return -XEN_EINVAL;
+	e = &sdk_gnttab[ref];
 	flags = __atomic_load_n(&e->flags, __ATOMIC_ACQUIRE);
 	/*
 	 * One CMPXCHG from a value without GTF_reading / GTF_writing to 0: if
