@@ -6,6 +6,14 @@
  * on another core receives them and checks that none is lost, duplicated
  * or corrupted. Optionally a flooder hammers another channel meanwhile.
  *
+ * backing=shm (default): the ring is the [shm] region shm=, its doorbell
+ * the static [channel] at port=. backing=grant: the ring is a vchan
+ * (<bolt/sdk/vchan.h>): the producer is the server, which grants pages=N
+ * ring pages (default 16, 64 KiB as the shm ring) and the control page at
+ * ref=R (default 8) to domain peer=D and allocates the port; the consumer
+ * is the client, which maps them from domain peer=D and binds the port.
+ * Everything after the setup is the same code on the same checks.
+ *
  *   role=producer count=N [seed=S] [shm=ring] [port=1]
  *   role=consumer count=N [seed=S] [shm=ring] [port=1] [ctl=P] [bench=1] [wait=hlt|poll]
  *                 [work=W]     W extra xorshift steps per message in the first
@@ -26,11 +34,13 @@
  * rather than the test: the producer sends from a pool of RING_POOL
  * prebuilt messages with the sequence number patched in, the consumer
  * checks sequence numbers and lengths only, and prints
- * `BENCH ring_msgs_per_mtick <messages per million TSC ticks> msgs`.
+ * `BENCH ring_msgs_per_mtick <messages per million TSC ticks> msgs`
+ * (ring_grant_msgs_per_mtick with backing=grant).
  */
 #include <stdarg.h>
 #include <bolt/sdk.h>
 #include <bolt/sdk/ring.h>
+#include <bolt/sdk/vchan.h>
 #include "tests/guests/ring/msg.h"
 
 #define RING_NAME_MAX 48
@@ -48,7 +58,10 @@ struct ring_args {
 	char name[RING_NAME_MAX];
 	char shm[32];
 	char wait[8];
+	char backing[8];
 	uint64_t count, seed, port, ctl, bench, work, timeout_ns;
+	uint64_t peer, ref, pages; /* backing=grant */
+	struct bolt_vchan vchan;
 };
 
 static char ring_why[160];
@@ -102,6 +115,11 @@ static const char *ring_parse(struct ring_args *a)
 	    (why = ring_str(a, "shm", "ring", a->shm, sizeof(a->shm))) ||
 	    (why = ring_str(a, "name", "ring-lossless", a->name, sizeof(a->name))) ||
 	    (why = ring_str(a, "wait", "hlt", a->wait, sizeof(a->wait))) ||
+	    (why = ring_str(a, "backing", "shm", a->backing, sizeof(a->backing))) ||
+	    (why = ring_opt(a, "peer", 0, 0, DOMID_FIRST_RESERVED - 1, &a->peer)) ||
+	    (why = ring_opt(a, "ref", BOLT_GNTTAB_FIRST_REF, BOLT_GNTTAB_FIRST_REF,
+			    BOLT_GNTTAB_FRAMES * BOLT_GNTTAB_PER_FRAME - 1, &a->ref)) ||
+	    (why = ring_opt(a, "pages", 16, 1, BOLT_VCHAN_MAX_PAGES, &a->pages)) ||
 	    (why = ring_opt(a, "count", 100000, 1, RING_MAX_COUNT, &a->count)) ||
 	    (why = ring_opt(a, "seed", 1, 0, UINT64_MAX, &a->seed)) ||
 	    (why = ring_opt(a, "port", 1, 1, BOLT_EVTCHN_PORTS - 1, &a->port)) ||
@@ -113,14 +131,55 @@ static const char *ring_parse(struct ring_args *a)
 	a->timeout_ns = ms * RING_MS;
 	if (strcmp(a->wait, "hlt") && strcmp(a->wait, "poll"))
 		return "wait= must be hlt or poll";
+	if (strcmp(a->backing, "shm") && strcmp(a->backing, "grant"))
+		return "backing= must be shm or grant";
+	if (!strcmp(a->backing, "grant") && !a->peer)
+		return "backing=grant needs peer= (the other guest's domid)";
 	return NULL;
 }
 
+/* backing=grant: set up the vchan (the producer serves) and attach to its ring. */
+static const char *ring_attach_grant(struct ring_args *a, struct bolt_ring *r, bool producer)
+{
+	domid_t peer = (domid_t)a->peer;
+	int ret = producer ? bolt_vchan_server_init(&a->vchan, peer, (grant_ref_t)a->ref,
+						    (uint32_t)a->pages)
+			   : bolt_vchan_client_init(&a->vchan, peer, (grant_ref_t)a->ref,
+						    a->timeout_ns);
+
+	if (ret)
+		return ring_fail("vchan %s setup with domain %u, ref %u failed: %d",
+				 producer ? "server" : "client", peer, (unsigned)a->ref, ret);
+	ret = bolt_vchan_ring_init(&a->vchan, r, producer);
+	if (ret < 0)
+		return ring_fail("bolt_ring_init on the vchan (%zu bytes) failed: %d",
+				 bolt_vchan_ring_size(&a->vchan), ret);
+	printf("%s%s: vchan %s, domain %u, ref %u, %u pages, port %u\n", a->name,
+	       producer ? "-producer" : "", producer ? "server" : "client", peer, (unsigned)a->ref, a->vchan.nr_pages,
+	       a->vchan.port);
+	return NULL;
+}
+
+/* backing=grant: tear the vchan down (the server waits for the client to unmap). */
+static const char *ring_detach(struct ring_args *a)
+{
+	int ret;
+
+	if (strcmp(a->backing, "grant"))
+		return NULL;
+	ret = bolt_vchan_close(&a->vchan, a->timeout_ns);
+	return ret ? ring_fail("bolt_vchan_close failed: %d", ret) : NULL;
+}
+
 /* Find the region and attach to the ring in it. */
-static const char *ring_attach(const struct ring_args *a, struct bolt_ring *r, bool producer)
+static const char *ring_attach(struct ring_args *a, struct bolt_ring *r, bool producer)
 {
 	struct bolt_shm shm;
-	int ret = bolt_shm_find(a->si, a->shm, &shm);
+	int ret;
+
+	if (!strcmp(a->backing, "grant"))
+		return ring_attach_grant(a, r, producer);
+	ret = bolt_shm_find(a->si, a->shm, &shm);
 
 	if (ret < 0)
 		return ring_fail("no shm region '%s' on the command line (%d)", a->shm, ret);
@@ -143,7 +202,7 @@ static void ring_rate(char *buf, size_t len, uint64_t x, uint64_t ticks)
 		 (unsigned long long)(tenths % 10));
 }
 
-static const char *ring_producer(const struct ring_args *a)
+static const char *ring_producer(struct ring_args *a)
 {
 	static uint8_t msg[RMSG_MAX], pool[RING_POOL][RMSG_MAX];
 	static size_t pool_len[RING_POOL];
@@ -183,7 +242,7 @@ static const char *ring_producer(const struct ring_args *a)
 		return ring_fail("%llu notifications failed, the last with %ld",
 				 (unsigned long long)r.stats.notify_errors,
 				 r.stats.last_notify_error);
-	return NULL;
+	return ring_detach(a);
 }
 
 struct ring_tally {
@@ -221,7 +280,7 @@ static void ring_account(const struct ring_args *a, struct ring_tally *t, const 
 	t->next = seq + 1;
 }
 
-static const char *ring_consumer(const struct ring_args *a)
+static const char *ring_consumer(struct ring_args *a)
 {
 	static uint8_t msg[RMSG_MAX];
 	struct ring_tally t = { 0 };
@@ -251,7 +310,7 @@ static const char *ring_consumer(const struct ring_args *a)
 	ticks = bolt_rdtsc() - t0;
 	if (a->ctl)
 		bolt_evtchn_send((evtchn_port_t)a->ctl); /* stop */
-	events = bolt_evtchn_count((evtchn_port_t)a->port);
+	events = bolt_evtchn_count(r.port);
 	/* The first message starts the clock: count-1 intervals. */
 	ring_rate(rate, sizeof(rate), t.got > 1 ? t.got - 1 : 0, ticks);
 	printf("%s: %llu msgs, %llu bytes, lost %llu, duplicated %llu, corrupt %llu; "
@@ -277,8 +336,13 @@ static const char *ring_consumer(const struct ring_args *a)
 		return ring_fail("%llu notifications failed, the last with %ld",
 				 (unsigned long long)r.stats.notify_errors,
 				 r.stats.last_notify_error);
+	if ((why = ring_detach(a)))
+		return why;
 	if (a->bench)
-		printf("BENCH ring_msgs_per_mtick %s msgs\n", rate);
+		printf("BENCH %s %s msgs\n",
+		       strcmp(a->backing, "grant") ? "ring_msgs_per_mtick"
+						   : "ring_grant_msgs_per_mtick",
+		       rate);
 	return NULL;
 }
 
