@@ -10,8 +10,13 @@
  * overflow check, so calloc(SIZE_MAX / 2 + 2, 2) would hand out 2 bytes.
  * Defining calloc keeps newlib's calloc.o out of the link; its _calloc_r,
  * which newlib itself uses, stays.
+ *
+ * posix_memalign too: newlib 3.3 declares it, and its C11 aligned_alloc
+ * calls it, but has no implementation for a bare target, so a guest using
+ * aligned_alloc did not link. It is memalign with POSIX's argument checks.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <reent.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -76,4 +81,18 @@ void *calloc(size_t n, size_t size)
 		return NULL;
 	}
 	return _calloc_r(_REENT, n, size);
+}
+
+/* POSIX.1-2008: EINVAL unless align is a power of two multiple of sizeof(void *). */
+int posix_memalign(void **out, size_t align, size_t size)
+{
+	void *p;
+
+	if (align < sizeof(void *) || (align & (align - 1)))
+		return EINVAL;
+	p = memalign(align, size ? size : 1);
+	if (!p)
+		return ENOMEM;
+	*out = p;
+	return 0;
 }

@@ -3,7 +3,6 @@
  * The vchan (vchan.h): the lossless ring in granted pages. This file only
  * sets up and tears down; the data path is ring.c's, unchanged.
  */
-#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,12 +15,11 @@
 _Static_assert(sizeof(struct bolt_vchan_ctl) <= VCHAN_PAGE, "vchan control page");
 
 /*
- * `pages` zeroed pages, page-aligned; NULL if the heap is short. memalign:
- * newlib's aligned_alloc calls posix_memalign, which it does not have.
+ * `pages` zeroed pages, page-aligned; NULL if the heap is short.
  */
 static void *vchan_alloc(uint32_t pages)
 {
-	void *p = memalign(VCHAN_PAGE, (size_t)pages * VCHAN_PAGE);
+	void *p = aligned_alloc(VCHAN_PAGE, (size_t)pages * VCHAN_PAGE);
 
 	if (p)
 		memset(p, 0, (size_t)pages * VCHAN_PAGE);

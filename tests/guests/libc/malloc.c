@@ -7,7 +7,8 @@
  * or reallocated, so overlapping blocks or a realloc that loses data show.
  * Every pointer must be aligned for any object type (alignof(max_align_t),
  * 16 on x86-64: SSE code relies on it). Then calloc zeroes recycled memory
- * and the sizes that cannot be met fail with NULL and ENOMEM.
+ * and the sizes that cannot be met fail with NULL and ENOMEM; aligned_alloc
+ * and posix_memalign (which newlib declares but does not provide) work.
  */
 #include "tests/guests/libc/libc.h"
 
@@ -197,9 +198,45 @@ static void mal_limits(struct libc_group *g)
 	free(NULL);
 }
 
+/*
+ * Aligned allocation (C11 7.22.3.1 aligned_alloc, POSIX posix_memalign):
+ * page-aligned blocks that do not overlap, POSIX's EINVAL for an alignment
+ * that is not a power of two multiple of sizeof(void *), ENOMEM unmet.
+ */
+static void mal_aligned_alloc(struct libc_group *g)
+{
+	static volatile size_t huge = SIZE_MAX - 8192;
+	unsigned char *a = aligned_alloc(4096, 8192), *b = aligned_alloc(64, 64);
+	void *p = (void *)1;
+	int rc;
+
+	libc_check(g, a && ((uintptr_t)a & 4095) == 0, "aligned_alloc(4096, 8192) = %p", (void *)a);
+	libc_check(g, b && ((uintptr_t)b & 63) == 0, "aligned_alloc(64, 64) = %p", (void *)b);
+	if (a && b) {
+		memset(a, 0xa5, 8192);
+		memset(b, 0x5a, 64);
+		libc_check(g, a[0] == 0xa5 && a[8191] == 0xa5, "aligned_alloc blocks overlap");
+	}
+	free(a);
+	free(b);
+	rc = posix_memalign(&p, 24, 8);
+	libc_check(g, rc == EINVAL && p == (void *)1, "posix_memalign(align 24) = %d", rc);
+	rc = posix_memalign(&p, 2, 8);
+	libc_check(g, rc == EINVAL, "posix_memalign(align 2) = %d", rc);
+	rc = posix_memalign(&p, 256, 100);
+	libc_check(g, rc == 0 && ((uintptr_t)p & 255) == 0, "posix_memalign(256, 100) = %d, %p", rc,
+		   p);
+	if (rc == 0)
+		free(p);
+	p = NULL;
+	rc = posix_memalign(&p, 16, huge);
+	libc_check(g, rc == ENOMEM && p == NULL, "posix_memalign(16, SIZE_MAX - 8192) = %d", rc);
+}
+
 void libc_malloc(struct libc_group *g)
 {
 	mal_random(g);
 	mal_calloc(g);
 	mal_limits(g);
+	mal_aligned_alloc(g);
 }
