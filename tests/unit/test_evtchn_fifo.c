@@ -277,6 +277,68 @@ static void test_expand_limits(void)
 	CHECK_EQ(W.upcalls[0], 1);
 }
 
+/*
+ * max_event_channels (evtchn_domain_set_max_ports): a cap of 5000 lets the
+ * array grow to the page holding port 4999 and no further (-ENOSPC, no
+ * page, no bucket), allocation stops at 4999 with -ENOSPC, port 5000 does
+ * not exist; a reset keeps the cap, 2-level under a small cap too.
+ */
+static void test_max_ports(void)
+{
+	struct evtchn_status st = { .dom = DOMID_SELF };
+	struct evtchn_reset rs = { .dom = DOMID_SELF };
+	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = 2 };
+
+	world_init();
+	evtchn_domain_set_max_ports(D(1), 5000);
+	go_fifo(4); /* ports exist a page ahead: one bucket, 4096..4999 */
+	CHECK_EQ(W.nr_allocs, 1);
+	CHECK_EQ(expand(4), 0); /* words 4096..5119: no new port, no bucket */
+	CHECK_EQ(W.nr_allocs, 1);
+	CHECK_EQ(expand(5), -XEN_ENOSPC);
+	CHECK_EQ(expand(6), -XEN_ENOSPC);
+	CHECK_EQ(W.nr_allocs, 1);
+	st.port = 4999;
+	CHECK_EQ(evtchn_op_status(D(1), &st), 0);
+	st.port = 5000;
+	CHECK_EQ(evtchn_op_status(D(1), &st), -XEN_EINVAL);
+	CHECK_EQ(set_prio(5000, 1), -XEN_EINVAL);
+	for (uint32_t want = 1; want < 5000; want++) {
+		au.port = 0;
+		CHECK_EQ(evtchn_op_alloc_unbound(D(1), &au), 0);
+		if (au.port != want) {
+			CHECK_EQ(au.port, want);
+			return;
+		}
+	}
+	CHECK_EQ(evtchn_op_alloc_unbound(D(1), &au), -XEN_ENOSPC);
+	/* The highest port is usable across domains. */
+	{
+		struct evtchn_bind_interdomain bi = { .remote_dom = 1, .remote_port = 4999 };
+
+		CHECK_EQ(evtchn_op_bind_interdomain(D(2), &bi), 0);
+		send(bi.local_port);
+		CHECK_EQ(consume(), 4999);
+	}
+	CHECK_EQ(evtchn_op(D(1), EVTCHNOP_reset, &rs), 0);
+	CHECK_EQ(D(1)->max_ports, 5000);
+
+	/* A cap below the 2-level limit binds 2-level too. */
+	world_init();
+	evtchn_domain_set_max_ports(D(1), 3);
+	au.port = 0;
+	CHECK_EQ(evtchn_op_alloc_unbound(D(1), &au), 0);
+	CHECK_EQ(evtchn_op_alloc_unbound(D(1), &au), 0);
+	CHECK_EQ(au.port, 2);
+	CHECK_EQ(evtchn_op_alloc_unbound(D(1), &au), -XEN_ENOSPC);
+	CHECK_EQ(evtchn_bind_static(D(1), 3, D(2), 9, EVTCHN_DELIVERY_IMMEDIATE, false),
+		 -XEN_EINVAL);
+	go_fifo(0);
+	CHECK_EQ(expand(0), 0);
+	CHECK_EQ(expand(1), -XEN_ENOSPC);
+	CHECK_EQ(evtchn_op_alloc_unbound(D(1), &au), -XEN_ENOSPC);
+}
+
 static void test_set_priority(void)
 {
 	uint32_t s, r;
@@ -673,6 +735,7 @@ void unit_main(void)
 {
 	TEST(test_init_control_args);
 	TEST(test_expand_limits);
+	TEST(test_max_ports);
 	TEST(test_set_priority);
 	TEST(test_queue_order);
 	TEST(test_priority_order);
