@@ -677,6 +677,107 @@ static void test_late_2l_sender(void)
  * locking (no deadlock, no crash) of a sender against init_control/reset.
  */
 
+/*
+ * A hostile guest (Xen's event_fifo.c bounds its walks the same way): its
+ * words say LINKED with LINK to itself, to ports beyond the array or past
+ * 2^17, BUSY stays set, HEAD is garbage, READY all ones, while a thread
+ * keeps rewriting the tail word under Bolt's cmpxchg. Every send, unmask
+ * and set_priority must return (Bolt never follows LINK, never reads HEAD,
+ * and gives up the tail cmpxchg after a few tries); nothing outside the
+ * array and control block is written (ASan); and once the guest cleans
+ * its pages, an event is queued as on a fresh array.
+ */
+static struct {
+	event_word_t *w[2];
+	int stop;
+} H;
+
+/* Rewrite two words without pause, LINKED half of the time. */
+static void *hostile_rewriter(void *arg)
+{
+	uint64_t x = 88172645463325252ull;
+
+	(void)arg;
+	while (!__atomic_load_n(&H.stop, __ATOMIC_ACQUIRE)) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		__atomic_store_n(H.w[x & 1], ((event_word_t)(x >> 8) | LINK) & ~((x & 2) ? LINK : 0),
+				 __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static void test_hostile_words(void)
+{
+	uint32_t s[4], r[4];
+	uint64_t x = 0x2545f4914f6cdd1dull;
+	pthread_t t;
+
+	world_init();
+	go_fifo(1);
+	for (int i = 0; i < 4; i++)
+		r[i] = channel(&s[i]);
+	for (uint32_t p = 0; p < EVTCHN_FIFO_WORDS_PER_PAGE; p++)
+		*word(p) = LINK | BIT(EVTCHN_FIFO_BUSY) | ((p & 1) ? p : 0x1ffffu);
+	for (unsigned q = 0; q < EVTCHN_FIFO_MAX_QUEUES; q++)
+		cb()->head[q] = 0xdeadbeefu;
+	cb()->ready = ~0u;
+	for (int it = 0; it < 10000; it++) {
+		unsigned i;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		i = (unsigned)(x >> 8) % 4;
+		switch ((x >> 16) % 6) {
+		case 0:
+			*word(r[i]) = (event_word_t)(x >> 32) | LINK;
+			break;
+		case 1:
+			*word(r[i]) = 0;
+			break;
+		case 2:
+			(void)evtchn_op_unmask(D(1), r[i]);
+			break;
+		case 3:
+			(void)set_prio(r[i], (uint32_t)(x >> 40) % 16);
+			break;
+		default:
+			send(s[i]);
+			break;
+		}
+	}
+	/*
+	 * Two ports of one queue, each the other's tail in turn, their words
+	 * rewritten all along: every send still returns.
+	 */
+	memset(W.ram, 0, 4096);
+	CHECK_EQ(set_prio(r[0], 4), 0);
+	CHECK_EQ(set_prio(r[1], 4), 0);
+	H.w[0] = word(r[0]);
+	H.w[1] = word(r[1]);
+	H.stop = 0;
+	if (pthread_create(&t, NULL, hostile_rewriter, NULL))
+		abort();
+	for (int it = 0; it < 20000; it++)
+		send(s[it & 1]);
+	__atomic_store_n(&H.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	/* Clean pages: queued as on a fresh array. */
+	memset(W.ram, 0, 4096);
+	memset(cb(), 0, sizeof(*cb()));
+	memset(W.head, 0, sizeof(W.head));
+	W.ready = 0;
+	CHECK_EQ(set_prio(r[2], 2), 0);
+	send(s[2]);
+	CHECK_EQ(cb()->ready, 1u << 2);
+	CHECK_EQ(cb()->head[2], r[2]);
+	CHECK_EQ(*word(r[2]), PEND | LINK);
+	CHECK_EQ(consume(), r[2]);
+	CHECK_EQ(consume(), 0);
+}
+
 #define RACE_ITERS 3000
 
 static struct {
@@ -750,5 +851,6 @@ void unit_main(void)
 	TEST(test_compat_layout);
 	TEST(test_late_2l_sender);
 	TEST(test_send_races_switch);
+	TEST(test_hostile_words);
 	world_free();
 }
