@@ -51,12 +51,16 @@ const char *fg_restart_victim(const struct hvm_start_info *si, const char *name)
 			if (bolt_now_ns() > until)
 				return fg_fail("re-binding to the peer returned %ld", ret);
 		bolt_evtchn_test_and_clear(port);
-		for (n = 0; n < EVENTS; n++)
-			if (bolt_evtchn_poll(&port, 1, FG_TIMEOUT) != 0)
+		for (n = 0; n < EVENTS; n++) {
+			bool came = bolt_evtchn_poll(&port, 1, 5000 * FG_MS) == 0;
+
+			/* First: a Bolt still on the old pages also starves 2-level. */
+			if ((why = pages_untouched()))
+				return fg_fail("boot %u, event %u: %s", info.boot_count, n + 1, why);
+			if (!came)
 				return fg_fail("boot %u: 2-level event %u never came", info.boot_count,
 					       n + 1);
-		if ((why = pages_untouched()))
-			return why;
+		}
 		printf("%s: boot %u: 2-level, %u events, old FIFO pages untouched\n", name,
 		       info.boot_count, EVENTS);
 	}
