@@ -118,6 +118,14 @@ static int cfg_check_channels(struct cfg_parser *p)
 					   "port (%s:%u)", c->name, cfg->guests[c->guest[0]].name,
 					   (unsigned)c->port[0]);
 		for (unsigned e = 0; e < 2; e++) {
+			const struct cfg_guest *g = &cfg->guests[c->guest[e]];
+
+			if (c->port[e] >= g->max_event_channels)
+				return cfg_fail_at(p, c->end_line[e],
+						   "channel '%s': %s: port %s:%u is not below guest "
+						   "'%s' max_event_channels = %u (line %u)", c->name,
+						   cfg_end_key[e], g->name, (unsigned)c->port[e],
+						   g->name, g->max_event_channels, g->line);
 			for (unsigned j = 0; j < i; j++) {
 				const struct cfg_channel *o = &cfg->channels[j];
 

@@ -41,6 +41,10 @@
 #define CFG_MAX_DOORBELLS 64
 #define CFG_MAX_SHMS 16
 #define CFG_EVTCHN_PORT_MAX 4095 /* static ports are 1..4095 */
+/* max_event_channels: ports 0..N-1 may exist (Xen's max_event_channels). */
+#define CFG_EVTCHN_CHANNELS_MIN 1
+#define CFG_EVTCHN_CHANNELS_MAX 131072 /* the FIFO ABI's 2^17 */
+#define CFG_EVTCHN_CHANNELS_DEFAULT 4096 /* the 2-level limit: no port buckets */
 #define CFG_SHM_MAX_GUESTS 8
 #define CFG_SHM_SIZE_MIN KiB(4)
 #define CFG_SHM_SIZE_MAX MiB(64)
@@ -79,6 +83,7 @@ struct cfg_guest {
 	unsigned priority;          /* 0..255: higher runs first on a shared CPU */
 	enum cfg_delivery delivery; /* default for events this guest receives */
 	bool handover;              /* same-core senders switch straight to it */
+	unsigned max_event_channels; /* ports 0..N-1 may exist (FIFO growth cap) */
 	/* Source lines, so later stages (loader, boot checks) can point at them. */
 	unsigned line; /* the [guest NAME] header */
 	unsigned image_line;

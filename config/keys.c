@@ -477,6 +477,9 @@ const struct cfg_key cfg_keys[] = {
 	  .parse = cfg_parse_enum, .print = cfg_print_enum },
 	{ .name = "handover", GUEST_FIELD(handover), NAMES(cfg_yes_no),
 	  .parse = cfg_parse_bool, .print = cfg_print_bool },
+	{ .name = "max_event_channels", GUEST_FIELD(max_event_channels),
+	  .min = CFG_EVTCHN_CHANNELS_MIN, .max = CFG_EVTCHN_CHANNELS_MAX,
+	  .parse = cfg_parse_uint, .print = cfg_print_uint },
 
 	{ .name = "a", CHAN_FIELD(guest[0]), .off2 = offsetof(struct cfg_channel, port[0]),
 	  LINE(struct cfg_channel, end_line[0]), .required = true, PORTS,
@@ -532,6 +535,7 @@ static void cfg_guest_defaults(void *obj)
 	g->priority = CFG_PRIORITY_DEFAULT;
 	g->delivery = CFG_DELIVERY_IMMEDIATE;
 	g->handover = false;
+	g->max_event_channels = CFG_EVTCHN_CHANNELS_DEFAULT;
 }
 
 static void cfg_channel_defaults(void *obj)

@@ -99,6 +99,7 @@ int guest_xen_create(struct guest *g)
 		return rc;
 	evtchn_domain_set_host(&g->evtchn, &guest_evtchn_host, g);
 	vcpu_info_reset(g);
+	evtchn_domain_set_max_ports(&g->evtchn, g->cfg->max_event_channels);
 	time_fill_pvclock(&g->shinfo->vcpu_info[0].time);
 	wallclock_fill(g->shinfo);
 	return 0;

@@ -159,6 +159,8 @@ struct evtchn_domain {
 	struct evtchn_port *ports;    /* EVTCHN_NR_PORTS entries, caller storage */
 	/* Ports that exist: EVTCHN_NR_PORTS, more under FIFO (changed under lock). */
 	uint32_t nr_ports;
+	/* Cap on nr_ports (Xen's max_event_channels), evtchn_domain_set_max_ports. */
+	uint32_t max_ports;
 	struct evtchn_port *bucket[EVTCHN_NR_BUCKETS]; /* ports >= EVTCHN_NR_PORTS */
 	const struct evtchn_host *host;
 	void *host_ctx;
@@ -201,6 +203,16 @@ int evtchn_domain_init(struct evtchn_domain *d, uint16_t domid, struct shared_in
  * Kept by evtchn_domain_init? No: call it after every evtchn_domain_init.
  */
 void evtchn_domain_set_host(struct evtchn_domain *d, const struct evtchn_host *h, void *ctx);
+
+/*
+ * Xen's max_event_channels: at most n ports (0..n-1) ever exist in d,
+ * whatever the ABI; 2-level keeps min(n, EVTCHN_NR_PORTS), FIFO grows up
+ * to n (port buckets come from the embedder only below it), and a port
+ * allocation or an expand_array past it is -XEN_ENOSPC. n is clamped to
+ * 1..EVTCHN_FIFO_NR_CHANNELS (the default). Call it after every
+ * evtchn_domain_init(), before the domain runs.
+ */
+void evtchn_domain_set_max_ports(struct evtchn_domain *d, uint32_t n);
 
 /* Port storage of an existing port (< d->nr_ports). */
 static inline struct evtchn_port *evtchn_port_of(struct evtchn_domain *d, uint32_t port)

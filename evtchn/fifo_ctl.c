@@ -102,10 +102,13 @@ out:
 	return rc;
 }
 
-/* Ports that exist once the array covers nr_words words (see the top). */
-static uint32_t ports_for(uint32_t nr_words)
+/*
+ * Ports that exist once the array covers nr_words words (see the top),
+ * never more than d's max_event_channels cap.
+ */
+static uint32_t ports_for(const struct evtchn_domain *d, uint32_t nr_words)
 {
-	return MIN((uint32_t)EVTCHN_FIFO_NR_CHANNELS,
+	return MIN(d->max_ports,
 		   MAX((uint32_t)EVTCHN_NR_PORTS, nr_words + (uint32_t)EVTCHN_BUCKET_PORTS));
 }
 
@@ -137,11 +140,13 @@ static enum evtchn_raise publish_page(struct evtchn_domain *d, uint32_t slot, ev
 	struct evtchn_fifo *f = &d->fifo;
 	enum evtchn_raise best = EVTCHN_RAISED_NONE;
 	uint32_t first = slot * EVTCHN_FIFO_WORDS_PER_PAGE;
+	/* Under a max_event_channels cap the page may cover words of no port. */
+	uint32_t end = MIN(first + (uint32_t)EVTCHN_FIFO_WORDS_PER_PAGE, d->nr_ports);
 
 	spin_lock(&f->lock);
 	f->array[slot] = page;
 	__atomic_store_n(&f->nr_words, first + EVTCHN_FIFO_WORDS_PER_PAGE, __ATOMIC_RELEASE);
-	for (uint32_t port = first; port < first + EVTCHN_FIFO_WORDS_PER_PAGE; port++) {
+	for (uint32_t port = first; port < end; port++) {
 		struct evtchn_port *p = evtchn_port_of(d, port);
 		enum evtchn_raise r;
 
@@ -172,7 +177,14 @@ int evtchn_op_expand_array(struct evtchn_domain *d, struct evtchn_expand_array *
 		goto out;
 	}
 	slot = d->fifo.nr_words / EVTCHN_FIFO_WORDS_PER_PAGE;
-	if (slot >= EVTCHN_FIFO_ARRAY_PAGES_MAX) {
+	/*
+	 * Xen: no more than 128 pages. Bolt also refuses a page whose words
+	 * are all at or past max_event_channels (no port there may exist;
+	 * Xen would take the page and refuse at allocation), so a guest
+	 * never grows past its cap, in pages or in port buckets.
+	 */
+	if (slot >= EVTCHN_FIFO_ARRAY_PAGES_MAX ||
+	    slot * (uint32_t)EVTCHN_FIFO_WORDS_PER_PAGE >= d->max_ports) {
 		rc = -XEN_ENOSPC;
 		goto out;
 	}
@@ -181,7 +193,7 @@ int evtchn_op_expand_array(struct evtchn_domain *d, struct evtchn_expand_array *
 		rc = -XEN_EINVAL;
 		goto out;
 	}
-	nr = ports_for((slot + 1) * (uint32_t)EVTCHN_FIFO_WORDS_PER_PAGE);
+	nr = ports_for(d, (slot + 1) * (uint32_t)EVTCHN_FIFO_WORDS_PER_PAGE);
 	rc = buckets_ensure(d, nr);
 	if (rc)
 		goto out;
@@ -235,6 +247,7 @@ void evtchn_fifo_teardown_locked(struct evtchn_domain *d)
 	__atomic_store_n(&f->nr_words, 0, __ATOMIC_RELEASE);
 	memset(f->array, 0, sizeof(f->array));
 	memset(f->tail, 0, sizeof(f->tail));
-	__atomic_store_n(&d->nr_ports, (uint32_t)EVTCHN_NR_PORTS, __ATOMIC_RELAXED);
+	__atomic_store_n(&d->nr_ports, MIN((uint32_t)EVTCHN_NR_PORTS, d->max_ports),
+			 __ATOMIC_RELAXED);
 	spin_unlock(&f->lock);
 }

@@ -33,6 +33,7 @@ int evtchn_domain_init(struct evtchn_domain *d, uint16_t domid, struct shared_in
 	d->vcpu_info = &shinfo->vcpu_info[0];
 	d->ports = ports;
 	d->nr_ports = EVTCHN_NR_PORTS;
+	d->max_ports = EVTCHN_FIFO_NR_CHANNELS;
 	d->fifo.lock = (struct spinlock)SPINLOCK_INIT;
 	memset(ports, 0, EVTCHN_NR_PORTS * sizeof(*ports));
 	ports[0].state = ECS_RESERVED;
@@ -46,6 +47,15 @@ void evtchn_domain_set_host(struct evtchn_domain *d, const struct evtchn_host *h
 {
 	d->host = h;
 	d->host_ctx = ctx;
+}
+
+void evtchn_domain_set_max_ports(struct evtchn_domain *d, uint32_t n)
+{
+	spin_lock(&d->lock);
+	d->max_ports = MAX(1u, MIN(n, (uint32_t)EVTCHN_FIFO_NR_CHANNELS));
+	__atomic_store_n(&d->nr_ports, MIN((uint32_t)EVTCHN_NR_PORTS, d->max_ports),
+			 __ATOMIC_RELAXED);
+	spin_unlock(&d->lock);
 }
 
 void evtchn_lock_pair(struct evtchn_domain *a, struct evtchn_domain *b)

@@ -177,6 +177,7 @@ static void test_good_minimal(void)
 	CHECK_EQ(g->priority, 100);
 	CHECK_EQ(g->delivery, CFG_DELIVERY_IMMEDIATE);
 	CHECK(!g->handover);
+	CHECK_EQ(g->max_event_channels, 4096);
 	CHECK_EQ(cfg.nr_channels, 0);
 	CHECK_EQ(cfg.nr_allows, 0);
 	CHECK_EQ(cfg.nr_doorbells, 0);
@@ -872,6 +873,29 @@ static void test_debug_key(void)
 	CHECK_CONTAINS(err.msg, "listed twice");
 }
 
+/* max_event_channels: range, and static ports must be below each end's cap. */
+static void test_max_event_channels(void)
+{
+	CHECK_EQ(parse_str("[guest a]\nimage=a\nmemory=2M\ncpu=0\nmax_event_channels=131072\n"
+			   "[guest b]\nimage=b\nmemory=2M\ncpu=0\nmax_event_channels=1\n", &cfg),
+		 0);
+	CHECK_EQ(cfg.guests[0].max_event_channels, 131072);
+	CHECK_EQ(cfg.guests[1].max_event_channels, 1);
+	CHECK_EQ(parse_str("[guest a]\nimage=a\nmemory=2M\ncpu=0\nmax_event_channels=131073\n",
+			   &cfg), -XEN_EINVAL);
+	CHECK_CONTAINS(err.msg, "max_event_channels: '131073' is out of range (1..131072)");
+	CHECK_EQ(parse_str("[guest a]\nimage=a\nmemory=2M\ncpu=0\nmax_event_channels=0\n",
+			   &cfg), -XEN_EINVAL);
+	CHECK_EQ(parse_str("[guest a]\nimage=a\nmemory=2M\ncpu=0\nmax_event_channels=64\n"
+			   "[guest b]\nimage=b\nmemory=2M\ncpu=0\n"
+			   "[channel x]\na=b:100\nb=a:63\n", &cfg), 0);
+	CHECK_EQ(parse_str("[guest a]\nimage=a\nmemory=2M\ncpu=0\nmax_event_channels=64\n"
+			   "[guest b]\nimage=b\nmemory=2M\ncpu=0\n"
+			   "[channel x]\na=b:100\nb=a:64\n", &cfg), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:12: channel 'x': b: port a:64 is not below guest 'a' "
+		       "max_event_channels = 64 (line 1)");
+}
+
 static void test_dump(void)
 {
 	static char buf[16384];
@@ -884,9 +908,11 @@ static void test_dump(void)
 		  "\n[guest hello]\nimage = \"hello.elf\"\nmemory = 4M\ncpu = 0\n"
 		  "cmdline = \"demo hello\"\non_crash = stop\nmax_restarts = 3\n"
 		  "priority = 100\ndelivery = immediate\nhandover = no\n"
+		  "max_event_channels = 4096\n"
 		  "\n[guest spin]\nimage = \"spin.elf\"\nmemory = 4M\ncpu = 1\n"
 		  "cmdline = \"\"\non_crash = stop\nmax_restarts = 3\n"
-		  "priority = 100\ndelivery = immediate\nhandover = no\n");
+		  "priority = 100\ndelivery = immediate\nhandover = no\n"
+		  "max_event_channels = 4096\n");
 	CHECK_EQ(n, strlen(buf));
 	CHECK_EQ(cfg_dump(&cfg, small, sizeof(small)), n);
 	CHECK_STR(small, "[bolt]\nconsole ");
@@ -1087,6 +1113,7 @@ void unit_main(void)
 	TEST(test_check_cpus);
 	TEST(test_shipped_configs);
 	TEST(test_debug_key);
+	TEST(test_max_event_channels);
 	TEST(test_dump);
 	TEST(test_names);
 	TEST(test_error_buffer);

@@ -277,6 +277,68 @@ static void test_expand_limits(void)
 	CHECK_EQ(W.upcalls[0], 1);
 }
 
+/*
+ * max_event_channels (evtchn_domain_set_max_ports): a cap of 5000 lets the
+ * array grow to the page holding port 4999 and no further (-ENOSPC, no
+ * page, no bucket), allocation stops at 4999 with -ENOSPC, port 5000 does
+ * not exist; a reset keeps the cap, 2-level under a small cap too.
+ */
+static void test_max_ports(void)
+{
+	struct evtchn_status st = { .dom = DOMID_SELF };
+	struct evtchn_reset rs = { .dom = DOMID_SELF };
+	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = 2 };
+
+	world_init();
+	evtchn_domain_set_max_ports(D(1), 5000);
+	go_fifo(4); /* ports exist a page ahead: one bucket, 4096..4999 */
+	CHECK_EQ(W.nr_allocs, 1);
+	CHECK_EQ(expand(4), 0); /* words 4096..5119: no new port, no bucket */
+	CHECK_EQ(W.nr_allocs, 1);
+	CHECK_EQ(expand(5), -XEN_ENOSPC);
+	CHECK_EQ(expand(6), -XEN_ENOSPC);
+	CHECK_EQ(W.nr_allocs, 1);
+	st.port = 4999;
+	CHECK_EQ(evtchn_op_status(D(1), &st), 0);
+	st.port = 5000;
+	CHECK_EQ(evtchn_op_status(D(1), &st), -XEN_EINVAL);
+	CHECK_EQ(set_prio(5000, 1), -XEN_EINVAL);
+	for (uint32_t want = 1; want < 5000; want++) {
+		au.port = 0;
+		CHECK_EQ(evtchn_op_alloc_unbound(D(1), &au), 0);
+		if (au.port != want) {
+			CHECK_EQ(au.port, want);
+			return;
+		}
+	}
+	CHECK_EQ(evtchn_op_alloc_unbound(D(1), &au), -XEN_ENOSPC);
+	/* The highest port is usable across domains. */
+	{
+		struct evtchn_bind_interdomain bi = { .remote_dom = 1, .remote_port = 4999 };
+
+		CHECK_EQ(evtchn_op_bind_interdomain(D(2), &bi), 0);
+		send(bi.local_port);
+		CHECK_EQ(consume(), 4999);
+	}
+	CHECK_EQ(evtchn_op(D(1), EVTCHNOP_reset, &rs), 0);
+	CHECK_EQ(D(1)->max_ports, 5000);
+
+	/* A cap below the 2-level limit binds 2-level too. */
+	world_init();
+	evtchn_domain_set_max_ports(D(1), 3);
+	au.port = 0;
+	CHECK_EQ(evtchn_op_alloc_unbound(D(1), &au), 0);
+	CHECK_EQ(evtchn_op_alloc_unbound(D(1), &au), 0);
+	CHECK_EQ(au.port, 2);
+	CHECK_EQ(evtchn_op_alloc_unbound(D(1), &au), -XEN_ENOSPC);
+	CHECK_EQ(evtchn_bind_static(D(1), 3, D(2), 9, EVTCHN_DELIVERY_IMMEDIATE, false),
+		 -XEN_EINVAL);
+	go_fifo(0);
+	CHECK_EQ(expand(0), 0);
+	CHECK_EQ(expand(1), -XEN_ENOSPC);
+	CHECK_EQ(evtchn_op_alloc_unbound(D(1), &au), -XEN_ENOSPC);
+}
+
 static void test_set_priority(void)
 {
 	uint32_t s, r;
@@ -615,6 +677,107 @@ static void test_late_2l_sender(void)
  * locking (no deadlock, no crash) of a sender against init_control/reset.
  */
 
+/*
+ * A hostile guest (Xen's event_fifo.c bounds its walks the same way): its
+ * words say LINKED with LINK to itself, to ports beyond the array or past
+ * 2^17, BUSY stays set, HEAD is garbage, READY all ones, while a thread
+ * keeps rewriting the tail word under Bolt's cmpxchg. Every send, unmask
+ * and set_priority must return (Bolt never follows LINK, never reads HEAD,
+ * and gives up the tail cmpxchg after a few tries); nothing outside the
+ * array and control block is written (ASan); and once the guest cleans
+ * its pages, an event is queued as on a fresh array.
+ */
+static struct {
+	event_word_t *w[2];
+	int stop;
+} H;
+
+/* Rewrite two words without pause, LINKED half of the time. */
+static void *hostile_rewriter(void *arg)
+{
+	uint64_t x = 88172645463325252ull;
+
+	(void)arg;
+	while (!__atomic_load_n(&H.stop, __ATOMIC_ACQUIRE)) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		__atomic_store_n(H.w[x & 1], ((event_word_t)(x >> 8) | LINK) & ~((x & 2) ? LINK : 0),
+				 __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static void test_hostile_words(void)
+{
+	uint32_t s[4], r[4];
+	uint64_t x = 0x2545f4914f6cdd1dull;
+	pthread_t t;
+
+	world_init();
+	go_fifo(1);
+	for (int i = 0; i < 4; i++)
+		r[i] = channel(&s[i]);
+	for (uint32_t p = 0; p < EVTCHN_FIFO_WORDS_PER_PAGE; p++)
+		*word(p) = LINK | BIT(EVTCHN_FIFO_BUSY) | ((p & 1) ? p : 0x1ffffu);
+	for (unsigned q = 0; q < EVTCHN_FIFO_MAX_QUEUES; q++)
+		cb()->head[q] = 0xdeadbeefu;
+	cb()->ready = ~0u;
+	for (int it = 0; it < 10000; it++) {
+		unsigned i;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		i = (unsigned)(x >> 8) % 4;
+		switch ((x >> 16) % 6) {
+		case 0:
+			*word(r[i]) = (event_word_t)(x >> 32) | LINK;
+			break;
+		case 1:
+			*word(r[i]) = 0;
+			break;
+		case 2:
+			(void)evtchn_op_unmask(D(1), r[i]);
+			break;
+		case 3:
+			(void)set_prio(r[i], (uint32_t)(x >> 40) % 16);
+			break;
+		default:
+			send(s[i]);
+			break;
+		}
+	}
+	/*
+	 * Two ports of one queue, each the other's tail in turn, their words
+	 * rewritten all along: every send still returns.
+	 */
+	memset(W.ram, 0, 4096);
+	CHECK_EQ(set_prio(r[0], 4), 0);
+	CHECK_EQ(set_prio(r[1], 4), 0);
+	H.w[0] = word(r[0]);
+	H.w[1] = word(r[1]);
+	H.stop = 0;
+	if (pthread_create(&t, NULL, hostile_rewriter, NULL))
+		abort();
+	for (int it = 0; it < 20000; it++)
+		send(s[it & 1]);
+	__atomic_store_n(&H.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	/* Clean pages: queued as on a fresh array. */
+	memset(W.ram, 0, 4096);
+	memset(cb(), 0, sizeof(*cb()));
+	memset(W.head, 0, sizeof(W.head));
+	W.ready = 0;
+	CHECK_EQ(set_prio(r[2], 2), 0);
+	send(s[2]);
+	CHECK_EQ(cb()->ready, 1u << 2);
+	CHECK_EQ(cb()->head[2], r[2]);
+	CHECK_EQ(*word(r[2]), PEND | LINK);
+	CHECK_EQ(consume(), r[2]);
+	CHECK_EQ(consume(), 0);
+}
+
 #define RACE_ITERS 3000
 
 static struct {
@@ -673,6 +836,7 @@ void unit_main(void)
 {
 	TEST(test_init_control_args);
 	TEST(test_expand_limits);
+	TEST(test_max_ports);
 	TEST(test_set_priority);
 	TEST(test_queue_order);
 	TEST(test_priority_order);
@@ -687,5 +851,6 @@ void unit_main(void)
 	TEST(test_compat_layout);
 	TEST(test_late_2l_sender);
 	TEST(test_send_races_switch);
+	TEST(test_hostile_words);
 	world_free();
 }
