@@ -56,6 +56,9 @@ static EFI_STATUS give_up(EFI_STATUS st)
 		if (g->image) /* efi_read_file() allocated one more byte for a NUL */
 			BS->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)g->image,
 				      EFI_SIZE_TO_PAGES(g->image_len + 1));
+		if (g->initrd)
+			BS->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)g->initrd,
+				      EFI_SIZE_TO_PAGES(g->initrd_len + 1));
 		if (g->ram)
 			BS->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)g->ram,
 				      EFI_SIZE_TO_PAGES(g->ram_size));
@@ -203,6 +206,25 @@ static int load_guests(EFI_HANDLE image, struct bolt_config *cfg)
 			log_printf("%s:%u: guest '%s': %s", CFG_PATH, c->image_line, c->name, err);
 			return rc;
 		}
+		if (c->initrd[0]) {
+			rc = efi_read_file(image, c->initrd, &img, &len);
+			if (rc) {
+				log_printf("%s:%u: guest '%s': cannot read initrd '%s' from the boot volume (error %d)",
+					   CFG_PATH, c->initrd_line, c->name, c->initrd, rc);
+				return rc;
+			}
+			g->initrd = img;
+			g->initrd_len = len;
+			/* It goes at the top of RAM, above the kernel (core/lifecycle.c). */
+			if (info.load_hi + ALIGN_UP((uint64_t)len, PAGE_SIZE) > c->memory) {
+				log_printf("%s:%u: guest '%s': initrd '%s' (%lu KiB) does not fit in its "
+					   "memory above the kernel (which ends at %lu KiB of %lu MiB)",
+					   CFG_PATH, c->initrd_line, c->name, c->initrd,
+					   (unsigned long)(len >> 10), (unsigned long)(info.load_hi >> 10),
+					   (unsigned long)(c->memory >> 20));
+				return -XEN_E2BIG;
+			}
+		}
 		g->ram_size = c->memory;
 		g->ram = alloc_guest_ram(c->memory);
 		if (!g->ram) {
@@ -283,7 +305,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 
 	InitializeLib(image, st);
 	efi_console_early(st);
-	log_printf("Bolt %u.%u micro-hypervisor starting", BOLT_VERSION_MAJOR, BOLT_VERSION_MINOR);
+	/* The TSC: Linux boot time (docs/linux.md) counts from this line. */
+	log_printf("Bolt %u.%u micro-hypervisor starting at TSC %llu", BOLT_VERSION_MAJOR,
+		   BOLT_VERSION_MINOR, (unsigned long long)rdtsc());
 
 	/*
 	 * Checked first, reported after the rest: without usable VT-x Bolt

@@ -113,6 +113,12 @@ static int cfg_check_channels(struct cfg_parser *p)
 	for (unsigned i = 0; i < cfg->nr_channels; i++) {
 		const struct cfg_channel *c = &cfg->channels[i];
 
+		if (!c->port[0] && !c->port[1])
+			return cfg_fail_at(p, c->end_line[1], "channel '%s': a and b both bind at "
+					   "run time: give one of them a port (GUEST:PORT)", c->name);
+		if ((!c->port[0] || !c->port[1]) && c->guest[0] == c->guest[1])
+			return cfg_fail_at(p, c->end_line[1], "channel '%s': an end bound at run "
+					   "time must be another guest's", c->name);
 		if (c->guest[0] == c->guest[1] && c->port[0] == c->port[1])
 			return cfg_fail_at(p, c->end_line[1], "channel '%s': a and b are the same "
 					   "port (%s:%u)", c->name, cfg->guests[c->guest[0]].name,
@@ -120,6 +126,8 @@ static int cfg_check_channels(struct cfg_parser *p)
 		for (unsigned e = 0; e < 2; e++) {
 			const struct cfg_guest *g = &cfg->guests[c->guest[e]];
 
+			if (!c->port[e])
+				continue; /* bound at run time: the guest picks the port */
 			if (c->port[e] >= g->max_event_channels)
 				return cfg_fail_at(p, c->end_line[e],
 						   "channel '%s': %s: port %s:%u is not below guest "

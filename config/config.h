@@ -75,6 +75,7 @@ enum cfg_delivery { CFG_DELIVERY_IMMEDIATE, CFG_DELIVERY_LAZY };
 struct cfg_guest {
 	char name[CFG_NAME_MAX];
 	char image[CFG_PATH_MAX];
+	char initrd[CFG_PATH_MAX]; /* "" = none; else the PVH module (initramfs) file */
 	uint64_t memory; /* bytes */
 	unsigned cpu;    /* physical CPU index, 0 = boot CPU */
 	char cmdline[CFG_CMDLINE_MAX];
@@ -87,6 +88,7 @@ struct cfg_guest {
 	/* Source lines, so later stages (loader, boot checks) can point at them. */
 	unsigned line; /* the [guest NAME] header */
 	unsigned image_line;
+	unsigned initrd_line;
 	unsigned memory_line;
 	unsigned cpu_line;
 };

@@ -431,6 +431,12 @@ static bool cfg_delivery_set(const void *field)
 	return *(const int *)field != CFG_DELIVERY_PER_GUEST;
 }
 
+/* `initrd` is optional: a guest without one does not print the key. */
+static bool cfg_string_set(const void *field)
+{
+	return *(const char *)field != '\0';
+}
+
 /* ---- the tables ---------------------------------------------------------- */
 
 #define FIELD(sect_, type, f) \
@@ -459,6 +465,8 @@ const struct cfg_key cfg_keys[] = {
 
 	{ .name = "image", GUEST_FIELD(image), LINE(struct cfg_guest, image_line),
 	  .required = true, .parse = cfg_parse_path, .print = cfg_print_string },
+	{ .name = "initrd", GUEST_FIELD(initrd), LINE(struct cfg_guest, initrd_line),
+	  .parse = cfg_parse_path, .print = cfg_print_string, .present = cfg_string_set },
 	{ .name = "memory", GUEST_FIELD(memory), LINE(struct cfg_guest, memory_line),
 	  .required = true, .min = CFG_MEMORY_MIN, .max = CFG_MEMORY_MAX,
 	  .align = CFG_MEMORY_ALIGN, .parse = cfg_parse_size, .print = cfg_print_size },

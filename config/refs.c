@@ -110,12 +110,20 @@ static int cfg_split_endpoint(struct cfg_parser *p, const struct cfg_key *k, con
 	return 0;
 }
 
-/* A channel end: guest into the field, port into off2. */
+/*
+ * A channel end: guest into the field, port into off2. A bare guest name
+ * (no ":PORT") is an end that guest binds at run time: port 0 here, and the
+ * other end is offered to it unbound (docs/config.md, [channel]).
+ */
 int cfg_parse_endpoint(struct cfg_parser *p, const struct cfg_key *k, void *field,
 			      const char *val)
 {
 	uint32_t *port = (uint32_t *)((char *)field - k->off + k->off2);
 
+	if (!strchr(val, ':')) {
+		*port = 0;
+		return cfg_guest_ref(p, k, val, strlen(val), field);
+	}
 	return cfg_split_endpoint(p, k, val, field, port);
 }
 
@@ -222,8 +230,11 @@ void cfg_print_endpoint(struct cfg_out *o, const struct cfg_key *k, const void *
 {
 	const uint32_t *port = (const uint32_t *)((const char *)field - k->off + k->off2);
 
-	cfg_printf(o, "%s:%u", cfg_guest_name(o->cfg, *(const unsigned *)field),
-		   (unsigned)*port);
+	if (!*port)
+		cfg_printf(o, "%s", cfg_guest_name(o->cfg, *(const unsigned *)field));
+	else
+		cfg_printf(o, "%s:%u", cfg_guest_name(o->cfg, *(const unsigned *)field),
+			   (unsigned)*port);
 }
 
 /* The doorbell's port belongs to the doorbell's own guest (checked). */

@@ -28,6 +28,9 @@ struct guest {
 	const struct cfg_guest *cfg;
 	const uint8_t *image;            /* the ELF file, kept for restarts */
 	size_t image_len;
+	const uint8_t *initrd;           /* bolt.cfg `initrd`, or NULL; kept for restarts */
+	size_t initrd_len;
+	uint64_t initrd_gpa;             /* where this boot's copy lies in guest RAM */
 	uint8_t *ram;                    /* host address of guest-physical 0 */
 	uint64_t ram_size;
 	unsigned boot_count;             /* 0 on first boot */
@@ -74,6 +77,9 @@ struct guest {
 	/* Shared memory regions mapped into this guest (told on its command line). */
 	const struct cfg_shm *shms[CFG_MAX_SHMS];
 	unsigned nr_shms;
+	/* Channels this guest binds at run time (bolt.cfg end without a port). */
+	const struct cfg_channel *bind_chans[CFG_MAX_CHANNELS];
+	unsigned nr_bind_chans;
 	/*
 	 * Grant tables (core/grant.h): its own table, the mappings it holds of
 	 * others' grants, and which guests it may map or copy from (bit

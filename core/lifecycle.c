@@ -68,6 +68,15 @@ static void write_start_info(struct guest *g)
 					     (unsigned long)shm->gpa, (unsigned long)shm->size,
 					     shm->writable ? "rw" : "ro");
 	}
+	/* Channels it binds at run time: where the offered end is (core/wiring.c). */
+	for (unsigned i = 0; i < g->nr_bind_chans && len < BOLT_GUEST_CMDLINE_AREA; i++) {
+		const struct cfg_channel *c = g->bind_chans[i];
+		unsigned owner = c->port[0] ? 0 : 1;
+
+		len += (size_t)bolt_snprintf(cmdline + len, BOLT_GUEST_CMDLINE_AREA - len,
+					     "%sbolt.evtchn=%s:%u:%u", len ? " " : "", c->name,
+					     c->guest[owner] + 1, (unsigned)c->port[owner]);
+	}
 	cmdline[MIN(len, BOLT_GUEST_CMDLINE_AREA - 1)] = '\0';
 	*si = (struct hvm_start_info){
 		.magic = XEN_HVM_START_MAGIC_VALUE,
@@ -76,6 +85,13 @@ static void write_start_info(struct guest *g)
 		.memmap_paddr = BOLT_GUEST_MEMMAP,
 		.memmap_entries = n,
 	};
+	if (g->initrd) {
+		struct hvm_modlist_entry *mod = (void *)(g->ram + BOLT_GUEST_MODLIST);
+
+		*mod = (struct hvm_modlist_entry){ .paddr = g->initrd_gpa, .size = g->initrd_len };
+		si->nr_modules = 1;
+		si->modlist_paddr = BOLT_GUEST_MODLIST;
+	}
 }
 
 int guest_xen_create(struct guest *g)
@@ -161,6 +177,16 @@ int guest_load(struct guest *g)
 	if (rc) {
 		log_printf("guest '%s': cannot load image: %s", g->cfg->name, err);
 		return rc;
+	}
+	if (g->initrd) {
+		/*
+		 * The initrd goes at the top of RAM, page-aligned, where the
+		 * kernel's own early allocations do not look first (Linux
+		 * reserves the module's range itself); load_guests() checked
+		 * that it clears the kernel.
+		 */
+		g->initrd_gpa = ALIGN_DOWN(g->ram_size - g->initrd_len, (uint64_t)PAGE_SIZE);
+		memcpy(g->ram + g->initrd_gpa, g->initrd, g->initrd_len);
 	}
 	write_start_info(g);
 	guest_xen_reset(g);

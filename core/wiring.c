@@ -25,13 +25,48 @@ static enum evtchn_delivery delivery_of(const struct cfg_channel *c, const struc
 	return d == CFG_DELIVERY_LAZY ? EVTCHN_DELIVERY_LAZY : EVTCHN_DELIVERY_IMMEDIATE;
 }
 
+/*
+ * A channel with an end bound at run time: the end with a port is offered,
+ * unbound, to the other guest, which learns where from its command line
+ * (` bolt.evtchn=NAME:DOMID:PORT`, core/lifecycle.c) and binds it with
+ * EVTCHNOP_bind_interdomain.
+ */
+static int offer_channel(const struct cfg_channel *c, const char *file)
+{
+	unsigned owner = c->port[0] ? 0 : 1;
+	struct guest *o = &guests[c->guest[owner]], *binder = &guests[c->guest[!owner]];
+	int rc = evtchn_offer_static(&o->evtchn, c->port[owner], (uint16_t)binder->domid,
+				     delivery_of(c, o), c->trace);
+
+	if (rc) {
+		log_printf("%s:%u: channel '%s': cannot offer %s:%u to %s (error %d)", file, c->line,
+			   c->name, o->cfg->name, c->port[owner], binder->cfg->name, rc);
+		return rc;
+	}
+	if (binder->nr_bind_chans < ARRAY_SIZE(binder->bind_chans))
+		binder->bind_chans[binder->nr_bind_chans++] = c;
+	if (c->trace) {
+		o->trace_active = binder->trace_active = true;
+		trace_enabled = true;
+	}
+	return 0;
+}
+
 static int bind_channels(const struct bolt_config *cfg, const char *file)
 {
 	for (unsigned i = 0; i < cfg->nr_channels; i++) {
 		const struct cfg_channel *c = &cfg->channels[i];
 		struct guest *a = &guests[c->guest[0]], *b = &guests[c->guest[1]];
-		int rc = evtchn_bind_static(&a->evtchn, c->port[0], &b->evtchn, c->port[1],
-					    delivery_of(c, b), c->trace);
+		int rc;
+
+		if (!c->port[0] || !c->port[1]) {
+			rc = offer_channel(c, file);
+			if (rc)
+				return rc;
+			continue;
+		}
+		rc = evtchn_bind_static(&a->evtchn, c->port[0], &b->evtchn, c->port[1],
+					delivery_of(c, b), c->trace);
 
 		if (rc) {
 			log_printf("%s:%u: channel '%s': cannot bind %s:%u <-> %s:%u (error %d)", file,

@@ -262,6 +262,16 @@ int evtchn_bind_static(struct evtchn_domain *a, uint32_t port_a, struct evtchn_d
 		       uint32_t port_b, enum evtchn_delivery how, bool trace);
 
 /*
+ * A static channel whose other end binds at run time (bolt.cfg `b = GUEST`
+ * without a port): d:port becomes UNBOUND, offered to domain remote, as if d
+ * had called alloc_unbound for exactly that port. remote connects with
+ * EVTCHNOP_bind_interdomain (Linux's /dev/xen/evtchn does). The port must
+ * be FREE, or already UNBOUND toward remote.
+ */
+int evtchn_offer_static(struct evtchn_domain *d, uint32_t port, uint16_t remote,
+			enum evtchn_delivery how, bool trace);
+
+/*
  * Guest stop/restart: close every port of d. Each interdomain peer end goes
  * back to UNBOUND waiting for d's domid, and the peer gets VIRQ_DOM_EXC.
  * A FIFO domain goes back to the 2-level ABI, as a new Xen domain starts.

@@ -301,6 +301,27 @@ out:
 	return rc;
 }
 
+int evtchn_offer_static(struct evtchn_domain *d, uint32_t port, uint16_t remote,
+			enum evtchn_delivery how, bool trace)
+{
+	struct evtchn_port *p;
+	int rc = 0;
+
+	if (!d || port == 0 || !evtchn_port_in_range(d, port) || remote == d->domid)
+		return -XEN_EINVAL;
+	spin_lock(&d->lock);
+	p = evtchn_port_of(d, port);
+	if (!static_end_ok(p, remote)) {
+		rc = -XEN_EBUSY;
+		goto out;
+	}
+	static_end_set(p, remote, 0, how, trace);
+	p->state = ECS_UNBOUND;
+out:
+	spin_unlock(&d->lock);
+	return rc;
+}
+
 void evtchn_domain_close_all(struct evtchn_domain *d)
 {
 	for (uint32_t port = 1; evtchn_port_in_range(d, port); port++) {

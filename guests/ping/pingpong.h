@@ -74,6 +74,12 @@ static inline const char *pingpong_check_port(const char *who, evtchn_port_t por
 		printf("%s: EVTCHNOP_status(port %u) failed: %ld\n", who, port, ret);
 		return "EVTCHNOP_status failed";
 	}
+	/* A [channel] whose other end binds at run time (a Linux guest's /dev/xen/evtchn). */
+	if (st.status == EVTCHNSTAT_unbound) {
+		printf("%s: port %u offered to domain %u: waiting for it to bind\n", who, port,
+		       st.u.unbound.dom);
+		return NULL;
+	}
 	if (st.status != EVTCHNSTAT_interdomain) {
 		printf("%s: port %u has status %u, expected %u (interdomain)\n", who, port,
 		       st.status, EVTCHNSTAT_interdomain);

@@ -45,6 +45,7 @@
  * above BOLT_GUEST_LOAD_MIN and inside the guest's RAM.
  */
 #define BOLT_GUEST_START_INFO 0x1000u /* struct hvm_start_info */
+#define BOLT_GUEST_MODLIST 0x1080u    /* struct hvm_modlist_entry: the initrd, if any */
 #define BOLT_GUEST_MEMMAP 0x1100u     /* struct hvm_memmap_table_entry[] */
 #define BOLT_GUEST_MEMMAP_MAX 16u
 #define BOLT_GUEST_CMDLINE 0x1800u    /* NUL-terminated command line */

@@ -33,7 +33,8 @@ static const char *const bad_fixtures[] = {
 	"bad-channel-guest-name",
 	"bad-channel-key",
 	"bad-channel-missing-b",
-	"bad-channel-no-colon",
+	"bad-channel-runtime-both",
+	"bad-channel-runtime-self",
 	"bad-channel-no-guest",
 	"bad-channel-noname",
 	"bad-channel-port-nan",
@@ -896,6 +897,32 @@ static void test_max_event_channels(void)
 		       "max_event_channels = 64 (line 1)");
 }
 
+/* A channel end without a port binds at run time; `initrd` names the PVH module. */
+static void test_runtime_end(void)
+{
+	static char buf[4096];
+	const char *text = "[guest linux]\nimage = vmlinux\ninitrd = initrd.gz\nmemory = 256M\n"
+			   "cpu = 0\n[guest pong]\nimage = pong.elf\nmemory = 4M\ncpu = 1\n"
+			   "[channel pp]\na = pong:1\nb = linux\n";
+
+	CHECK_EQ(parse_str(text, &cfg), 0);
+	CHECK_STR(err.msg, "");
+	CHECK_STR(cfg.guests[0].initrd, "initrd.gz");
+	CHECK_EQ(cfg.guests[0].initrd_line, 3);
+	CHECK_STR(cfg.guests[1].initrd, "");
+	CHECK_EQ(cfg.nr_channels, 1);
+	CHECK_EQ(cfg.channels[0].guest[0], 1);
+	CHECK_EQ(cfg.channels[0].port[0], 1);
+	CHECK_EQ(cfg.channels[0].guest[1], 0);
+	CHECK_EQ(cfg.channels[0].port[1], 0);
+	CHECK(cfg_may_bind(&cfg, 0, 1));
+	cfg_dump(&cfg, buf, sizeof(buf));
+	CHECK_CONTAINS(buf, "[channel pp]\na = pong:1\nb = linux\n");
+	CHECK_CONTAINS(buf, "image = \"vmlinux\"\ninitrd = \"initrd.gz\"\nmemory = 256M\n");
+	CHECK_EQ(parse_str(buf, &cfg2), 0);
+	check_same_config(&cfg, &cfg2);
+}
+
 static void test_dump(void)
 {
 	static char buf[16384];
@@ -1115,6 +1142,7 @@ void unit_main(void)
 	TEST(test_debug_key);
 	TEST(test_max_event_channels);
 	TEST(test_dump);
+	TEST(test_runtime_end);
 	TEST(test_names);
 	TEST(test_error_buffer);
 }
