@@ -6,6 +6,8 @@
 #   make run-kvm    boot the demo under QEMU/KVM with -cpu host
 #   make test       host unit tests + Bochs integration tests
 #   make check-cfg  validate every shipped bolt.cfg with the host tool
+#   make linux      the Linux guest from Debian's packages (docs/linux.md)
+#   make run-linux  boot Linux beside the pong SDK guest (configs/linux.cfg)
 
 B := build
 CC := gcc
@@ -136,6 +138,45 @@ esp: $(B)/bolt.efi guests $(FONT_BIN)
 img: esp
 	tools/mkimg.sh $(B)/esp $(B)/bolt.img
 
+# --- The Linux guest (docs/linux.md) ------------------------------------------
+# Debian's kernel (linux-image-$(LINUX_FLAVOUR)) unpacked into a PVH ELF, an
+# initramfs of busybox-static + guests/linux/, and a disk image whose ESP has
+# every guest, the kernel and the initramfs, with configs/linux.cfg as bolt.cfg.
+LINUX_FLAVOUR ?= cloud-amd64
+LINUX_DIR := $(B)/linux/$(LINUX_FLAVOUR)
+LINUX_PROGS := $(B)/linux/bin/evtchn-ping $(B)/linux/bin/tsc
+LINUX_IMG := $(B)/linux.img
+LINUX_IMG_MIB := 128
+
+$(B)/tools/bzunpack: tools/bzunpack.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(WARN) -D_DEFAULT_SOURCE -O2 $< -o $@
+
+# User-space programs for the initramfs: static, against glibc and linux-libc-dev.
+$(B)/linux/bin/%: guests/linux/%.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(WARN) -D_DEFAULT_SOURCE -O2 -static $< -o $@
+
+$(LINUX_DIR)/vmlinux: tools/linux-image.sh guests/linux/init $(LINUX_PROGS) $(B)/tools/bzunpack
+	tools/linux-image.sh $(LINUX_FLAVOUR) $(LINUX_DIR) $(B)/tools/bzunpack $(LINUX_PROGS)
+
+linux: $(LINUX_DIR)/vmlinux
+
+$(LINUX_IMG): $(LINUX_DIR)/vmlinux configs/linux.cfg esp
+	@rm -rf $(B)/esp-linux && cp -r $(B)/esp $(B)/esp-linux
+	cp $(LINUX_DIR)/vmlinux $(LINUX_DIR)/initrd.gz $(B)/esp-linux/
+	cp configs/linux.cfg $(B)/esp-linux/bolt.cfg
+	tools/mkimg.sh $(B)/esp-linux $@ $(LINUX_IMG_MIB)
+	@rm -rf $(B)/esp-linux
+
+linux-img: $(LINUX_IMG)
+
+run-linux: deps
+	$(MAKE) all linux-img
+	tools/run.sh --img $(LINUX_IMG) --timeout 900
+
+.PHONY: linux linux-img run-linux
+
 # --- Tests --------------------------------------------------------------------
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%)
@@ -170,7 +211,7 @@ deps:
 	@tools/deps.sh
 
 test: deps
-	$(MAKE) all unit-bins
+	$(MAKE) all unit-bins linux-img
 	tests/run-all.sh
 
 # The wake-protocol model (tests/model/wake.pml) checked by spin: seconds.

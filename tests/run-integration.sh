@@ -10,6 +10,8 @@
 #   # timeout: S         seconds before the run counts as hung (default 240)
 #   # expect: TEXT       a line containing TEXT must appear in the output
 #   # reject: REGEX      no line may match the extended regex
+#   # image: IMG         boot this disk image instead of build/bolt.img (the
+#                        Linux tests: build/linux.img, `make linux-img`)
 #   # bochs-cpuid: K=V,.. emulate Bochs' generic CPU with these CPUID
 #                        overrides (tools/bochsrc.sh, BOCHS_CPUID), e.g.
 #                        mwait=0 or apic=xapic: what real machines may lack
@@ -28,7 +30,13 @@ out=build/tests/$name
 rm -rf "$out" && mkdir -p "$out"
 
 # The test image: the built disk with this bolt.cfg in place of the demo's.
-cp build/bolt.img "$out/disk.img"
+img=$(directive image | head -1)
+img=${img:-build/bolt.img}
+if [ ! -r "$img" ]; then
+	echo "RESULT $name/run FAIL: no disk image $img (make all linux-img builds them)" | tee "$out/results.txt"
+	exit 0
+fi
+cp "$img" "$out/disk.img"
 mcopy -o -i "$out/disk.img@@1M" "$cfg" ::bolt.cfg
 emu=${BOLT_TEST_EMU:-bochs}
 if [ "$emu" = bochs ]; then
