@@ -34,6 +34,11 @@
 
 /* Entries guest_memmap writes before the shared regions. */
 #define MEMMAP_FIXED 4u
+_Static_assert(MEMMAP_FIXED + CFG_MAX_SHMS <= BOLT_GUEST_MEMMAP_MAX,
+	       "a guest mapping every [shm] region must find each in its memory map");
+_Static_assert(BOLT_GUEST_MEMMAP + BOLT_GUEST_MEMMAP_MAX * sizeof(struct hvm_memmap_table_entry) <=
+		       BOLT_GUEST_CMDLINE,
+	       "the memory map must end before the command line");
 
 /* docs/boot.md, "Guest memory": the memory map, for the start info and XENMEM_memory_map. */
 unsigned guest_memmap(const struct guest *g, struct hvm_memmap_table_entry *mm)

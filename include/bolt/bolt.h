@@ -46,7 +46,7 @@
  */
 #define BOLT_GUEST_START_INFO 0x1000u /* struct hvm_start_info */
 #define BOLT_GUEST_MEMMAP 0x1100u     /* struct hvm_memmap_table_entry[] */
-#define BOLT_GUEST_MEMMAP_MAX 16u
+#define BOLT_GUEST_MEMMAP_MAX 20u     /* 4 fixed entries + one per [shm] (CFG_MAX_SHMS) */
 #define BOLT_GUEST_CMDLINE 0x1800u    /* NUL-terminated command line */
 #define BOLT_GUEST_CMDLINE_AREA 0x800u /* bolt.cfg's cmdline plus " bolt.shm=..." words */
 #define BOLT_GUEST_CONSOLE_PAGE 0x2000u /* HVM_PARAM_CONSOLE_PFN: the PV console ring */
