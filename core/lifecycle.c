@@ -9,6 +9,7 @@
 #include <xen/arch-x86/hvm/start_info.h>
 
 #include "arch/cpu.h"
+#include "core/acpi_tables.h"
 #include "bolt/bolt.h"
 #include "core/console.h"
 #include "core/evtchn_host.h"
@@ -31,6 +32,14 @@
 #include "sched/sched.h"
 
 
+/* Entries guest_memmap writes before the shared regions. */
+#define MEMMAP_FIXED 4u
+_Static_assert(MEMMAP_FIXED + CFG_MAX_SHMS <= BOLT_GUEST_MEMMAP_MAX,
+	       "a guest mapping every [shm] region must find each in its memory map");
+_Static_assert(BOLT_GUEST_MEMMAP + BOLT_GUEST_MEMMAP_MAX * sizeof(struct hvm_memmap_table_entry) <=
+		       BOLT_GUEST_CMDLINE,
+	       "the memory map must end before the command line");
+
 /* docs/boot.md, "Guest memory": the memory map, for the start info and XENMEM_memory_map. */
 unsigned guest_memmap(const struct guest *g, struct hvm_memmap_table_entry *mm)
 {
@@ -41,6 +50,9 @@ unsigned guest_memmap(const struct guest *g, struct hvm_memmap_table_entry *mm)
 	mm[n++] = (struct hvm_memmap_table_entry){ BOLT_GUEST_RESERVED_END,
 						   0xa0000 - BOLT_GUEST_RESERVED_END,
 						   XEN_HVM_MEMMAP_TYPE_RAM, 0 };
+	/* The ACPI tables, in the legacy hole (include/bolt/bolt.h says why there). */
+	mm[n++] = (struct hvm_memmap_table_entry){ BOLT_GUEST_ACPI, BOLT_GUEST_ACPI_SIZE,
+						   XEN_HVM_MEMMAP_TYPE_ACPI, 0 };
 	mm[n++] = (struct hvm_memmap_table_entry){ BOLT_GUEST_LOAD_MIN,
 						   g->ram_size - BOLT_GUEST_LOAD_MIN,
 						   XEN_HVM_MEMMAP_TYPE_RAM, 0 };
@@ -51,16 +63,25 @@ unsigned guest_memmap(const struct guest *g, struct hvm_memmap_table_entry *mm)
 	return n;
 }
 
-static void write_start_info(struct guest *g)
+static int write_start_info(struct guest *g)
 {
 	struct hvm_start_info *si = (void *)(g->ram + BOLT_GUEST_START_INFO);
 	struct hvm_memmap_table_entry *mm = (void *)(g->ram + BOLT_GUEST_MEMMAP);
 	char *cmdline = (char *)(g->ram + BOLT_GUEST_CMDLINE);
 	unsigned n = guest_memmap(g, mm);
 	size_t len = strlen(g->cfg->cmdline);
+	uint64_t rsdp = 0;
+	int rc;
 
+	/* One vCPU per guest today (struct guest's vcpu). */
+	rc = acpi_tables_build(g->ram + BOLT_GUEST_ACPI, BOLT_GUEST_ACPI_SIZE, BOLT_GUEST_ACPI, 1,
+			       &rsdp);
+	if (rc) {
+		log_printf("guest '%s': cannot build its ACPI tables (%d)", g->cfg->name, rc);
+		return rc;
+	}
 	memcpy(cmdline, g->cfg->cmdline, len);
-	for (unsigned i = 0; i < g->nr_shms && 3 + i < BOLT_GUEST_MEMMAP_MAX; i++) {
+	for (unsigned i = 0; i < g->nr_shms && MEMMAP_FIXED + i < BOLT_GUEST_MEMMAP_MAX; i++) {
 		const struct cfg_shm *shm = g->shms[i];
 
 		len += (size_t)bolt_snprintf(cmdline + len, BOLT_GUEST_CMDLINE_AREA - len,
@@ -84,6 +105,7 @@ static void write_start_info(struct guest *g)
 		.cmdline_paddr = BOLT_GUEST_CMDLINE,
 		.memmap_paddr = BOLT_GUEST_MEMMAP,
 		.memmap_entries = n,
+		.rsdp_paddr = rsdp,
 	};
 	if (g->initrd) {
 		struct hvm_modlist_entry *mod = (void *)(g->ram + BOLT_GUEST_MODLIST);
@@ -92,6 +114,7 @@ static void write_start_info(struct guest *g)
 		si->nr_modules = 1;
 		si->modlist_paddr = BOLT_GUEST_MODLIST;
 	}
+	return 0;
 }
 
 int guest_xen_create(struct guest *g)
@@ -188,7 +211,9 @@ int guest_load(struct guest *g)
 		g->initrd_gpa = ALIGN_DOWN(g->ram_size - g->initrd_len, (uint64_t)PAGE_SIZE);
 		memcpy(g->ram + g->initrd_gpa, g->initrd, g->initrd_len);
 	}
-	write_start_info(g);
+	rc = write_start_info(g);
+	if (rc)
+		return rc;
 	guest_xen_reset(g);
 	pvconsole_boot(g);
 	g->log_lines = 0;

@@ -47,12 +47,23 @@
 #define BOLT_GUEST_START_INFO 0x1000u /* struct hvm_start_info */
 #define BOLT_GUEST_MODLIST 0x1080u    /* struct hvm_modlist_entry: the initrd, if any */
 #define BOLT_GUEST_MEMMAP 0x1100u     /* struct hvm_memmap_table_entry[] */
-#define BOLT_GUEST_MEMMAP_MAX 16u
+#define BOLT_GUEST_MEMMAP_MAX 20u     /* 4 fixed entries + one per [shm] (CFG_MAX_SHMS) */
 #define BOLT_GUEST_CMDLINE 0x1800u    /* NUL-terminated command line */
 #define BOLT_GUEST_CMDLINE_AREA 0x800u /* bolt.cfg's cmdline plus " bolt.shm=..." words */
 #define BOLT_GUEST_CONSOLE_PAGE 0x2000u /* HVM_PARAM_CONSOLE_PFN: the PV console ring */
 #define BOLT_GUEST_RESERVED_END 0x3000u
 #define BOLT_GUEST_LOAD_MIN 0x100000u
+/*
+ * The guest's ACPI tables (RSDP, XSDT, FADT, DSDT, MADT; docs/abi.md),
+ * rebuilt at every (re)boot; hvm_start_info.rsdp_paddr points here. In
+ * the legacy BIOS area [0xA0000, 0x100000), which is backed but not RAM
+ * in the memory map, so no guest allocator hands it out and ballooning
+ * never touches it, and the RAM entries stay as they were. 0xE0000 is
+ * also where the ACPI spec (5.2.5.1) has a legacy OS scan for the RSDP.
+ * The memory map lists this page as XEN_HVM_MEMMAP_TYPE_ACPI.
+ */
+#define BOLT_GUEST_ACPI 0xe0000u
+#define BOLT_GUEST_ACPI_SIZE 0x1000u
 /*
  * The MMIO hole (docs/abi.md, "Guest-physical address space"): Xen's
  * HVM_BELOW_4G_MMIO_START to 4 GiB. A MOV-family read of an address here

@@ -12,6 +12,8 @@
 #include <xen/arch-x86/hvm/start_info.h>
 
 static const struct xc_case xc_cases[] = {
+	/* First: it only reads what Bolt built before entry (start info, ACPI tables). */
+	{ "acpi-tables", xc_case_acpi },
 	{ "cpuid", xc_case_cpuid },
 	{ "version", xc_case_version },
 	{ "version-features", xc_case_version_features },
@@ -59,11 +61,13 @@ void xc_main(uint32_t start_info_pa)
 	xc_log("xen: conformance guest, %s-bit PVH; Xen %u.%u at CPUID 0x%x, hypercall MSR 0x%x",
 	       xc_arch_name, xc_xen.version >> 16, xc_xen.version & 0xffff, xc_xen.base,
 	       xc_xen.hcall_msr);
-	if (si->magic != XEN_HVM_START_MAGIC_VALUE)
+	if (si->magic != XEN_HVM_START_MAGIC_VALUE) {
 		xc_log("RESULT xen/start-info FAIL: magic 0x%x at 0x%x, want 0x%x", si->magic,
 		       start_info_pa, XEN_HVM_START_MAGIC_VALUE);
-	else
+	} else {
 		xc_log("RESULT xen/start-info PASS");
+		xc_start_info = si;
+	}
 	xc_run_cases(xc_cases, sizeof(xc_cases) / sizeof(xc_cases[0]));
 	xc_log("xen: SCHEDOP_shutdown returned %ld", xc_shutdown(SHUTDOWN_poweroff));
 	xc_arch_halt();

@@ -133,6 +133,12 @@ int xc_run_cases(const struct xc_case *cases, size_t n);
 
 /* --- the cases (one file each in cases/), listed in main.c ----------------- */
 
+/* What EBX pointed at on entry (main.c sets it before the first case). */
+struct hvm_start_info;
+extern const struct hvm_start_info *xc_start_info;
+
+void xc_case_acpi(void);
+
 void xc_case_cpuid(void);
 void xc_case_version(void);
 void xc_case_version_features(void);
