@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bolt/bolt.h"
 #include "config/internal.h"
 #include "lib/fmt.h"
 #include "lib/lib.h"
@@ -326,6 +327,10 @@ static int cfg_parse_ioport(struct cfg_parser *p, const struct cfg_key *k, void 
 				(unsigned long long)v);
 	if (v == 0xe9)
 		return cfg_fail(p, "%s: 0xe9 is reserved (the e9 debug console)", k->name);
+	if (v == BOLT_ACPI_SLEEP_CONTROL_PORT || v == BOLT_ACPI_SLEEP_STATUS_PORT ||
+	    v == BOLT_ACPI_RESET_PORT)
+		return cfg_fail(p, "%s: 0x%llx is reserved (the guests' ACPI power registers)",
+				k->name, (unsigned long long)v);
 	*(uint16_t *)field = (uint16_t)v;
 	return 0;
 }

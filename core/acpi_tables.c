@@ -6,13 +6,18 @@
  * guest is told follows what Bolt emulates, nothing more:
  *
  * - FADT: HW_REDUCED_ACPI (5.2.9.3, flag bit 20). There is no PM timer,
- *   no SCI, no SMI command port, no PM1/GPE blocks and no FACS; the guest
- *   powers off with SCHEDOP_shutdown, not through ACPI S5. IAPC_BOOT_ARCH
+ *   no SCI, no SMI command port, no PM1/GPE blocks and no FACS. Power
+ *   off and reset go through the two registers a hardware-reduced
+ *   platform has for them (4.8.3.7, 4.8.3.6), I/O ports that Bolt
+ *   emulates (core/acpi_pm.c): SLEEP_CONTROL_REG (with \_S5 in the DSDT)
+ *   and RESET_REG (RESET_REG_SUP, flag bit 10). Linux's PVH guests power
+ *   off and reboot this way; SCHEDOP_shutdown works too. IAPC_BOOT_ARCH
  *   (5.2.9.3, table 5-35) says "no VGA" and "no CMOS RTC" (a guest must
  *   not probe port 0x70: Bolt gives time through pvclock and the shared
  *   wall clock), and neither LEGACY_DEVICES nor 8042.
- * - DSDT: a header and Scope (\_SB) {}: ACPICA insists on a DSDT, and an
- *   empty body is valid but gives its AML loader nothing to chew on.
+ * - DSDT: Scope (\_SB) {} and Name (\_S5, Package () { 5, 0 }): ACPICA
+ *   insists on a DSDT, and \_S5 gives the SLP_TYP value that the sleep
+ *   control register takes for soft-off (7.3.4.5).
  * - MADT: the local APIC at its architectural 0xFEE00000, flags 0 (no
  *   PCAT_COMPAT: there are no 8259 PICs), one Processor Local APIC per
  *   vCPU, enabled, APIC ID = ACPI processor UID = vCPU index. No IO-APIC,
@@ -62,14 +67,28 @@
 #define FADT_MINOR_VERSION 0u
 #define FADT_IAPC_BOOT_ARCH 109
 #define FADT_FLAGS 112
+#define FADT_RESET_REG 116       /* Generic Address Structure (5.2.3.2), 12 bytes */
+#define FADT_RESET_VALUE 128
+#define FADT_SLEEP_CONTROL 244
+#define FADT_SLEEP_STATUS 256
+#define FADT_RESET_REG_SUP (1u << 10)
+#define GAS_SYSTEM_IO 1u
+#define GAS_ACCESS_BYTE 1u
 #define FADT_MINOR 131
 #define FADT_X_DSDT 140
 #define IAPC_VGA_NOT_PRESENT (1u << 2)
 #define IAPC_CMOS_RTC_NOT_PRESENT (1u << 5)
 #define FADT_HW_REDUCED_ACPI (1u << 20)
 
-/* DSDT: Scope (\_SB) {}: ScopeOp, PkgLength 5 (itself + NameSeg), "_SB_". */
-static const uint8_t dsdt_aml[] = { 0x10, 0x05, '_', 'S', 'B', '_' };
+/*
+ * DSDT AML (ACPI 6.0, 20.2): Scope (\_SB) {}: ScopeOp 0x10, PkgLength 5
+ * (itself + NameSeg), "_SB_". Then Name (\_S5, Package () { 5, 0 }):
+ * NameOp 0x08, "_S5_", PackageOp 0x12, PkgLength 5 (itself, NumElements,
+ * BytePrefix 0x0A + 5, ZeroOp), NumElements 2: SLP_TYPa = 5, SLP_TYPb = 0.
+ */
+static const uint8_t dsdt_aml[] = { 0x10, 0x05, '_', 'S', 'B', '_',
+				    0x08, '_', 'S', '5', '_', 0x12, 0x05, 0x02, 0x0a,
+				    BOLT_ACPI_SLP_TYP_S5, 0x00 };
 #define DSDT_REVISION 2u /* 2+: AML integers are 64 bits (5.2.11.1) */
 
 /* MADT (5.2.12, revision 4 in ACPI 6.0 Errata A). */
@@ -162,6 +181,16 @@ static void build_madt(uint8_t *t, unsigned nr_vcpus)
 	seal(t);
 }
 
+/* A Generic Address Structure for an 8-bit I/O port (ACPI 6.0, 5.2.3.2). */
+static void gas_io8(uint8_t *g, uint16_t port)
+{
+	g[0] = GAS_SYSTEM_IO;
+	g[1] = 8; /* register bit width */
+	g[2] = 0; /* bit offset */
+	g[3] = GAS_ACCESS_BYTE;
+	put64(g + 4, port);
+}
+
 static void build_fadt(uint8_t *t, uint64_t dsdt_gpa)
 {
 	header(t, "FACP", FADT_SIZE, FADT_REVISION);
@@ -172,7 +201,11 @@ static void build_fadt(uint8_t *t, uint64_t dsdt_gpa)
 	 * when it is non-zero).
 	 */
 	put16(t + FADT_IAPC_BOOT_ARCH, IAPC_VGA_NOT_PRESENT | IAPC_CMOS_RTC_NOT_PRESENT);
-	put32(t + FADT_FLAGS, FADT_HW_REDUCED_ACPI);
+	put32(t + FADT_FLAGS, FADT_HW_REDUCED_ACPI | FADT_RESET_REG_SUP);
+	gas_io8(t + FADT_RESET_REG, BOLT_ACPI_RESET_PORT);
+	t[FADT_RESET_VALUE] = BOLT_ACPI_RESET_VALUE;
+	gas_io8(t + FADT_SLEEP_CONTROL, BOLT_ACPI_SLEEP_CONTROL_PORT);
+	gas_io8(t + FADT_SLEEP_STATUS, BOLT_ACPI_SLEEP_STATUS_PORT);
 	t[FADT_MINOR] = FADT_MINOR_VERSION;
 	put64(t + FADT_X_DSDT, dsdt_gpa);
 	seal(t);

@@ -3,13 +3,16 @@
  * Port I/O exits, string I/O (INS/OUTS, REP) included. Every guest port
  * access exits (unconditional I/O exiting); ports are emulated here:
  * COM1 at 0x3F8 and the Bochs/QEMU debug port 0xE9 go to the guest's log,
- * every other port reads as all-ones and ignores writes.
+ * the ACPI sleep control/status and reset registers its FADT names power
+ * it off or restart it (core/acpi_pm.c), every other port reads as
+ * all-ones and ignores writes.
  */
 #include "arch/exits.h"
 #include "arch/vmcs.h"
 #include "arch/vmx.h"
 #include "arch/vmx_setup.h"
 #include "arch/x86.h"
+#include "core/acpi_pm.h"
 #include "core/guest.h"
 #include "core/wiring.h"
 #include "lib/lib.h"
@@ -23,8 +26,12 @@ static uint32_t port_read(struct guest *g, uint16_t port, unsigned size)
 {
 	if (size == 1 && port >= COM1_BASE && port < COM1_BASE + 8)
 		return uart_read(&g->uart, port - COM1_BASE);
+	uint32_t val;
+
 	if (size == 1 && port == DEBUG_PORT)
 		return DEBUG_PORT; /* what Bochs' port_e9_hack answers */
+	if (acpi_pm_read(g, port, size, &val))
+		return val;
 	return 0xffffffffu >> (32 - 8 * size);
 }
 
@@ -40,6 +47,8 @@ static bool port_write(struct guest *g, uint16_t port, unsigned size, uint32_t v
 		uart_write(&g->uart, port - COM1_BASE, (uint8_t)val, &g->con);
 	else if (size == 1 && port == DEBUG_PORT)
 		console_linebuf_putc(&g->con, (char)val);
+	else
+		(void)acpi_pm_write(g, port, size, val);
 	return true;
 }
 
@@ -120,5 +129,8 @@ EXIT_HANDLER(exit_io)
 	} else if (!port_write(v->guest, port, size, (uint32_t)regs->rax)) {
 		return; /* throttled doorbell: the OUT runs again when the vCPU wakes */
 	}
+	/* An ACPI power-off or reset stopped or reset the vCPU: its RIP is not ours to move. */
+	if (v->state == VCPU_STOPPED || v->arch.reload_regs)
+		return;
 	vmx_advance_rip();
 }
