@@ -6,7 +6,8 @@
  *                x2APIC mode: the mode rules (#GP on x2APIC -> xAPIC, on
  *                write-only/absent registers), two self-IPIs of different
  *                priority delivered highest first with the lower one held
- *                until the EOI, the TPR (through CR8 and through MSR 0x808,
+ *                until the EOI, an event-channel upcall (0xf3) and a
+ *                vLAPIC vector pending together (upcall first), the TPR (through CR8 and through MSR 0x808,
  *                the same register) holding a vector back until lowered,
  *                the timer one-shot, periodic (5 ticks, then stopped) and
  *                TSC-deadline, each waited for in HLT; then the APIC is
@@ -243,6 +244,40 @@ static void x2apic_priorities(void)
 	auto_eoi = true;
 }
 
+static void upcall_handler(evtchn_port_t port, void *arg)
+{
+	(void)port;
+	(void)arg;
+	if (norder < sizeof(order))
+		order[norder++] = BOLT_UPCALL_VECTOR;
+}
+
+/*
+ * The event-channel upcall and a vLAPIC vector pending together: one
+ * injection path, the higher vector (the upcall's 0xf3) first, then 0x81
+ * as soon as the upcall handler returns.
+ */
+static void x2apic_with_upcall(void)
+{
+	evtchn_port_t port;
+	long rc = bolt_evtchn_bind_ipi(&port);
+
+	EXPECT_EQ("EVTCHNOP_bind_ipi", rc, 0);
+	if (rc)
+		return;
+	bolt_evtchn_set_handler(port, upcall_handler, NULL);
+	norder = 0;
+	wrmsr(X2(APIC_SELF_IPI), 0x81);
+	EXPECT_EQ("EVTCHNOP_send", bolt_evtchn_send(port), 0);
+	window();
+	EXPECT_EQ("upcall + vLAPIC: interrupts taken", norder, 2);
+	EXPECT_EQ("upcall + vLAPIC: the upcall (0xf3) first", order[0], BOLT_UPCALL_VECTOR);
+	EXPECT_EQ("upcall + vLAPIC: then 0x81", order[1], 0x81);
+	EXPECT_EQ("upcall + vLAPIC: ISR empty (the upcall needs no EOI)",
+		  rdmsr(X2(APIC_ISR + 0x40)) | rdmsr(X2(APIC_ISR + 0xe0)), 0);
+	bolt_evtchn_close(port);
+}
+
 static void x2apic_tpr(void)
 {
 	uint64_t cr8;
@@ -373,6 +408,7 @@ int main(void)
 	check_cpuid(true);
 	x2apic_modes();
 	x2apic_priorities();
+	x2apic_with_upcall();
 	x2apic_tpr();
 	x2apic_timer();
 	xapic_page();
