@@ -85,6 +85,7 @@ struct cfg_guest {
 	enum cfg_delivery delivery; /* default for events this guest receives */
 	bool handover;              /* same-core senders switch straight to it */
 	unsigned max_event_channels; /* ports 0..N-1 may exist (FIFO growth cap) */
+	bool lapic;                 /* a virtual local APIC (core/vlapic.h) */
 	/* Source lines, so later stages (loader, boot checks) can point at them. */
 	unsigned line; /* the [guest NAME] header */
 	unsigned image_line;

@@ -493,6 +493,8 @@ const struct cfg_key cfg_keys[] = {
 	{ .name = "max_event_channels", GUEST_FIELD(max_event_channels),
 	  .min = CFG_EVTCHN_CHANNELS_MIN, .max = CFG_EVTCHN_CHANNELS_MAX,
 	  .parse = cfg_parse_uint, .print = cfg_print_uint },
+	{ .name = "lapic", GUEST_FIELD(lapic), NAMES(cfg_yes_no),
+	  .parse = cfg_parse_bool, .print = cfg_print_bool },
 
 	{ .name = "a", CHAN_FIELD(guest[0]), .off2 = offsetof(struct cfg_channel, port[0]),
 	  LINE(struct cfg_channel, end_line[0]), .required = true, PORTS,
@@ -549,6 +551,7 @@ static void cfg_guest_defaults(void *obj)
 	g->delivery = CFG_DELIVERY_IMMEDIATE;
 	g->handover = false;
 	g->max_event_channels = CFG_EVTCHN_CHANNELS_DEFAULT;
+	g->lapic = false;
 }
 
 static void cfg_channel_defaults(void *obj)

@@ -7,6 +7,7 @@
 
 #include "arch/cpu.h"
 #include "bolt/bolt.h"
+#include "core/vlapic.h"
 #include "sched/types.h"
 
 /*
@@ -46,6 +47,8 @@ struct vcpu {
 
 	uint64_t exits[ARCH_NR_EXIT_REASONS] __attribute__((aligned(CACHE_LINE)));
 	struct bolt_timing hv_send, hv_wake;
+	/* Its local APIC (bolt.cfg `lapic`; present = false without one). Own CPU only. */
+	struct vlapic lapic;
 	struct vcpu_arch arch;
 };
 

@@ -65,6 +65,7 @@ uint64_t timer_next_deadline(struct pcpu *p)
 		d = earliest(d, v->guest->timer_ns);
 		d = earliest(d, v->guest->periodic_next_ns);
 		d = earliest(d, v->poll_ns);
+		d = earliest(d, v->lapic.timer_deadline_ns);
 	}
 	return d;
 }
@@ -93,6 +94,13 @@ void timer_run(struct pcpu *p)
 			g->periodic_next_ns = now + g->periodic_ns;
 			evtchn_raise_virq(&g->evtchn, VIRQ_TIMER);
 		}
+		/*
+		 * The vLAPIC timer (core/vlapic_timer.c): its vector pending wakes
+		 * a vCPU halted in HLT, once the vector is deliverable.
+		 */
+		if (v->lapic.timer_deadline_ns && vlapic_timer_expire(&v->lapic, now) &&
+		    v->state == VCPU_BLOCKED && vcpu_upcall_pending(v))
+			sched_wake(v);
 		if (v->poll_ns && now >= v->poll_ns) {
 			v->poll_ns = 0;
 			sched_wake(v);

@@ -27,7 +27,7 @@
 #define C1_ECX_OSXSAVE BIT(27)
 #define C1_ECX_HYPERVISOR BIT(31)
 /* CPUID.1:EDX. */
-#define C1_EDX_APIC BIT(9)     /* no local APIC for PVH guests: IA32_APIC_BASE is #GP */
+#define C1_EDX_APIC BIT(9)     /* only with `lapic = yes` (cpuid_policy_lapic) */
 #define C1_EDX_MTRR BIT(12)
 #define C1_EDX_DS BIT(21)      /* IA32_DS_AREA */
 #define C1_EDX_ACPI BIT(22)    /* thermal MSRs */
@@ -114,6 +114,26 @@ void cpuid_policy_apply(uint32_t leaf, uint32_t sub, uint64_t guest_cr4, uint32_
 	case 0x80000008:
 		regs[CPUID_EBX] &= ~(C88_EBX_IBPB | C88_EBX_IBRS | C88_EBX_STIBP | C88_EBX_SSBD |
 				     C88_EBX_VIRT_SSBD);
+		break;
+	default:
+		break;
+	}
+}
+
+void cpuid_policy_lapic(uint32_t leaf, uint32_t sub, uint32_t apic_id, uint32_t regs[4])
+{
+	(void)sub;
+	switch (leaf) {
+	case 1:
+		regs[CPUID_ECX] |= C1_ECX_X2APIC | C1_ECX_TSC_DEADLINE;
+		regs[CPUID_EDX] |= C1_EDX_APIC;
+		/* EBX[31:24]: the initial APIC ID, never the host CPU's. */
+		regs[CPUID_EBX] = (regs[CPUID_EBX] & 0x00ffffffu) | (apic_id & 0xff) << 24;
+		break;
+	case 0xb:
+	case 0x1f:
+		/* V2 extended topology: EDX is the x2APIC ID of this (v)CPU. */
+		regs[CPUID_EDX] = apic_id;
 		break;
 	default:
 		break;

@@ -24,6 +24,7 @@ static const char *const exit_names[EXIT_REASON_MAX] = {
 	[EXIT_REASON_INIT_SIGNAL] = "INIT",
 	[EXIT_REASON_SIPI] = "SIPI",
 	[EXIT_REASON_INTERRUPT_WINDOW] = "interrupt window",
+	[EXIT_REASON_TPR_BELOW_THRESHOLD] = "TPR below threshold",
 	[EXIT_REASON_TASK_SWITCH] = "task switch",
 	[EXIT_REASON_CPUID] = "CPUID",
 	[EXIT_REASON_GETSEC] = "GETSEC",
@@ -169,6 +170,15 @@ static EXIT_HANDLER(exit_interrupt_window)
 	/* The guest can take the pending upcall now: vmx_deliver_upcall() injects it. */
 }
 
+static EXIT_HANDLER(exit_tpr_below_threshold)
+{
+	/*
+	 * The guest lowered CR8 below a vLAPIC vector that waits (TPR_THRESHOLD,
+	 * arch/x86/lapic.c). A trap-like exit after the MOV (SDM Vol. 3C 28.2,
+	 * 30.1.2): the VM entry injects the vector now deliverable.
+	 */
+}
+
 static EXIT_HANDLER(exit_preemption_timer)
 {
 	timer_run(v->pcpu);
@@ -182,6 +192,7 @@ static const exit_handler_fn exit_handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_TRIPLE_FAULT] = exit_triple_fault,
 	[EXIT_REASON_INTERRUPT_WINDOW] = exit_interrupt_window,
 	[EXIT_REASON_PREEMPTION_TIMER] = exit_preemption_timer,
+	[EXIT_REASON_TPR_BELOW_THRESHOLD] = exit_tpr_below_threshold,
 	[EXIT_REASON_INIT_SIGNAL] = exit_init_sipi,
 	[EXIT_REASON_SIPI] = exit_init_sipi,
 	[EXIT_REASON_CPUID] = exit_cpuid,

@@ -68,6 +68,8 @@ EXIT_HANDLER(exit_cpuid)
 		q[CPUID_ECX] = r.ecx;
 		q[CPUID_EDX] = r.edx;
 		cpuid_policy_apply(leaf, sub, vmx_guest_cr4(), q);
+		if (v->lapic.present)
+			cpuid_policy_lapic(leaf, sub, v->lapic.id, q);
 		r.eax = q[CPUID_EAX];
 		r.ebx = q[CPUID_EBX];
 		r.ecx = q[CPUID_ECX];

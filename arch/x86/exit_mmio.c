@@ -12,6 +12,7 @@
  */
 #include "arch/cpu.h"
 #include "arch/exits.h"
+#include "arch/lapic.h"
 #include "arch/mmio_decode.h"
 #include "arch/vmcs.h"
 #include "arch/vmx.h"
@@ -127,7 +128,21 @@ EXIT_HANDLER(exit_ept_violation)
 		stop_undecoded(v, access, gpa, bytes, (int)in.len, "access does not match");
 		return;
 	}
-	if (in.kind == MMIO_LOAD) {
+	if (lapic_mmio_claims(v, gpa)) {
+		/* The xAPIC page of a guest with `lapic = yes` (arch/x86/lapic.c). */
+		if (in.kind == MMIO_LOAD) {
+			reg_set(regs, in.reg, mmio_load_result(&in, reg_get(regs, in.reg),
+							       lapic_mmio_load(v, gpa, in.size)));
+		} else {
+			uint64_t src = in.kind == MMIO_STOS ? regs->rax : reg_get(regs, in.reg);
+			bool df = vmcs_readnat(GUEST_RFLAGS) & X86_RFLAGS_DF;
+
+			lapic_mmio_store(v, gpa, in.size, mmio_store_data(&in, src));
+			if (in.kind == MMIO_STOS &&
+			    !mmio_string_step(&in, df, &regs->rdi, &regs->rsi, &regs->rcx))
+				return;
+		}
+	} else if (in.kind == MMIO_LOAD) {
 		reg_set(regs, in.reg, mmio_load_result(&in, reg_get(regs, in.reg), ~0ull));
 	} else if (in.kind == MMIO_STOS) {
 		bool df = vmcs_readnat(GUEST_RFLAGS) & X86_RFLAGS_DF;

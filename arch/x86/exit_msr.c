@@ -7,6 +7,7 @@
  * written here.
  */
 #include "arch/exits.h"
+#include "arch/lapic.h"
 #include "arch/msr.h"
 #include "arch/msr_policy.h"
 #include "arch/safe_insn.h"
@@ -162,7 +163,15 @@ EXIT_HANDLER(exit_rdmsr)
 {
 	uint32_t msr = (uint32_t)regs->rcx;
 	uint64_t val;
+	int rc = lapic_rdmsr(v, msr, &val);
 
+	if (rc <= 0) { /* the vLAPIC's (lapic = yes): IA32_APIC_BASE, x2APIC, TSC deadline */
+		if (rc) {
+			vmx_inject_exception(X86_EXC_GP, 0); /* the x2APIC's own #GP rules: not logged */
+			return;
+		}
+		goto done;
+	}
 	switch (msr_policy_read(&v->arch.msr, msr, &val)) {
 	case MSR_EMULATED:
 		break;
@@ -175,6 +184,7 @@ EXIT_HANDLER(exit_rdmsr)
 		refuse(v, "RDMSR of", msr, 0);
 		return;
 	}
+done:
 	regs->rax = (uint32_t)val;
 	regs->rdx = val >> 32;
 	vmx_advance_rip();
@@ -184,8 +194,17 @@ EXIT_HANDLER(exit_wrmsr)
 {
 	uint32_t msr = (uint32_t)regs->rcx;
 	uint64_t val = (regs->rdx << 32) | (uint32_t)regs->rax, orig = val;
+	int rc = lapic_wrmsr(v, msr, val);
 	bool ok;
 
+	if (rc <= 0) {
+		if (rc) {
+			vmx_inject_exception(X86_EXC_GP, 0);
+			return;
+		}
+		vmx_advance_rip();
+		return;
+	}
 	switch (msr_policy_write(&v->arch.msr, msr, &val)) {
 	case MSR_EMULATED:
 		ok = true;

@@ -132,6 +132,23 @@ static int prefixes(struct dec *d)
 	}
 }
 
+/* An immediate of n bytes, sign-extended to 64 bits (Vol. 2A, MOV C7: imm32 sign-extended). */
+static int immediate(struct dec *d, struct mmio_insn *in, unsigned n)
+{
+	uint64_t v = 0;
+
+	if (d->pos + n > d->avail || d->pos + n > MMIO_INSN_MAX)
+		return -XEN_EFAULT;
+	for (unsigned i = 0; i < n; i++)
+		v |= (uint64_t)d->p[d->pos + i] << (8 * i);
+	if (n < 8 && (v >> (8 * n - 1)) & 1)
+		v |= ~0ull << (8 * n);
+	d->pos += n;
+	in->has_imm = true;
+	in->imm = v;
+	return 0;
+}
+
 static int decode_op(struct dec *d, struct mmio_insn *in)
 {
 	unsigned reg, osz = op_size(d);
@@ -145,7 +162,13 @@ static int decode_op(struct dec *d, struct mmio_insn *in)
 	case 0x89: /* MOV r/m, r */
 		in->kind = MMIO_STORE;
 		in->size = op == 0x88 ? 1 : osz;
-		return modrm(d, in, &reg);
+		if ((rc = modrm(d, in, &in->reg)))
+			return rc;
+		/* The source, for a store that is emulated (the vLAPIC page): AH-BH as for loads. */
+		in->high8 = op == 0x88 && !d->rex_any && in->reg >= 4 && in->reg < 8;
+		if (in->high8)
+			in->reg -= 4;
+		return 0;
 	case 0x8a: /* MOV r8, r/m8 */
 	case 0x8b: /* MOV r, r/m */
 		in->kind = MMIO_LOAD;
@@ -173,7 +196,7 @@ static int decode_op(struct dec *d, struct mmio_insn *in)
 			return rc;
 		if ((reg & 7) != 0)
 			return -XEN_EOPNOTSUPP; /* only /0 is MOV */
-		return skip(d, in->size > 4 ? 4 : in->size);
+		return immediate(d, in, in->size > 4 ? 4 : in->size);
 	case 0xaa: /* STOS m8 */
 	case 0xab: /* STOS m16/32/64 */
 	case 0xa4: /* MOVS m8, m8 */
@@ -234,6 +257,13 @@ uint64_t mmio_load_result(const struct mmio_insn *in, uint64_t old, uint64_t dat
 	if (in->reg_size >= 4)
 		return v; /* a 32-bit destination zeroes bits 63:32 */
 	return (old & ~mask_of(in->reg_size)) | v;
+}
+
+uint64_t mmio_store_data(const struct mmio_insn *in, uint64_t reg)
+{
+	uint64_t v = in->has_imm ? in->imm : in->high8 ? reg >> 8 : reg;
+
+	return v & mask_of(in->size);
 }
 
 /* A register used as an address of addr_size bytes: only those bits change (SDM Vol. 1 3.3.7). */

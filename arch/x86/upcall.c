@@ -7,11 +7,21 @@
  * can take one (RFLAGS.IF = 1, no STI/MOV-SS blocking, no other event being
  * injected); otherwise interrupt-window exiting brings the vCPU back the
  * moment it can (SDM 25.6.2, 27.7).
+ *
+ * A guest with `lapic = yes` has a second source, its virtual local APIC
+ * (arch/x86/lapic.c). One injection path serves both: the higher vector
+ * goes first. The upcall is injected as Xen injects its callback vector,
+ * without ISR and needing no EOI, and regardless of the PPR; a vLAPIC
+ * vector only when deliverable (above the PPR), and its injection moves
+ * it from IRR to ISR. While the other (or another vLAPIC vector) still
+ * waits, interrupt-window exiting stays on, so the next one goes in as
+ * soon as the guest can take it; an EOI or a TPR write exits anyway.
  */
 #include <stdint.h>
 #include <xen/xen.h>
 
 #include "arch/cpu.h"
+#include "arch/lapic.h"
 #include "arch/upcall_pending.h"
 #include "arch/vmcs.h"
 #include "arch/vmx.h"
@@ -35,12 +45,19 @@ static void set_window_exiting(struct vcpu *v, bool on)
 
 bool vcpu_upcall_pending(const struct vcpu *v)
 {
-	return upcall_is_pending(v);
+	/* Own CPU only for the vLAPIC part (HLT, SCHEDOP_block, the tick): it syncs the TPR. */
+	return upcall_is_pending(v) || lapic_deliverable((struct vcpu *)v) >= 0;
 }
 
 bool vmx_deliver_upcall(struct vcpu *v, bool pending)
 {
-	if (!pending) {
+	int lv = lapic_deliverable(v);
+	bool lapic = lv >= 0 && (!pending || lv > v->guest->upcall_vector);
+	uint8_t vector = lapic ? (uint8_t)lv : v->guest->upcall_vector;
+	bool more;
+
+	lapic_update_threshold(v);
+	if (!pending && lv < 0) {
 		set_window_exiting(v, false);
 		return false;
 	}
@@ -54,7 +71,8 @@ bool vmx_deliver_upcall(struct vcpu *v, bool pending)
 	if (!v->arch.halted_clean) {
 		uint32_t pending_event = vmcs_read32(VM_ENTRY_INTR_INFO_FIELD);
 		/* Already injected on an earlier pass over this entry: nothing more to do. */
-		if (pending_event == (INTR_INFO_VALID | INTR_TYPE_EXT_INTR | v->guest->upcall_vector))
+		if (!lapic &&
+		    pending_event == (INTR_INFO_VALID | INTR_TYPE_EXT_INTR | v->guest->upcall_vector))
 			return true;
 		bool can_inject = (vmcs_readnat(GUEST_RFLAGS) & X86_RFLAGS_IF) &&
 				  !(vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) & 3) &&
@@ -65,9 +83,16 @@ bool vmx_deliver_upcall(struct vcpu *v, bool pending)
 		}
 	}
 	v->arch.halted_clean = false; /* a second pass over this entry reads them */
-	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD,
-		     INTR_INFO_VALID | INTR_TYPE_EXT_INTR | v->guest->upcall_vector);
-	set_window_exiting(v, false);
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, INTR_INFO_VALID | INTR_TYPE_EXT_INTR | vector);
+	if (lapic) {
+		lapic_accepted(v, vector);
+		lapic_update_threshold(v);
+		more = pending || lapic_deliverable(v) >= 0;
+		set_window_exiting(v, more);
+		return true;
+	}
+	more = lv >= 0;
+	set_window_exiting(v, more);
 	v->upcalls++;
 	if (trace_enabled && v->guest->trace_active)
 		trace_record(TRACE_INJECT, (uint16_t)v->guest->domid, 0);

@@ -6,6 +6,7 @@
 #include "arch/apic.h"
 #include "arch/cpu.h"
 #include "arch/cpu_policy.h"
+#include "arch/lapic.h"
 #include "arch/msr.h"
 #include "arch/mtrr.h"
 #include "arch/safe_insn.h"
@@ -380,6 +381,7 @@ int vcpu_arch_reset(struct vcpu *v, uint32_t entry, uint32_t start_info)
 	v->arch.tpr = 0;
 	if (v->arch.vapic)
 		memset(v->arch.vapic, 0, PAGE_SIZE);
+	lapic_reset(v); /* after the TPR: the vLAPIC's is the shadow's */
 	v->arch.reload_regs = true;
 	v->arch.halted_clean = false;
 	if (vcpu_state_init(v))
@@ -501,7 +503,8 @@ again:
 	}
 	/* Nothing pending and no window exiting to turn off: nothing to deliver. */
 	pending = upcall_is_pending(next);
-	upcall = (pending || next->arch.window_exiting) && vmx_deliver_upcall(next, pending);
+	upcall = (pending || next->arch.window_exiting || next->lapic.present) &&
+		 vmx_deliver_upcall(next, pending);
 	next->arch.halted_clean = false; /* good for the first entry after the HLT only */
 	arm_preemption_timer(p, next);
 	/*

@@ -178,6 +178,7 @@ static void test_good_minimal(void)
 	CHECK_EQ(g->priority, 100);
 	CHECK_EQ(g->delivery, CFG_DELIVERY_IMMEDIATE);
 	CHECK(!g->handover);
+	CHECK(!g->lapic);
 	CHECK_EQ(g->max_event_channels, 4096);
 	CHECK_EQ(cfg.nr_channels, 0);
 	CHECK_EQ(cfg.nr_allows, 0);
@@ -755,6 +756,7 @@ static void check_same_config(const struct bolt_config *a, const struct bolt_con
 		CHECK_EQ(x->priority, y->priority);
 		CHECK_EQ(x->delivery, y->delivery);
 		CHECK_EQ(x->handover, y->handover);
+		CHECK_EQ(x->lapic, y->lapic);
 	}
 	CHECK_EQ(a->nr_channels, b->nr_channels);
 	for (unsigned i = 0; i < a->nr_channels && i < b->nr_channels; i++) {
@@ -923,6 +925,20 @@ static void test_runtime_end(void)
 	check_same_config(&cfg, &cfg2);
 }
 
+static void test_lapic_key(void)
+{
+	static char buf[4096];
+
+	CHECK_EQ(parse_str("[guest a]\nimage=a\nmemory=2M\ncpu=0\nlapic=yes\n"
+			   "[guest b]\nimage=b\nmemory=2M\ncpu=0\n", &cfg), 0);
+	CHECK(cfg.guests[0].lapic);
+	CHECK(!cfg.guests[1].lapic); /* default: no local APIC, as before the key */
+	CHECK(cfg_dump(&cfg, buf, sizeof(buf)) > 0);
+	CHECK_CONTAINS(buf, "lapic = yes\n");
+	CHECK_EQ(parse_str("[guest a]\nimage=a\nmemory=2M\ncpu=0\nlapic=maybe\n", &cfg),
+		 -XEN_EINVAL);
+}
+
 static void test_dump(void)
 {
 	static char buf[16384];
@@ -935,11 +951,11 @@ static void test_dump(void)
 		  "\n[guest hello]\nimage = \"hello.elf\"\nmemory = 4M\ncpu = 0\n"
 		  "cmdline = \"demo hello\"\non_crash = stop\nmax_restarts = 3\n"
 		  "priority = 100\ndelivery = immediate\nhandover = no\n"
-		  "max_event_channels = 4096\n"
+		  "max_event_channels = 4096\nlapic = no\n"
 		  "\n[guest spin]\nimage = \"spin.elf\"\nmemory = 4M\ncpu = 1\n"
 		  "cmdline = \"\"\non_crash = stop\nmax_restarts = 3\n"
 		  "priority = 100\ndelivery = immediate\nhandover = no\n"
-		  "max_event_channels = 4096\n");
+		  "max_event_channels = 4096\nlapic = no\n");
 	CHECK_EQ(n, strlen(buf));
 	CHECK_EQ(cfg_dump(&cfg, small, sizeof(small)), n);
 	CHECK_STR(small, "[bolt]\nconsole ");
@@ -1141,6 +1157,7 @@ void unit_main(void)
 	TEST(test_shipped_configs);
 	TEST(test_debug_key);
 	TEST(test_max_event_channels);
+	TEST(test_lapic_key);
 	TEST(test_dump);
 	TEST(test_runtime_end);
 	TEST(test_names);

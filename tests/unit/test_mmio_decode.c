@@ -40,10 +40,19 @@ static void test_mov_load_store_64(void)
 	CHECK_EQ(in.len, 7);
 	CHECK_EQ(in.kind, MMIO_STORE);
 	CHECK_EQ(in.size, 2);
+	CHECK_EQ(in.reg, 2); /* the source: what an emulated store (vLAPIC) writes */
+	CHECK(!in.has_imm);
+	CHECK_EQ(mmio_store_data(&in, 0x1111222233334444ull), 0x4444u);
 	/* mov %cl,(%rdx) and mov (%rsi),%bh (high byte without REX) */
 	CHECK_EQ(DEC(64, 0x88, 0x0a), 0);
 	CHECK_EQ(in.size, 1);
 	CHECK_EQ(in.len, 2);
+	CHECK_EQ(in.reg, 1);
+	/* mov %ah,(%rdx): bits 15:8 of rAX */
+	CHECK_EQ(DEC(64, 0x88, 0x22), 0);
+	CHECK_EQ(in.reg, 0);
+	CHECK(in.high8);
+	CHECK_EQ(mmio_store_data(&in, 0xabcd), 0xabu);
 	CHECK_EQ(DEC(64, 0x8a, 0x3e), 0);
 	CHECK_EQ(in.reg, 3); /* BH lives in rBX */
 	CHECK(in.high8);
@@ -125,10 +134,13 @@ static void test_immediates_and_moffs(void)
 	CHECK_EQ(in.len, 7);
 	CHECK_EQ(in.kind, MMIO_STORE);
 	CHECK_EQ(in.size, 4);
+	CHECK(in.has_imm);
+	CHECK_EQ(mmio_store_data(&in, ~0ull), 0x12345678u);
 	/* movq $-1,(%rax): imm32 sign-extended */
 	CHECK_EQ(DEC(64, 0x48, 0xc7, 0x00, 0xff, 0xff, 0xff, 0xff), 0);
 	CHECK_EQ(in.len, 7);
 	CHECK_EQ(in.size, 8);
+	CHECK_EQ(mmio_store_data(&in, 0), ~0ull);
 	/* movw $0x1234,(%rax) */
 	CHECK_EQ(DEC(64, 0x66, 0xc7, 0x00, 0x34, 0x12), 0);
 	CHECK_EQ(in.len, 5);

@@ -152,6 +152,18 @@ static void test_hidden(void)
 	cpuid_policy_apply(1, 0, 1ULL << 18, r);
 	CHECK(r[CPUID_ECX] & (1u << 27));
 	CHECK_EQ(msr_policy_read(&s, MSR_IA32_APIC_BASE, &v), MSR_GP);
+	/* With `lapic = yes` (whose MSRs arch/x86/lapic.c answers before this policy). */
+	memset(r, 0, sizeof(r));
+	r[CPUID_EBX] = 0x07000800; /* the host's APIC ID 7 must not show */
+	cpuid_policy_apply(1, 0, 0, r);
+	cpuid_policy_lapic(1, 0, 0, r);
+	CHECK(r[CPUID_EDX] & (1u << 9));
+	CHECK(r[CPUID_ECX] & (1u << 21));
+	CHECK(r[CPUID_ECX] & (1u << 24));
+	CHECK_EQ(r[CPUID_EBX], 0x00000800u);
+	memset(r, 0xff, sizeof(r));
+	cpuid_policy_lapic(0xb, 1, 0, r);
+	CHECK_EQ(r[CPUID_EDX], 0u);
 	/* Features without MSRs pass through: AVX2, BMI (7,0):EBX[5], [3]. */
 	memset(r, 0xff, sizeof(r));
 	cpuid_policy_apply(7, 0, 0, r);

@@ -78,6 +78,7 @@ struct vcpu_arch {
 	 */
 	uint8_t *vapic;
 	uint8_t tpr;
+	uint8_t tpr_threshold;    /* TPR_THRESHOLD as last written (arch/x86/lapic.c) */
 	void *xsave;              /* XSAVE/FXSAVE area of the guest's FPU/SSE/AVX state */
 	struct vcpu_ext_state ext;
 	/* Start of the hv_send / hv_wake window the last entry ends (0: none). */

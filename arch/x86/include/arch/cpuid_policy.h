@@ -20,4 +20,12 @@ enum { CPUID_EAX, CPUID_EBX, CPUID_ECX, CPUID_EDX };
  */
 void cpuid_policy_apply(uint32_t leaf, uint32_t sub, uint64_t guest_cr4, uint32_t regs[4]);
 
+/*
+ * After cpuid_policy_apply, for a guest with a virtual local APIC
+ * (`lapic = yes`, core/vlapic.h): CPUID.1 shows APIC (EDX[9]), x2APIC
+ * (ECX[21]) and TSC-deadline (ECX[24]) and EBX[31:24] = apic_id; leaves
+ * 0xB and 0x1F give apic_id as the x2APIC ID (EDX).
+ */
+void cpuid_policy_lapic(uint32_t leaf, uint32_t sub, uint32_t apic_id, uint32_t regs[4]);
+
 #endif

@@ -34,6 +34,9 @@ struct mmio_insn {
 	bool rep;           /* F2/F3 before STOS/MOVS */
 	bool rip_relative;  /* ModRM memory operand is [RIP + disp32] */
 	unsigned addr_size; /* 2, 4 or 8 (STOS/MOVS step rDI/rSI/rCX at this width) */
+	/* MMIO_STORE: an immediate (has_imm), else the source is reg (high8: AH-BH). */
+	bool has_imm;
+	uint64_t imm;       /* sign-extended */
 };
 
 /*
@@ -48,6 +51,12 @@ int mmio_decode(const uint8_t *bytes, size_t avail, unsigned mode, struct mmio_i
  * register holding old: 8/16-bit writes keep the other bits, 32-bit writes
  * zero bits 63:32 (SDM Vol. 1 3.4.1.1), MOVZX/MOVSX extend to reg_size.
  */
+/*
+ * The size bytes an MMIO_STORE writes, given the value of its source
+ * register reg (ignored for an immediate); STOS stores rAX's.
+ */
+uint64_t mmio_store_data(const struct mmio_insn *in, uint64_t reg);
+
 uint64_t mmio_load_result(const struct mmio_insn *in, uint64_t old, uint64_t data);
 
 /*

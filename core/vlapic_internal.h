@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers shared by the vLAPIC's files (core/vlapic*.c); not for its users. */
+#ifndef CORE_VLAPIC_INTERNAL_H
+#define CORE_VLAPIC_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/vlapic.h"
+
+/* lvt[] indices: the order of the registers from 0x320. */
+enum {
+	VLAPIC_LVT_IDX_TIMER, VLAPIC_LVT_IDX_THERMAL, VLAPIC_LVT_IDX_PERF,
+	VLAPIC_LVT_IDX_LINT0, VLAPIC_LVT_IDX_LINT1, VLAPIC_LVT_IDX_ERROR,
+};
+
+static inline void vlapic_set_bit(uint32_t reg[8], uint8_t v)
+{
+	reg[v >> 5] |= 1u << (v & 31);
+}
+
+static inline void vlapic_clear_bit(uint32_t reg[8], uint8_t v)
+{
+	reg[v >> 5] &= ~(1u << (v & 31));
+}
+
+/* Hardware-enabled (IA32_APIC_BASE.EN) and software-enabled (SVR[8]). */
+static inline bool vlapic_enabled(const struct vlapic *l)
+{
+	return (l->base & VLAPIC_BASE_EN) && (l->svr & VLAPIC_SVR_ENABLE);
+}
+
+void vlapic_eoi(struct vlapic *l);
+void vlapic_error(struct vlapic *l, uint32_t bits);
+/* Make vector pending; false (and an ESR error) for vectors 0-15. */
+bool vlapic_set_irr(struct vlapic *l, uint8_t vector);
+
+/* Timer registers (core/vlapic_timer.c). */
+void vlapic_timer_lvt_write(struct vlapic *l, uint32_t val);
+void vlapic_timer_icr_write(struct vlapic *l, uint32_t val, uint64_t now_ns);
+void vlapic_timer_dcr_write(struct vlapic *l, uint32_t val, uint64_t now_ns);
+uint32_t vlapic_timer_ccr(const struct vlapic *l, uint64_t now_ns);
+void vlapic_timer_stop(struct vlapic *l);
+
+#endif
