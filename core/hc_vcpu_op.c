@@ -77,9 +77,10 @@ static long vcpu_set_periodic(struct vcpu *v, uint64_t arg)
  * shared CPU (runnable) is counted as blocked too, and runnable and
  * offline are always 0. The sum equals system time since this boot.
  * The call is made by the running vCPU, so the state is running, since
- * its last VM entry.
+ * its last VM entry. Written to gva: get_runstate_info's argument, or the
+ * registered area.
  */
-static long vcpu_get_runstate(struct vcpu *v, bool compat, uint64_t arg)
+static long runstate_write(struct vcpu *v, bool compat, uint64_t gva)
 {
 	struct guest *g = v->guest;
 	struct vcpu_runstate_info ri;
@@ -97,10 +98,42 @@ static long vcpu_get_runstate(struct vcpu *v, bool compat, uint64_t arg)
 		struct compat_vcpu_runstate_info c;
 
 		compat_runstate_out(&ri, &c);
-		return vcpu_copy_to_guest(v, arg, &c, sizeof(c)) ? -XEN_EFAULT : 0;
+		return vcpu_copy_to_guest(v, gva, &c, sizeof(c)) ? -XEN_EFAULT : 0;
 	}
-	return vcpu_copy_to_guest(v, arg, &ri, sizeof(ri)) ? -XEN_EFAULT : 0;
+	return vcpu_copy_to_guest(v, gva, &ri, sizeof(ri)) ? -XEN_EFAULT : 0;
 }
+
+/*
+ * VCPUOP_register_runstate_memory_area: arg holds the guest virtual
+ * address of a vcpu_runstate_info (or its 32-bit layout), which Linux's
+ * steal-time and spinlock code reads. Bolt writes it once, now: it never
+ * reports runnable or offline time (see runstate_write), so the steal
+ * time Linux derives from it (runnable + offline) stays 0 and the state a
+ * reader can observe is "running" whatever Bolt rewrote; a later
+ * get_runstate_info gives fresh running/blocked figures. Address 0
+ * unregisters, as in Xen.
+ */
+static long vcpu_register_runstate(struct vcpu *v, bool compat, uint64_t arg)
+{
+	struct vcpu_register_runstate_memory_area area;
+	uint64_t gva;
+
+	if (compat) {
+		uint32_t va32;
+
+		if (vcpu_copy_from_guest(v, &va32, arg, sizeof(va32)))
+			return -XEN_EFAULT;
+		gva = va32;
+	} else {
+		if (vcpu_copy_from_guest(v, &area, arg, sizeof(area)))
+			return -XEN_EFAULT;
+		gva = area.addr.p;
+	}
+	if (!gva)
+		return 0;
+	return runstate_write(v, compat, gva);
+}
+
 
 long hc_vcpu_op(struct vcpu *v, struct hypercall_args *a)
 {
@@ -113,9 +146,11 @@ long hc_vcpu_op(struct vcpu *v, struct hypercall_args *a)
 	case VCPUOP_is_up:
 		return 1; /* vCPU 0 runs whenever its guest does */
 	case VCPUOP_get_runstate_info:
-		return vcpu_get_runstate(v, a->compat, arg);
+		return runstate_write(v, a->compat, arg);
 	case VCPUOP_register_vcpu_info:
 		return vcpu_info_register(v, a->compat, arg);
+	case VCPUOP_register_runstate_memory_area:
+		return vcpu_register_runstate(v, a->compat, arg);
 	case VCPUOP_set_periodic_timer:
 		return vcpu_set_periodic(v, arg);
 	case VCPUOP_stop_periodic_timer:
@@ -129,7 +164,7 @@ long hc_vcpu_op(struct vcpu *v, struct hypercall_args *a)
 	default:
 		/*
 		 * initialise/up/down (one vCPU, always up),
-		 * register_runstate_memory_area, register_vcpu_time_memory_area,
+		 * register_vcpu_time_memory_area,
 		 * send_nmi, get_physid: not provided.
 		 */
 		return -XEN_ENOSYS;

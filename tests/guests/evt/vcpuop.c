@@ -13,6 +13,9 @@
  *     fires at once without it; deadline 0 fires at once too;
  *   - get_runstate_info: running state, times summing to at most system
  *     time, blocked time growing by a 5 ms sleep, running by a 5 ms spin;
+ *   - register_runstate_memory_area: 0, and the area is filled (running,
+ *     time[running] > 0, nothing runnable or offline); a bad pointer in
+ *     the struct: -EFAULT;
  *   - unreadable/unwritable args: -EFAULT;
  *   - XENVER_get_features: exactly the four features Bolt provides.
  */
@@ -45,6 +48,29 @@ static long vo_runstate(struct vcpu_runstate_info *ri)
 	return vo_op(VCPUOP_get_runstate_info, 0, (unsigned long)(uintptr_t)ri);
 }
 
+static const char *vo_runstate_area(void)
+{
+	static struct vcpu_runstate_info area;
+	struct vcpu_register_runstate_memory_area reg = { .addr.v = &area };
+	struct vcpu_register_runstate_memory_area bad = { .addr.p = VO_BAD_PTR };
+	long rc;
+
+	area.state = 0xdead;
+	rc = vo_op(VCPUOP_register_runstate_memory_area, 0, (unsigned long)(uintptr_t)&reg);
+	if (rc)
+		return evt_fail("register_runstate_memory_area: %ld, expected 0", rc);
+	if (area.state != RUNSTATE_running || !area.time[RUNSTATE_running] ||
+	    area.time[RUNSTATE_runnable] || area.time[RUNSTATE_offline])
+		return evt_fail("registered runstate area: state %d, running %llu, runnable %llu, "
+				"offline %llu", area.state,
+				(unsigned long long)area.time[RUNSTATE_running],
+				(unsigned long long)area.time[RUNSTATE_runnable],
+				(unsigned long long)area.time[RUNSTATE_offline]);
+	return evt_check_rc("register_runstate_memory_area(area at a bad address)",
+			    vo_op(VCPUOP_register_runstate_memory_area, 0,
+				  (unsigned long)(uintptr_t)&bad), -XEN_EFAULT);
+}
+
 static const char *vo_args(void)
 {
 	const char *why;
@@ -69,8 +95,10 @@ static const char *vo_args(void)
 				vo_op(VCPUOP_set_periodic_timer, 0, VO_BAD_PTR), -XEN_EFAULT)) ||
 	    (why = evt_check_rc("register_vcpu_info(bad pointer)",
 				vo_op(VCPUOP_register_vcpu_info, 0, VO_BAD_PTR), -XEN_EFAULT)) ||
-	    (why = evt_check_rc("register_runstate_memory_area",
-				vo_op(VCPUOP_register_runstate_memory_area, 0, 0), -XEN_ENOSYS)) ||
+	    (why = evt_check_rc("register_runstate_memory_area(bad pointer)",
+				vo_op(VCPUOP_register_runstate_memory_area, 0, VO_BAD_PTR),
+				-XEN_EFAULT)) ||
+	    (why = vo_runstate_area()) ||
 	    (why = evt_check_rc("vcpu_op(99)", vo_op(99, 0, 0), -XEN_ENOSYS)))
 		return why;
 	return NULL;
