@@ -144,8 +144,8 @@ img: esp
 # every guest, the kernel and the initramfs, with configs/linux.cfg as bolt.cfg.
 LINUX_FLAVOUR ?= cloud-amd64
 LINUX_DIR := $(B)/linux/$(LINUX_FLAVOUR)
-LINUX_PROGS := $(B)/linux/bin/evtchn-ping $(B)/linux/bin/tsc
-LINUX_IMG := $(B)/linux.img
+LINUX_PROGS := $(B)/linux/bin/evtchn-ping $(B)/linux/bin/tsc $(B)/linux/bin/bolt-stats
+LINUX_IMG := $(if $(filter cloud-amd64,$(LINUX_FLAVOUR)),$(B)/linux.img,$(B)/linux-$(LINUX_FLAVOUR).img)
 LINUX_IMG_MIB := 128
 
 $(B)/tools/bzunpack: tools/bzunpack.c
@@ -153,9 +153,9 @@ $(B)/tools/bzunpack: tools/bzunpack.c
 	$(HOST_CC) $(WARN) -D_DEFAULT_SOURCE -O2 $< -o $@
 
 # User-space programs for the initramfs: static, against glibc and linux-libc-dev.
-$(B)/linux/bin/%: guests/linux/%.c
+$(B)/linux/bin/%: guests/linux/%.c include/bolt/bolt.h
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(WARN) -D_DEFAULT_SOURCE -O2 -static $< -o $@
+	$(HOST_CC) $(WARN) -Iinclude -D_DEFAULT_SOURCE -O2 -static $< -o $@
 
 $(LINUX_DIR)/vmlinux: tools/linux-image.sh guests/linux/init $(LINUX_PROGS) $(B)/tools/bzunpack
 	tools/linux-image.sh $(LINUX_FLAVOUR) $(LINUX_DIR) $(B)/tools/bzunpack $(LINUX_PROGS)
@@ -163,11 +163,11 @@ $(LINUX_DIR)/vmlinux: tools/linux-image.sh guests/linux/init $(LINUX_PROGS) $(B)
 linux: $(LINUX_DIR)/vmlinux
 
 $(LINUX_IMG): $(LINUX_DIR)/vmlinux configs/linux.cfg esp
-	@rm -rf $(B)/esp-linux && cp -r $(B)/esp $(B)/esp-linux
-	cp $(LINUX_DIR)/vmlinux $(LINUX_DIR)/initrd.gz $(B)/esp-linux/
-	cp configs/linux.cfg $(B)/esp-linux/bolt.cfg
-	tools/mkimg.sh $(B)/esp-linux $@ $(LINUX_IMG_MIB)
-	@rm -rf $(B)/esp-linux
+	@rm -rf $@.esp && cp -r $(B)/esp $@.esp
+	cp $(LINUX_DIR)/vmlinux $(LINUX_DIR)/initrd.gz $@.esp/
+	cp configs/linux.cfg $@.esp/bolt.cfg
+	tools/mkimg.sh $@.esp $@ $(LINUX_IMG_MIB)
+	@rm -rf $@.esp
 
 linux-img: $(LINUX_IMG)
 

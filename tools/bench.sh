@@ -9,7 +9,9 @@
 #   --jobs N     at most N Bochs at once (default 2, or $BENCH_JOBS)
 #   --only NAME  boot only bench/NAME.cfg (the other figures come out nan)
 #
-# Boots (one Bochs each): bench/bench2.cfg on 2 CPUs (exit round trips,
+# Boots (one Bochs each): bench/linux.cfg on 2 CPUs (Linux user space <->
+# pong through /dev/xen/evtchn, from build/linux.img) and bench/sdk-pair.cfg
+# (the SDK ping <-> the same pong), bench/bench2.cfg on 2 CPUs (exit round trips,
 # shm polling, event channels with the receiver halted while the 1 ms tick
 # spins its idle loop, running or lazy, doorbells, hv_send/hv_wake with the
 # tick armed), bench/bench2-mwait.cfg on 2 CPUs (no time event: the halted
@@ -64,11 +66,22 @@ hv_wake_running_ticks <=150"
 DERIVED="exits_sender_per_notify exits =1.000
 exits_receiver_per_notify exits =1.000
 ring_msgs_per_mtick msgs -
-ring_grant_msgs_per_mtick msgs -"
+ring_grant_msgs_per_mtick msgs -
+linux_rt_p50 ticks -
+linux_rt_p99 ticks -
+linux_rt_p50_ns ns -
+sdk_rt_p50 ticks -
+sdk_rt_p99 ticks -
+linux_exits_per_notify exits -
+linux_peer_pong_exits_per_event exits -
+sdk_peer_pong_exits_per_event exits -
+linux_boot_ticks ticks -"
 # Ratios of two such figures: name numerator denominator target (>=V: at
 # least V). The vchan ring runs the shm ring's code once set up, so it
 # should be as fast (issue 12: within 10 %).
-GUEST_RATIOS="ring_grant_vs_shm ring_grant_msgs_per_mtick ring_msgs_per_mtick >=0.90"
+GUEST_RATIOS="ring_grant_vs_shm ring_grant_msgs_per_mtick ring_msgs_per_mtick >=0.90
+linux_vs_sdk_rt linux_rt_p50 sdk_rt_p50 <=2.0
+pong_exits_linux_vs_sdk linux_peer_pong_exits_per_event sdk_peer_pong_exits_per_event <=1.0"
 # Ratios: name numerator denominator statistic target. pairs4_rt is
 # multimodal (a round trip finds its CPUs free, waits behind one other
 # vCPU, or behind a whole round of the other pair), and the mix of the
@@ -97,12 +110,16 @@ spin -
 ping -
 pong -
 bench -"
-# Boots: config, CPUs.
-BOOTS="bench/bench2.cfg 2
+# Boots: config, CPUs[, disk image]. The Linux boot (issue 13) first: it
+# is the longest. Its figures (linux_*, sdk_*) come from the lines
+# evtchn-ping, /init, ping and pong print (linux_figures below).
+BOOTS="bench/linux.cfg 2 build/linux.img
+bench/bench2.cfg 2
 bench/bench2-mwait.cfg 2
 bench/bench4.cfg 4
 bench/bench-ring.cfg 2
-bench/bench-ring-grant.cfg 2"
+bench/bench-ring-grant.cfg 2
+bench/sdk-pair.cfg 2"
 
 list_names() {
 	local f s
@@ -155,9 +172,9 @@ if [ $mode = smoke ]; then
 else
 	out=build/bench samples=2000 warmup=100 timeout=240 ring_count=1000000
 fi
-for f in build/bolt.img build/guests/bench.elf build/guests/ring.elf tools/bochsrc.sh; do
+for f in build/bolt.img build/linux.img build/guests/bench.elf build/guests/ring.elf tools/bochsrc.sh; do
 	if [ ! -r "$f" ]; then
-		echo "$0: $f is missing: run 'make all' first" >&2
+		echo "$0: $f is missing: run 'make all linux-img' first" >&2
 		exit 1
 	fi
 done
@@ -165,13 +182,19 @@ rm -rf "$out" && mkdir -p "$out"
 
 # boot CFG CPUS: one Bochs run into $out/boot-<name>/log.txt.
 boot() {
-	local cfg=$1 cpus=$2 name dir start pid end_re='bolt: (powering off|halting|not starting|PANIC)'
+	local cfg=$1 cpus=$2 img=${3:-build/bolt.img} name dir start pid limit
+	local end_re='bolt: (powering off|halting|not starting|PANIC)'
 	name=$(basename "$cfg" .cfg)
 	dir=$out/boot-$name
 	mkdir -p "$dir"
+	# A config's own `# timeout:` (Linux boots for minutes), else the mode's.
+	limit=$(sed -n 's/^# timeout: //p' "$cfg" | head -1)
+	limit=${limit:-$timeout}
+	[ "$limit" -ge "$timeout" ] || limit=$timeout
 	# The built disk, with this config (sample counts adjusted) and fresh guests.
-	cp build/bolt.img "$dir/disk.img"
+	cp "$img" "$dir/disk.img"
 	sed -e "s/samples=[0-9]*/samples=$samples/g" -e "s/warmup=[0-9]*/warmup=$warmup/g" \
+		-e "s/rounds=[0-9]*/rounds=$samples/g" \
 		-e "s/count=[0-9]*/count=$ring_count/g" "$cfg" >"$dir/bolt.cfg"
 	mcopy -o -i "$dir/disk.img@@1M" "$dir/bolt.cfg" ::bolt.cfg &&
 		mcopy -o -i "$dir/disk.img@@1M" build/guests/bench.elf ::bench.elf &&
@@ -186,7 +209,7 @@ boot() {
 	# Bochs exits by itself on Bolt's power-off; the grep covers the other endings.
 	while kill -0 $pid 2>/dev/null; do
 		grep -aqE "$end_re" "$dir/bochs.out" 2>/dev/null && sleep 1 && break
-		[ $(($(date +%s) - start)) -ge $timeout ] && break
+		[ $(($(date +%s) - start)) -ge "$limit" ] && break
 		sleep 0.5
 	done
 	# Still running here means we stop it; otherwise Bochs ended by itself.
@@ -200,16 +223,16 @@ boot() {
 	elif [ -n "$died" ] && ! grep -q 'ACPI control: soft power off' "$dir/bochs.log" 2>/dev/null; then
 		echo "# $name: $cpus CPUs: $(tools/bochsrc.sh --why "$dir" "$rc")"
 	else
-		echo "# $name: $cpus CPUs: no end of run within ${timeout}s, log $dir/log.txt"
+		echo "# $name: $cpus CPUs: no end of run within ${limit}s, log $dir/log.txt"
 	fi >"$dir/status.txt"
 }
 
 t0=$(date +%s)
-while read -r cfg cpus; do
+while read -r cfg cpus img; do
 	[ -n "$only" ] && [ "$cfg" != "bench/$only.cfg" ] && continue
 	# At most $jobs Bochs at a time: each keeps a host core busy.
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
-	boot "$cfg" "$cpus" &
+	boot "$cfg" "$cpus" "$img" &
 done <<<"$BOOTS"
 wait
 
@@ -218,6 +241,27 @@ cat "$out"/boot-*/log.txt | grep -aoE 'CSV [A-Za-z0-9_]+( [0-9]+)+' |
 	awk -v dir="$out" '{ f = dir "/" $2 ".csv"; for (i = 3; i <= NF; i++) print $i > f }'
 # What the guests computed themselves (bolt_stats figures and cross-checks).
 cat "$out"/boot-*/log.txt | grep -aoE 'BENCH [A-Za-z0-9_]+ [0-9.]+ [A-Za-z_]+' >"$out/guest-bench.txt"
+
+# The Linux figures (issue 13, docs/linux.md), as BENCH lines from what
+# bench/linux.cfg and bench/sdk-pair.cfg print: round trips (evtchn-ping's
+# and ping's own percentiles over the same number of rounds), VM exits per
+# notification (Linux: Bolt's counters around evtchn-ping; pong: its
+# counters around its run, with either peer), and Linux's boot time from
+# Bolt's first line to /init, in TSC ticks.
+linux_figures() {
+	local l=$out/boot-linux/log.txt s=$out/boot-sdk-pair/log.txt t0 t1
+	[ -r "$l" ] && sed -n -e 's/.*BENCH linux_evtchn_rtt p50_ns=\([0-9]*\) p99_ns=[0-9]* p50_ticks=\([0-9]*\) p99_ticks=\([0-9]*\).*/BENCH linux_rt_p50 \2 ticks\nBENCH linux_rt_p99 \3 ticks\nBENCH linux_rt_p50_ns \1 ns/p' \
+		-e 's/.*bolt-linux: .*: \([0-9.]*\) exits per notification.*/BENCH linux_exits_per_notify \1 exits/p' \
+		-e 's/.*pong: .* events: \([0-9.]*\) exits per event.*/BENCH linux_peer_pong_exits_per_event \1 exits/p' "$l"
+	[ -r "$s" ] && sed -n -e 's/.*ping-pong: [0-9]* round trips, p50 \([0-9]*\) ticks, p99 \([0-9]*\) ticks.*/BENCH sdk_rt_p50 \1 ticks\nBENCH sdk_rt_p99 \2 ticks/p' \
+		-e 's/.*pong: .* events: \([0-9.]*\) exits per event.*/BENCH sdk_peer_pong_exits_per_event \1 exits/p' "$s"
+	if [ -r "$l" ]; then
+		t0=$(sed -n 's/.*micro-hypervisor starting at TSC \([0-9]*\).*/\1/p' "$l" | head -1)
+		t1=$(sed -n 's/.*init reached at TSC \([0-9]*\).*/\1/p' "$l" | head -1)
+		[ -n "$t0" ] && [ -n "$t1" ] && echo "BENCH linux_boot_ticks $((t1 - t0)) ticks"
+	fi
+}
+linux_figures >>"$out/guest-bench.txt"
 
 # Nearest-rank percentile, as bolt_percentile: the smallest value with at
 # least pm/1000 of the samples at or below it. tmean: the mean of the

@@ -23,8 +23,11 @@
 static const char *pong_run(const struct pingpong_args *args)
 {
 	uint64_t total = args->warmup + args->rounds, i, count;
+	struct bolt_stats s0, s1;
+	bool have_stats;
 	long ret;
 
+	have_stats = bolt_stats_get(&s0) == 0;
 	for (i = 0; i < total; i++) {
 		if (!bolt_evtchn_wait_timeout(args->port, PONG_TIMEOUT_TICKS)) {
 			printf("pong: nothing from ping for %llu ticks after %llu of %llu "
@@ -44,6 +47,11 @@ static const char *pong_run(const struct pingpong_args *args)
 	count = bolt_evtchn_count(args->port);
 	printf("pong: %llu events on port %u, %llu replies\n", (unsigned long long)count,
 	       args->port, (unsigned long long)total);
+	/* Its cost per event, whoever the peer is (make bench: SDK ping vs Linux). */
+	if (have_stats && bolt_stats_get(&s1) == 0 && total)
+		printf("pong: %llu VM exits for %llu events: %.3f exits per event\n",
+		       (unsigned long long)(s1.exits - s0.exits), (unsigned long long)total,
+		       (double)(s1.exits - s0.exits) / (double)total);
 	if (count != total)
 		return "event count does not match ping's sends";
 	return NULL;
