@@ -80,7 +80,7 @@ HOST_SRCS := $(wildcard lib/fmt.c lib/lib.c config/*.c core/mem.c core/stats.c c
 EVTCHN_SRCS := $(sort $(wildcard evtchn/*.c))
 SCHED_SRCS := $(sort $(wildcard sched/*.c))
 
-tools: $(B)/tools/boltcfg $(B)/tools/bolt-trace $(B)/tools/bolt-vmxcheck $(B)/tools/fbshot
+tools: $(B)/tools/boltcfg $(B)/tools/bolt-trace $(B)/tools/bolt-vmxcheck $(B)/tools/fbshot $(B)/tools/bzunpack
 
 # Would Bolt run on a CPU? Its VMCS code over a capability file (docs/vmxcaps.md).
 VMXCHECK_SRCS := tools/vmxcheck.c tools/vmxcheck_run.c tools/vmxcaps.c arch/x86/vmx_caps.c \

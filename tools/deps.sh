@@ -26,11 +26,21 @@
 #                            builds its tarball for x86_64-elf once
 #                            (cached in build/newlib/); the guest SDK
 #                            (make sdk) ships it
+#   busybox-static           the Linux guest's initramfs (tools/linux-image.sh)
+#   lz4 xz-utils zstd bzip2  decompressors for the Linux bzImage's payload
+#                            (build/tools/bzunpack runs them; Debian's
+#                            kernels use lz4)
+#   cpio                     packs the Linux guest's initramfs
+#   libc6-dev                glibc's static libc.a for the initramfs programs
+#   linux-libc-dev           <xen/evtchn.h>: /dev/xen/evtchn's ioctls
+# The Linux kernel itself is not installed: tools/linux-image.sh fetches
+# Debian's linux-image package with apt-get download into build/linux/.
 set -eu
 
 PKGS="gcc make binutils gnu-efi libxen-dev psf-unifont gzip mtools dosfstools
 fdisk ovmf bochs bochsbios vgabios qemu-system-x86 gnuplot-nox clang
-libclang-rt-14-dev spin newlib-source"
+libclang-rt-14-dev spin newlib-source busybox-static lz4 xz-utils zstd bzip2 cpio
+libc6-dev linux-libc-dev"
 
 missing=""
 for p in $PKGS; do
