@@ -144,7 +144,7 @@ img: esp
 # every guest, the kernel and the initramfs, with configs/linux.cfg as bolt.cfg.
 LINUX_FLAVOUR ?= cloud-amd64
 LINUX_DIR := $(B)/linux/$(LINUX_FLAVOUR)
-LINUX_PROGS := $(B)/linux/bin/evtchn-ping $(B)/linux/bin/tsc $(B)/linux/bin/bolt-stats
+LINUX_PROGS := $(B)/linux/bin/evtchn-ping $(B)/linux/bin/tsc
 LINUX_IMG := $(if $(filter cloud-amd64,$(LINUX_FLAVOUR)),$(B)/linux.img,$(B)/linux-$(LINUX_FLAVOUR).img)
 LINUX_IMG_MIB := 128
 

@@ -11,7 +11,8 @@
 #
 # Boots (one Bochs each): bench/linux.cfg on 2 CPUs (Linux user space <->
 # pong through /dev/xen/evtchn, from build/linux.img) and bench/sdk-pair.cfg
-# (the SDK ping <-> the same pong), bench/bench2.cfg on 2 CPUs (exit round trips,
+# (the SDK ping <-> the same pong), bench/linux-boot.cfg (the same Linux
+# boot without the ping-pong: the baseline of its exits), bench/bench2.cfg on 2 CPUs (exit round trips,
 # shm polling, event channels with the receiver halted while the 1 ms tick
 # spins its idle loop, running or lazy, doorbells, hv_send/hv_wake with the
 # tick armed), bench/bench2-mwait.cfg on 2 CPUs (no time event: the halted
@@ -114,6 +115,7 @@ bench -"
 # is the longest. Its figures (linux_*, sdk_*) come from the lines
 # evtchn-ping, /init, ping and pong print (linux_figures below).
 BOOTS="bench/linux.cfg 2 build/linux.img
+bench/linux-boot.cfg 2 build/linux.img
 bench/bench2.cfg 2
 bench/bench2-mwait.cfg 2
 bench/bench4.cfg 4
@@ -243,16 +245,25 @@ cat "$out"/boot-*/log.txt | grep -aoE 'CSV [A-Za-z0-9_]+( [0-9]+)+' |
 cat "$out"/boot-*/log.txt | grep -aoE 'BENCH [A-Za-z0-9_]+ [0-9.]+ [A-Za-z_]+' >"$out/guest-bench.txt"
 
 # The Linux figures (issue 13, docs/linux.md), as BENCH lines from what
-# bench/linux.cfg and bench/sdk-pair.cfg print: round trips (evtchn-ping's
-# and ping's own percentiles over the same number of rounds), VM exits per
-# notification (Linux: Bolt's counters around evtchn-ping; pong: its
+# bench/linux.cfg, bench/linux-boot.cfg and bench/sdk-pair.cfg print:
+# round trips (evtchn-ping's and ping's own percentiles over the same
+# number of rounds), VM exits per notification (Linux: the exits and sends
+# in Bolt's summary beyond those of the boot-only run; pong: its own
 # counters around its run, with either peer), and Linux's boot time from
 # Bolt's first line to /init, in TSC ticks.
+# summary_of LOG -> "exits sends" of the linux guest in Bolt's summary
+summary_of() {
+	awk '$2 == "linux" && $4 == "boots" { e = $6; want = 1; next }
+		want && $2 == "events:" { print e, $3; exit }' "$1"
+}
 linux_figures() {
-	local l=$out/boot-linux/log.txt s=$out/boot-sdk-pair/log.txt t0 t1
+	local l=$out/boot-linux/log.txt b=$out/boot-linux-boot/log.txt s=$out/boot-sdk-pair/log.txt t0 t1
 	[ -r "$l" ] && sed -n -e 's/.*BENCH linux_evtchn_rtt p50_ns=\([0-9]*\) p99_ns=[0-9]* p50_ticks=\([0-9]*\) p99_ticks=\([0-9]*\).*/BENCH linux_rt_p50 \2 ticks\nBENCH linux_rt_p99 \3 ticks\nBENCH linux_rt_p50_ns \1 ns/p' \
-		-e 's/.*bolt-linux: .*: \([0-9.]*\) exits per notification.*/BENCH linux_exits_per_notify \1 exits/p' \
 		-e 's/.*pong: .* events: \([0-9.]*\) exits per event.*/BENCH linux_peer_pong_exits_per_event \1 exits/p' "$l"
+	if [ -r "$l" ] && [ -r "$b" ]; then
+		echo "$(summary_of "$l") $(summary_of "$b")" | awk 'NF == 4 && $2 > $4 {
+			printf "BENCH linux_exits_per_notify %.3f exits\n", ($1 - $3) / ($2 - $4) }'
+	fi
 	[ -r "$s" ] && sed -n -e 's/.*ping-pong: [0-9]* round trips, p50 \([0-9]*\) ticks, p99 \([0-9]*\) ticks.*/BENCH sdk_rt_p50 \1 ticks\nBENCH sdk_rt_p99 \2 ticks/p' \
 		-e 's/.*pong: .* events: \([0-9.]*\) exits per event.*/BENCH sdk_peer_pong_exits_per_event \1 exits/p' "$s"
 	if [ -r "$l" ]; then

@@ -61,9 +61,9 @@ install -m 0755 "$here/guests/linux/init" "$r/init"
 for p in "$@"; do
 	install -m 0755 "$p" "$r/bin/"
 done
-# /dev/xen/evtchn, gntdev, gntalloc and privcmd are modules in Debian's kernels.
+# /dev/xen/evtchn, gntdev and gntalloc are modules in Debian's kernels.
 mods=$tmp/pkg/lib/modules/$release/kernel/drivers/xen
-for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd; do
+for m in xen-evtchn xen-gntdev xen-gntalloc; do
 	cp "$mods/$m.ko" "$r/lib/modules/"
 done
 (cd "$r" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -9 > "$out/initrd.gz.tmp"
