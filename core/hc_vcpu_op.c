@@ -134,6 +134,41 @@ static long vcpu_register_runstate(struct vcpu *v, bool compat, uint64_t arg)
 	return runstate_write(v, compat, gva);
 }
 
+/*
+ * VCPUOP_register_vcpu_time_memory_area: arg holds the guest virtual
+ * address of a second copy of the vCPU's vcpu_time_info, one the guest can
+ * map into user space: Linux's vDSO then reads the pvclock itself and
+ * clock_gettime() makes no system call (xen_setup_vsyscall_time_info).
+ * Xen rewrites that copy whenever it updates the vcpu_info one; Bolt fills
+ * the vcpu_info one once per boot (core/lifecycle.c: a fixed TSC scale,
+ * TSC_STABLE), so writing the area once, now, keeps the two identical.
+ * The struct is the same in both ABIs (32 bytes, naturally aligned); the
+ * compat argument is a 32-bit handle. Address 0 unregisters, as in Xen.
+ */
+static long vcpu_register_time_area(struct vcpu *v, bool compat, uint64_t arg)
+{
+	struct vcpu_register_time_memory_area area;
+	struct vcpu_time_info t;
+	uint64_t gva;
+
+	if (compat) {
+		uint32_t va32;
+
+		if (vcpu_copy_from_guest(v, &va32, arg, sizeof(va32)))
+			return -XEN_EFAULT;
+		gva = va32;
+	} else {
+		if (vcpu_copy_from_guest(v, &area, arg, sizeof(area)))
+			return -XEN_EFAULT;
+		gva = area.addr.p;
+	}
+	if (!gva)
+		return 0;
+	/* version ends even (time_fill_pvclock bumps it twice): a consistent copy. */
+	memset(&t, 0, sizeof(t));
+	time_fill_pvclock(&t);
+	return vcpu_copy_to_guest(v, gva, &t, sizeof(t)) ? -XEN_EFAULT : 0;
+}
 
 long hc_vcpu_op(struct vcpu *v, struct hypercall_args *a)
 {
@@ -161,10 +196,11 @@ long hc_vcpu_op(struct vcpu *v, struct hypercall_args *a)
 	case VCPUOP_stop_singleshot_timer:
 		timer_set(v, 0);
 		return 0;
+	case VCPUOP_register_vcpu_time_memory_area:
+		return vcpu_register_time_area(v, a->compat, arg);
 	default:
 		/*
 		 * initialise/up/down (one vCPU, always up),
-		 * register_vcpu_time_memory_area,
 		 * send_nmi, get_physid: not provided.
 		 */
 		return -XEN_ENOSYS;

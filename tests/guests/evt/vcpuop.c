@@ -16,6 +16,9 @@
  *   - register_runstate_memory_area: 0, and the area is filled (running,
  *     time[running] > 0, nothing runnable or offline); a bad pointer in
  *     the struct: -EFAULT;
+ *   - register_vcpu_time_memory_area: 0, and the area is a consistent copy
+ *     (version even) of vcpu_info's pvclock, TSC_STABLE set; a bad pointer
+ *     in the struct: -EFAULT (it was -ENOSYS before Bolt provided it);
  *   - unreadable/unwritable args: -EFAULT;
  *   - XENVER_get_features: exactly the four features Bolt provides.
  */
@@ -71,6 +74,30 @@ static const char *vo_runstate_area(void)
 				  (unsigned long)(uintptr_t)&bad), -XEN_EFAULT);
 }
 
+static const char *vo_time_area(void)
+{
+	static struct vcpu_time_info area;
+	const struct vcpu_time_info *ref = &bolt_shared_info()->vcpu_info[0].time;
+	struct vcpu_register_time_memory_area reg = { .addr.v = &area };
+	struct vcpu_register_time_memory_area bad = { .addr.p = VO_BAD_PTR };
+	long rc;
+
+	area.version = 1; /* odd: "being updated"; the registration must end it even */
+	rc = vo_op(VCPUOP_register_vcpu_time_memory_area, 0, (unsigned long)(uintptr_t)&reg);
+	if (rc)
+		return evt_fail("register_vcpu_time_memory_area: %ld, expected 0", rc);
+	if ((area.version & 1) || !area.version || !(area.flags & XEN_PVCLOCK_TSC_STABLE_BIT) ||
+	    area.tsc_timestamp != ref->tsc_timestamp || area.system_time != ref->system_time ||
+	    area.tsc_to_system_mul != ref->tsc_to_system_mul || area.tsc_shift != ref->tsc_shift)
+		return evt_fail("registered time area: version %u flags 0x%x mul %u shift %d, "
+				"vcpu_info's mul %u shift %d",
+				area.version, area.flags, area.tsc_to_system_mul, area.tsc_shift,
+				ref->tsc_to_system_mul, ref->tsc_shift);
+	return evt_check_rc("register_vcpu_time_memory_area(area at a bad address)",
+			    vo_op(VCPUOP_register_vcpu_time_memory_area, 0,
+				  (unsigned long)(uintptr_t)&bad), -XEN_EFAULT);
+}
+
 static const char *vo_args(void)
 {
 	const char *why;
@@ -99,6 +126,10 @@ static const char *vo_args(void)
 				vo_op(VCPUOP_register_runstate_memory_area, 0, VO_BAD_PTR),
 				-XEN_EFAULT)) ||
 	    (why = vo_runstate_area()) ||
+	    (why = evt_check_rc("register_vcpu_time_memory_area(bad pointer)",
+				vo_op(VCPUOP_register_vcpu_time_memory_area, 0, VO_BAD_PTR),
+				-XEN_EFAULT)) ||
+	    (why = vo_time_area()) ||
 	    (why = evt_check_rc("vcpu_op(99)", vo_op(99, 0, 0), -XEN_ENOSYS)))
 		return why;
 	return NULL;
