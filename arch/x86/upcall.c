@@ -46,17 +46,20 @@ static void set_window_exiting(struct vcpu *v, bool on)
 bool vcpu_upcall_pending(const struct vcpu *v)
 {
 	/* Own CPU only for the vLAPIC part (HLT, SCHEDOP_block, the tick): it syncs the TPR. */
-	return upcall_is_pending(v) || lapic_deliverable((struct vcpu *)v) >= 0;
+	return upcall_is_pending(v) ||
+	       (v->lapic.present && lapic_deliverable((struct vcpu *)v) >= 0);
 }
 
 bool vmx_deliver_upcall(struct vcpu *v, bool pending)
 {
-	int lv = lapic_deliverable(v);
+	/* Guests without a vLAPIC pay one load here, no calls: this is every entry's path. */
+	int lv = v->lapic.present ? lapic_deliverable(v) : -1;
 	bool lapic = lv >= 0 && (!pending || lv > v->guest->upcall_vector);
 	uint8_t vector = lapic ? (uint8_t)lv : v->guest->upcall_vector;
 	bool more;
 
-	lapic_update_threshold(v);
+	if (v->lapic.present)
+		lapic_update_threshold(v);
 	if (!pending && lv < 0) {
 		set_window_exiting(v, false);
 		return false;
