@@ -104,6 +104,27 @@ static long runstate_write(struct vcpu *v, bool compat, uint64_t gva)
 }
 
 /*
+ * The argument of register_runstate_memory_area and
+ * register_vcpu_time_memory_area: a struct holding one guest handle, the
+ * guest virtual address of the area (8 bytes; a 32-bit handle for a
+ * 32-bit caller). 0 or -XEN_EFAULT.
+ */
+_Static_assert(sizeof(struct vcpu_register_runstate_memory_area) == 8 &&
+		       sizeof(struct vcpu_register_time_memory_area) == 8,
+	       "one 64-bit handle each");
+static int area_address(struct vcpu *v, bool compat, uint64_t arg, uint64_t *gva)
+{
+	uint32_t va32;
+
+	if (!compat)
+		return vcpu_copy_from_guest(v, gva, arg, sizeof(*gva)) ? -XEN_EFAULT : 0;
+	if (vcpu_copy_from_guest(v, &va32, arg, sizeof(va32)))
+		return -XEN_EFAULT;
+	*gva = va32;
+	return 0;
+}
+
+/*
  * VCPUOP_register_runstate_memory_area: arg holds the guest virtual
  * address of a vcpu_runstate_info (or its 32-bit layout), which Linux's
  * steal-time and spinlock code reads. Bolt writes it once, now: it never
@@ -115,20 +136,10 @@ static long runstate_write(struct vcpu *v, bool compat, uint64_t gva)
  */
 static long vcpu_register_runstate(struct vcpu *v, bool compat, uint64_t arg)
 {
-	struct vcpu_register_runstate_memory_area area;
 	uint64_t gva;
 
-	if (compat) {
-		uint32_t va32;
-
-		if (vcpu_copy_from_guest(v, &va32, arg, sizeof(va32)))
-			return -XEN_EFAULT;
-		gva = va32;
-	} else {
-		if (vcpu_copy_from_guest(v, &area, arg, sizeof(area)))
-			return -XEN_EFAULT;
-		gva = area.addr.p;
-	}
+	if (area_address(v, compat, arg, &gva))
+		return -XEN_EFAULT;
 	if (!gva)
 		return 0;
 	return runstate_write(v, compat, gva);
@@ -147,21 +158,11 @@ static long vcpu_register_runstate(struct vcpu *v, bool compat, uint64_t arg)
  */
 static long vcpu_register_time_area(struct vcpu *v, bool compat, uint64_t arg)
 {
-	struct vcpu_register_time_memory_area area;
 	struct vcpu_time_info t;
 	uint64_t gva;
 
-	if (compat) {
-		uint32_t va32;
-
-		if (vcpu_copy_from_guest(v, &va32, arg, sizeof(va32)))
-			return -XEN_EFAULT;
-		gva = va32;
-	} else {
-		if (vcpu_copy_from_guest(v, &area, arg, sizeof(area)))
-			return -XEN_EFAULT;
-		gva = area.addr.p;
-	}
+	if (area_address(v, compat, arg, &gva))
+		return -XEN_EFAULT;
 	if (!gva)
 		return 0;
 	/* version ends even (time_fill_pvclock bumps it twice): a consistent copy. */
