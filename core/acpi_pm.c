@@ -7,7 +7,8 @@
  *   soft-off: the guest stops as "poweroff", like SCHEDOP_shutdown
  *   (poweroff). Other sleep states are not offered (no \_S1-\_S4) and
  *   are ignored, so the OS finds itself still running.
- * - sleep status reads 0 (no wake event ever pends);
+ * - reads give all-ones, as from any port Bolt does not emulate: OSPM
+ *   only writes these for soft-off and reset, and never reads them back;
  * - reset: RESET_VALUE written to the reset register restarts the guest
  *   as SCHEDOP_shutdown (reboot) does, within bolt.cfg's max_restarts.
  */
@@ -15,16 +16,6 @@
 #include "bolt/bolt.h"
 #include "core/guest.h"
 #include "core/lifecycle.h"
-
-bool acpi_pm_read(struct guest *g, uint16_t port, unsigned size, uint32_t *val)
-{
-	(void)g;
-	if (size != 1 || (port != BOLT_ACPI_SLEEP_STATUS_PORT &&
-			  port != BOLT_ACPI_SLEEP_CONTROL_PORT))
-		return false;
-	*val = 0;
-	return true;
-}
 
 bool acpi_pm_write(struct guest *g, uint16_t port, unsigned size, uint32_t val)
 {
@@ -39,7 +30,7 @@ bool acpi_pm_write(struct guest *g, uint16_t port, unsigned size, uint32_t val)
 		return true; /* write-1-to-clear of a status that is never set */
 	case BOLT_ACPI_RESET_PORT:
 		/* RESET_VALUE, or any write with the PC reset control register's "reset CPU" bit 2. */
-		if ((val & 0xff) == BOLT_ACPI_RESET_VALUE || (val & 0x04))
+		if ((val & 0xff) == BOLT_ACPI_RESET_VALUE || (val & BOLT_ACPI_RESET_CPU))
 			guest_stop(g, GUEST_STOP_REBOOT, "ACPI reset register");
 		return true;
 	default:

@@ -12,9 +12,6 @@
 
 struct guest;
 
-/* A port read: true and *val if port is one of them. */
-bool acpi_pm_read(struct guest *g, uint16_t port, unsigned size, uint32_t *val);
-
 /*
  * A port write: true if port is one of them (the write may have stopped
  * or restarted the guest: check its vCPU before moving RIP).

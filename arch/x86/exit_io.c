@@ -3,8 +3,8 @@
  * Port I/O exits, string I/O (INS/OUTS, REP) included. Every guest port
  * access exits (unconditional I/O exiting); ports are emulated here:
  * COM1 at 0x3F8 and the Bochs/QEMU debug port 0xE9 go to the guest's log,
- * the ACPI sleep control/status and reset registers its FADT names power
- * it off or restart it (core/acpi_pm.c), every other port reads as
+ * writes to the ACPI sleep control and reset registers its FADT names
+ * power it off or restart it (core/acpi_pm.c), every other port reads as
  * all-ones and ignores writes.
  */
 #include "arch/exits.h"
@@ -26,12 +26,8 @@ static uint32_t port_read(struct guest *g, uint16_t port, unsigned size)
 {
 	if (size == 1 && port >= COM1_BASE && port < COM1_BASE + 8)
 		return uart_read(&g->uart, port - COM1_BASE);
-	uint32_t val;
-
 	if (size == 1 && port == DEBUG_PORT)
 		return DEBUG_PORT; /* what Bochs' port_e9_hack answers */
-	if (acpi_pm_read(g, port, size, &val))
-		return val;
 	return 0xffffffffu >> (32 - 8 * size);
 }
 

@@ -78,6 +78,7 @@
 #define BOLT_ACPI_RESET_VALUE 0x06u
 #define BOLT_ACPI_SLP_TYP_S5 5u
 #define BOLT_ACPI_SLP_EN 0x20u
+#define BOLT_ACPI_RESET_CPU 0x04u /* the reset register's "reset CPU" bit (a PC's 0xCF9) */
 
 /*
  * The MMIO hole (docs/abi.md, "Guest-physical address space"): Xen's

@@ -2,10 +2,14 @@
 /*
  * hostile-exits: IN/OUT and INS/OUTS over the whole port space, all sizes.
  * Bolt (arch/x86/exit_io.c) emulates COM1 and port 0xE9 and reads every
- * other port as all-ones, dropping writes: reset (0xCF9, 0x64, 0x92) and
- * power-off ports (ACPI PM1a_CNT 0xB004/0x604/0x4004, Bochs 0x8900) too,
- * so nothing is left out of the stream; only the bytes written to the
- * guest's own console ports are kept printable. String I/O goes to a
+ * other port as all-ones, dropping writes: reset (0x64, 0x92) and
+ * power-off ports (ACPI PM1a_CNT 0x604/0x4004, Bochs 0x8900) too, so
+ * nothing is left out of the stream; only the bytes written to the
+ * guest's own console ports are kept printable, and the guest's own ACPI
+ * power registers (the FADT's sleep control 0xB004 and reset 0xCF9,
+ * core/acpi_pm.c) get only values that neither power it off nor reset it
+ * (SLP_EN and the reset bit clear; no string OUTs), since a guest may
+ * legitimately do either to itself; reads of them give all-ones too. String I/O goes to a
  * buffer of ours, to non-canonical addresses (#GP) and to canonical ones
  * the guest has not mapped (#PF, CR2 = the address), with and without REP,
  * counts above Bolt's per-exit batch, DF both ways.
@@ -24,6 +28,12 @@ static const uint16_t exits_ports[] = {
 static bool console_port(uint16_t port)
 {
 	return port == 0xe9 || (port >= 0x3f8 && port < 0x400);
+}
+
+/* The guest's own ACPI power registers: writing SLP_EN or the reset bit stops this guest. */
+static bool power_port(uint16_t port)
+{
+	return port == BOLT_ACPI_SLEEP_CONTROL_PORT || port == BOLT_ACPI_RESET_PORT;
 }
 
 static uint16_t pick_port(struct exits_ctx *c)
@@ -47,6 +57,8 @@ void exits_op_io(struct exits_ctx *c)
 			else
 				rax = 'a' + exits_below(c, 26);
 		}
+		if (size == 1 && power_port(port))
+			rax &= ~(uint64_t)(BOLT_ACPI_SLP_EN | BOLT_ACPI_RESET_CPU);
 		exits_arm();
 		if (size == 1)
 			__asm__ volatile(EXITS_TRY "outb %%al, %%dx" EXITS_END
@@ -172,7 +184,7 @@ static void strio_straddle(struct exits_ctx *c, unsigned k)
 	straddle_setup();
 	do
 		s.port = pick_port(c);
-	while (console_port(s.port));
+	while (console_port(s.port) || power_port(s.port));
 	/* Start close enough to the edge that the run crosses it. */
 	if (!s.df)
 		start = STRADDLE_VA + 4096 - 1 - exits_below(c, bytes < 4096 ? bytes - 1 : 4095);
@@ -242,7 +254,7 @@ void exits_op_strio(struct exits_ctx *c)
 	}
 	do
 		s.port = pick_port(c);
-	while (console_port(s.port));
+	while (console_port(s.port) || power_port(s.port));
 	if (where < 6) {
 		/* Our buffer, the run inside it whichever way DF points. */
 		start = (uint64_t)(uintptr_t)exits_sbuf + 2600 + exits_below(c, 64);
