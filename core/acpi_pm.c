@@ -29,8 +29,7 @@ bool acpi_pm_write(struct guest *g, uint16_t port, unsigned size, uint32_t val)
 	case BOLT_ACPI_SLEEP_STATUS_PORT:
 		return true; /* write-1-to-clear of a status that is never set */
 	case BOLT_ACPI_RESET_PORT:
-		/* RESET_VALUE, or any write with the PC reset control register's "reset CPU" bit 2. */
-		if ((val & 0xff) == BOLT_ACPI_RESET_VALUE || (val & BOLT_ACPI_RESET_CPU))
+		if ((val & 0xff) == BOLT_ACPI_RESET_VALUE)
 			guest_stop(g, GUEST_STOP_REBOOT, "ACPI reset register");
 		return true;
 	default:

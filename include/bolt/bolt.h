@@ -65,20 +65,19 @@
 #define BOLT_GUEST_ACPI 0xe0000u
 #define BOLT_GUEST_ACPI_SIZE 0x1000u
 /*
- * The hardware-reduced power registers the FADT names (I/O ports,
- * emulated by core/acpi_pm.c). The sleep control register takes
- * SLP_TYP << 2 | SLP_EN (bit 5) (ACPI 6.0, 4.8.3.7); \_S5 says SLP_TYP 5.
- * The reset register takes BOLT_ACPI_RESET_VALUE; 0xCF9 with 6 is also
- * what a PC's reset control register takes, so a guest that skips ACPI
- * and writes it directly gets the same reset.
+ * The hardware-reduced power registers the guest FADT names (I/O ports,
+ * core/acpi_pm.c). The sleep control register takes SLP_TYP << 2 | SLP_EN
+ * (bit 5) (ACPI 6.0, 4.8.3.7); \_S5 says SLP_TYP 5. The reset register
+ * takes BOLT_ACPI_RESET_VALUE. Ports of their own, not a PC's (0xCF9,
+ * PIIX4's 0xB004): writes to those stay dropped, so a guest poking at
+ * hardware reset or power-off ports never stops itself by accident.
  */
-#define BOLT_ACPI_SLEEP_CONTROL_PORT 0xb004u
-#define BOLT_ACPI_SLEEP_STATUS_PORT 0xb005u
-#define BOLT_ACPI_RESET_PORT 0xcf9u
+#define BOLT_ACPI_SLEEP_CONTROL_PORT 0xb100u
+#define BOLT_ACPI_SLEEP_STATUS_PORT 0xb101u
+#define BOLT_ACPI_RESET_PORT 0xb102u
 #define BOLT_ACPI_RESET_VALUE 0x06u
 #define BOLT_ACPI_SLP_TYP_S5 5u
 #define BOLT_ACPI_SLP_EN 0x20u
-#define BOLT_ACPI_RESET_CPU 0x04u /* the reset register's "reset CPU" bit (a PC's 0xCF9) */
 
 /*
  * The MMIO hole (docs/abi.md, "Guest-physical address space"): Xen's

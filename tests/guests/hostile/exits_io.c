@@ -2,14 +2,14 @@
 /*
  * hostile-exits: IN/OUT and INS/OUTS over the whole port space, all sizes.
  * Bolt (arch/x86/exit_io.c) emulates COM1 and port 0xE9 and reads every
- * other port as all-ones, dropping writes: reset (0x64, 0x92) and
- * power-off ports (ACPI PM1a_CNT 0x604/0x4004, Bochs 0x8900) too, so
- * nothing is left out of the stream; only the bytes written to the
+ * other port as all-ones, dropping writes: reset (0xCF9, 0x64, 0x92) and
+ * power-off ports (ACPI PM1a_CNT 0xB004/0x604/0x4004, Bochs 0x8900) too,
+ * so nothing is left out of the stream; only the bytes written to the
  * guest's own console ports are kept printable, and the guest's own ACPI
- * power registers (the FADT's sleep control 0xB004 and reset 0xCF9,
+ * power registers (its FADT's sleep control and reset registers,
  * core/acpi_pm.c) get only values that neither power it off nor reset it
- * (SLP_EN and the reset bit clear; no string OUTs), since a guest may
- * legitimately do either to itself; reads of them give all-ones too. String I/O goes to a
+ * (SLP_EN clear, never the reset value; no string OUTs), since a guest
+ * may legitimately do either to itself; reads of them give all-ones too. String I/O goes to a
  * buffer of ours, to non-canonical addresses (#GP) and to canonical ones
  * the guest has not mapped (#PF, CR2 = the address), with and without REP,
  * counts above Bolt's per-exit batch, DF both ways.
@@ -57,8 +57,11 @@ void exits_op_io(struct exits_ctx *c)
 			else
 				rax = 'a' + exits_below(c, 26);
 		}
-		if (size == 1 && power_port(port))
-			rax &= ~(uint64_t)(BOLT_ACPI_SLP_EN | BOLT_ACPI_RESET_CPU);
+		if (size == 1 && power_port(port)) {
+			rax &= ~(uint64_t)BOLT_ACPI_SLP_EN;
+			if ((uint8_t)rax == BOLT_ACPI_RESET_VALUE)
+				rax ^= 1;
+		}
 		exits_arm();
 		if (size == 1)
 			__asm__ volatile(EXITS_TRY "outb %%al, %%dx" EXITS_END
