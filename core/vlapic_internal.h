@@ -6,7 +6,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/vlapic.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vlapic; /* core/vlapic.h, included first by every user */
 
 /* lvt[] indices: the order of the registers from 0x320. */
 enum {

@@ -19,7 +19,6 @@
 
 #include "arch/msr.h"
 #include "arch/vmcs.h"
-#include "arch/vmx.h"
 #include "arch/vmx_setup.h"
 #include "core/console.h"
 #include "core/guest.h"
