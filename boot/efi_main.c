@@ -232,9 +232,21 @@ static int load_guests(EFI_HANDLE image, struct bolt_config *cfg)
 				   c->memory_line, c->name, (unsigned long)(c->memory >> 20));
 			return -XEN_ENOMEM;
 		}
-		g->vcpu.guest = g;
-		g->vcpu.pcpu = &pcpus[c->cpu];
-		g->vcpu.state = VCPU_STOPPED;
+		g->vcpus = heap_zalloc(c->nr_vcpus * sizeof(*g->vcpus));
+		if (!g->vcpus) {
+			log_printf("%s:%u: guest '%s': out of memory for its %u vCPUs", CFG_PATH,
+				   c->cpu_line, c->name, c->nr_vcpus);
+			return -XEN_ENOMEM;
+		}
+		g->nr_vcpus = c->nr_vcpus;
+		for (unsigned n = 0; n < c->nr_vcpus; n++) {
+			struct vcpu *v = &g->vcpus[n];
+
+			v->guest = g;
+			v->vcpu_id = n;
+			v->pcpu = &pcpus[c->cpus[n]];
+			v->state = VCPU_STOPPED;
+		}
 		rc = guest_arch_create(g);
 		if (rc) {
 			log_printf("guest '%s': cannot build its EPT (error %d)", c->name, rc);

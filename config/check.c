@@ -57,6 +57,14 @@ static int cfg_resolve(struct cfg_parser *p)
 
 /* ---- CPUs ------------------------------------------------------------------ */
 
+bool cfg_guest_uses_cpu(const struct cfg_guest *g, unsigned cpu)
+{
+	for (unsigned i = 0; i < g->nr_vcpus; i++)
+		if (g->cpus[i] == cpu)
+			return true;
+	return false;
+}
+
 /* At most CFG_MAX_PER_CPU guests per CPU: report the first one too many. */
 static int cfg_check_sharing(struct cfg_parser *p, const struct bolt_config *cfg)
 {
@@ -66,20 +74,27 @@ static int cfg_check_sharing(struct cfg_parser *p, const struct bolt_config *cfg
 		size_t n = 0;
 		unsigned count = 0;
 
-		names[0] = '\0';
-		for (unsigned j = 0; j < i; j++) {
-			if (cfg->guests[j].cpu != g->cpu)
-				continue;
-			count++;
-			if (n < sizeof(names))
-				n += (size_t)bolt_snprintf(names + n, sizeof(names) - n, "%s'%s'",
-							   n ? ", " : "", cfg->guests[j].name);
+		for (unsigned c = 0; c < g->nr_vcpus; c++) {
+			unsigned cpu = g->cpus[c];
+
+			names[0] = '\0';
+			n = 0;
+			count = 0;
+			for (unsigned j = 0; j < i; j++) {
+				if (!cfg_guest_uses_cpu(&cfg->guests[j], cpu))
+					continue;
+				count++;
+				if (n < sizeof(names))
+					n += (size_t)bolt_snprintf(names + n, sizeof(names) - n,
+								   "%s'%s'", n ? ", " : "",
+								   cfg->guests[j].name);
+			}
+			if (count >= CFG_MAX_PER_CPU)
+				return cfg_fail_at(p, g->cpu_line,
+						   "guest '%s': cpu %u already runs %u guests (at "
+						   "most %u per CPU): %s", g->name, cpu, count,
+						   CFG_MAX_PER_CPU, names);
 		}
-		if (count >= CFG_MAX_PER_CPU)
-			return cfg_fail_at(p, g->cpu_line,
-					   "guest '%s': cpu %u already runs %u guests (at most %u "
-					   "per CPU): %s", g->name, g->cpu, count,
-					   CFG_MAX_PER_CPU, names);
 	}
 	return 0;
 }
@@ -92,11 +107,12 @@ int cfg_check_cpus(const struct bolt_config *cfg, const char *filename,
 	for (unsigned i = 0; i < cfg->nr_guests; i++) {
 		const struct cfg_guest *g = &cfg->guests[i];
 
-		if (g->cpu < nr_cpus)
-			continue;
-		return cfg_fail_at(&p, g->cpu_line,
-				   "guest '%s': cpu %u does not exist (this machine has %u CPU%s)",
-				   g->name, g->cpu, nr_cpus, nr_cpus == 1 ? "" : "s");
+		for (unsigned c = 0; c < g->nr_vcpus; c++)
+			if (g->cpus[c] >= nr_cpus)
+				return cfg_fail_at(&p, g->cpu_line,
+						   "guest '%s': cpu %u does not exist (this machine "
+						   "has %u CPU%s)", g->name, g->cpus[c], nr_cpus,
+						   nr_cpus == 1 ? "" : "s");
 	}
 	/* cfg_parse() already enforces this; a hand-built config may not. */
 	return cfg_check_sharing(&p, cfg);

@@ -28,6 +28,7 @@
 #define CFG_LINE_MAX 1024                /* incl. NUL: longest line is 1023 */
 #define CFG_MAX_CPU 255                  /* highest accepted `cpu` index */
 #define CFG_MAX_PER_CPU 8                /* guests sharing one physical CPU */
+#define CFG_MAX_VCPUS 8                  /* vCPUs per guest (`cpu = A, B, ...`) */
 
 #define CFG_MEMORY_MIN MiB(2)
 #define CFG_MEMORY_MAX GiB(4)
@@ -77,7 +78,14 @@ struct cfg_guest {
 	char image[CFG_PATH_MAX];
 	char initrd[CFG_PATH_MAX]; /* "" = none; else the PVH module (initramfs) file */
 	uint64_t memory; /* bytes */
-	unsigned cpu;    /* physical CPU index, 0 = boot CPU */
+	/*
+	 * `cpu = A, B, ...` (or `cpus =`): vCPU i runs pinned on physical CPU
+	 * cpus[i], 0 = boot CPU; each CPU at most once per guest. cpu is
+	 * cpus[0], where vCPU 0 boots.
+	 */
+	unsigned cpu;
+	unsigned cpus[CFG_MAX_VCPUS];
+	unsigned nr_vcpus;
 	char cmdline[CFG_CMDLINE_MAX];
 	enum cfg_on_crash on_crash;
 	unsigned max_restarts;
@@ -182,8 +190,10 @@ struct cfg_error {
 int cfg_parse(const char *text, size_t len, const char *filename,
 	      struct bolt_config *out, struct cfg_error *err);
 
+/* One of g's vCPUs runs on physical CPU cpu. */
+bool cfg_guest_uses_cpu(const struct cfg_guest *g, unsigned cpu);
 /*
- * Boot-time check against the machine: every guest's cpu must exist and no
+ * Boot-time check against the machine: every guest's cpus must exist and no
  * CPU may carry more than CFG_MAX_PER_CPU guests. Returns 0 or -XEN_EINVAL
  * with @err naming the guest's `cpu` line.
  */

@@ -67,6 +67,55 @@ static int cfg_parse_uint(struct cfg_parser *p, const struct cfg_key *k, void *f
 	return 0;
 }
 
+/*
+ * `cpu = A, B, ...`: one physical CPU per vCPU, each at most once. The
+ * field is cfg_guest.cpus; nr_vcpus and cpu (vCPU 0's) sit beside it.
+ */
+static int cfg_parse_cpus(struct cfg_parser *p, const struct cfg_key *k, void *field,
+			  const char *val)
+{
+	struct cfg_guest *g = (void *)((char *)field - offsetof(struct cfg_guest, cpus));
+	unsigned n = 0;
+
+	for (const char *s = val;;) {
+		uint64_t v;
+		bool ovf;
+		const char *end;
+		int len;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		end = cfg_strtou64(s, &v, &ovf);
+		for (len = 0; s[len] && s[len] != ','; len++)
+			;
+		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+			len--;
+		if (len == 0 || !end || end != s + len)
+			return cfg_fail(p, "%s: '%.*s' is not a number", k->name, MIN(len, 48), s);
+		if (ovf || v < k->min || v > k->max)
+			return cfg_fail(p, "%s: '%.*s' is out of range (%llu..%llu)", k->name,
+					MIN(len, 48), s, (unsigned long long)k->min,
+					(unsigned long long)k->max);
+		if (n == CFG_MAX_VCPUS)
+			return cfg_fail(p, "%s: more than %u CPUs (at most %u vCPUs per guest)",
+					k->name, CFG_MAX_VCPUS, CFG_MAX_VCPUS);
+		for (unsigned i = 0; i < n; i++)
+			if (g->cpus[i] == v)
+				return cfg_fail(p, "%s: CPU %u is listed twice (one vCPU per CPU "
+						"in a guest)", k->name, (unsigned)v);
+		g->cpus[n++] = (unsigned)v;
+		s += len;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0')
+			break;
+		s++; /* the comma */
+	}
+	g->nr_vcpus = n;
+	g->cpu = g->cpus[0];
+	return 0;
+}
+
 /* `budget = none | N/PERIOD`, PERIOD a decimal number with us, ms or s. */
 static int cfg_parse_budget(struct cfg_parser *p, const struct cfg_key *k, void *field,
 			    const char *val)
@@ -375,6 +424,21 @@ static void cfg_print_uint(struct cfg_out *o, const struct cfg_key *k, const voi
 	cfg_printf(o, "%u", *(const unsigned *)field);
 }
 
+static void cfg_print_cpus(struct cfg_out *o, const struct cfg_key *k, const void *field)
+{
+	const struct cfg_guest *g = (const void *)((const char *)field - offsetof(struct cfg_guest, cpus));
+
+	(void)k;
+	for (unsigned i = 0; i < g->nr_vcpus; i++)
+		cfg_printf(o, "%s%u", i ? ", " : "", g->cpus[i]);
+}
+
+static bool cfg_never(const void *field)
+{
+	(void)field;
+	return false;
+}
+
 static void cfg_print_enum(struct cfg_out *o, const struct cfg_key *k, const void *field)
 {
 	unsigned v = *(const unsigned *)field;
@@ -475,8 +539,12 @@ const struct cfg_key cfg_keys[] = {
 	{ .name = "memory", GUEST_FIELD(memory), LINE(struct cfg_guest, memory_line),
 	  .required = true, .min = CFG_MEMORY_MIN, .max = CFG_MEMORY_MAX,
 	  .align = CFG_MEMORY_ALIGN, .parse = cfg_parse_size, .print = cfg_print_size },
-	{ .name = "cpu", GUEST_FIELD(cpu), LINE(struct cfg_guest, cpu_line), .required = true,
-	  .min = 0, .max = CFG_MAX_CPU, .parse = cfg_parse_uint, .print = cfg_print_uint },
+	{ .name = "cpu", GUEST_FIELD(cpus), LINE(struct cfg_guest, cpu_line), .required = true,
+	  .min = 0, .max = CFG_MAX_CPU, .parse = cfg_parse_cpus, .print = cfg_print_cpus },
+	/* The same list under its plural name; dumped as `cpu`. */
+	{ .name = "cpus", GUEST_FIELD(cpus), LINE(struct cfg_guest, cpu_line), .required = true,
+	  .min = 0, .max = CFG_MAX_CPU, .parse = cfg_parse_cpus, .print = cfg_print_cpus,
+	  .present = cfg_never },
 	{ .name = "cmdline", GUEST_FIELD(cmdline),
 	  .parse = cfg_parse_string, .print = cfg_print_string },
 	{ .name = "on_crash", GUEST_FIELD(on_crash), NAMES(cfg_on_crash_names),

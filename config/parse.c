@@ -102,13 +102,22 @@ static void cfg_label(const struct cfg_parser *p, char *buf, size_t size)
 
 /* ---- sections ----------------------------------------------------------- */
 
+/* k, or a key writing the same field under another name (`cpus` for `cpu`), was given. */
+static bool key_given(const struct cfg_parser *p, const struct cfg_key *k)
+{
+	for (size_t i = 0; i < cfg_nr_keys; i++)
+		if (p->key_line[i] && cfg_keys[i].section == k->section && cfg_keys[i].off == k->off)
+			return true;
+	return false;
+}
+
 /* Close the open section: check its required keys. */
 static int cfg_end_section(struct cfg_parser *p)
 {
 	for (size_t i = 0; i < cfg_nr_keys; i++) {
 		const struct cfg_key *k = &cfg_keys[i];
 
-		if (k->section != p->sect || !k->required || p->key_line[i])
+		if (k->section != p->sect || !k->required || key_given(p, k))
 			continue;
 		if (p->sd)
 			return cfg_fail_at(p, *(unsigned *)((char *)p->obj + p->sd->line_off),
@@ -283,6 +292,11 @@ static int cfg_key_value(struct cfg_parser *p, char *s)
 	if (p->key_line[i] && !k->repeat)
 		return cfg_fail(p, "duplicate key '%s' in %s (first set at line %u)", key, label,
 				p->key_line[i]);
+	for (size_t j = 0; j < cfg_nr_keys && !k->repeat; j++)
+		if (j != i && p->key_line[j] && cfg_keys[j].section == k->section &&
+		    cfg_keys[j].off == k->off)
+			return cfg_fail(p, "'%s' in %s repeats '%s' (line %u): give one of them",
+					key, label, cfg_keys[j].name, p->key_line[j]);
 
 	rc = cfg_read_value(p, cfg_skip_ws(eq + 1), k->name);
 	if (rc)

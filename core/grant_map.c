@@ -253,11 +253,13 @@ void gnt_cpu_work(struct pcpu *p)
 	for (unsigned i = 0; i < nr_guests; i++) {
 		struct guest *g = &guests[i];
 
-		if (g->vcpu.pcpu != p)
+		if (!guest_runs_on(g, p))
 			continue;
 		for (unsigned h = 0; h < GNT_MAPTRACK_MAX; h++)
 			if (g->gnt_maps.m[h].granter && g->gnt_maps.m[h].revoked)
 				drop_map(g, h);
+		/* A sibling vCPU's CPU may have dropped them first: flush here too. */
+		guest_arch_flush_ept(g);
 	}
 	spin_unlock(&gnt_lock);
 	__atomic_store_n(&p->gnt_done, req, __ATOMIC_SEQ_CST);
@@ -286,10 +288,10 @@ static uint64_t revoke_peers(struct guest *g, struct pcpu *me)
 				continue;
 			gnt_unpin(&g->gnt, map->ref, map->readonly);
 			map->revoked = true;
-			if (m->vcpu.pcpu == me)
+			if (m->nr_vcpus == 1 && m->vcpus[0].pcpu == me)
 				drop_map(m, h); /* its EPT is used on this CPU only, and not now */
-			else
-				cpus |= 1ULL << m->vcpu.pcpu->index;
+			else /* by each of its vCPUs' CPUs, before their next entry */
+				cpus |= guest_cpu_mask(m) & ~(1ULL << me->index);
 		}
 	}
 	return cpus;

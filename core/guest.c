@@ -4,9 +4,19 @@
 
 #include "core/console.h"
 #include "core/guest.h"
+#include "core/pcpu.h"
 
 struct guest *guests;
 unsigned nr_guests;
+
+uint64_t guest_cpu_mask(const struct guest *g)
+{
+	uint64_t m = 0;
+
+	for (unsigned i = 0; i < g->nr_vcpus; i++)
+		m |= 1ULL << g->vcpus[i].pcpu->index;
+	return m;
+}
 
 const char *guest_stop_name(enum guest_stop why)
 {

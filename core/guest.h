@@ -11,6 +11,7 @@
 #include "config/config.h"
 #include "core/console.h"
 #include "core/grant_table.h"
+#include "core/spinlock.h"
 #include "core/vcpu.h"
 #include "core/uart.h"
 #include "evtchn/evtchn.h"
@@ -52,13 +53,9 @@ struct guest {
 	struct shared_info *shinfo;      /* hypervisor page, mapped by XENMEM_add_to_physmap */
 	uint64_t shinfo_gfn;             /* where the guest mapped it; ~0 if not mapped */
 	bool shinfo_compat;              /* 32-bit layout latched (core/shinfo_layout.c) */
-	uint64_t vcpu_info_gpa;          /* VCPUOP_register_vcpu_info's area; ~0: in shinfo */
-	uint8_t upcall_vector;           /* 0: no upcall registered */
-	uint64_t timer_ns;               /* set_timer_op deadline (system time), 0 = none */
-	/* VCPUOP_set_periodic_timer: period and next tick (system time ns), 0 = off. */
-	uint64_t periodic_ns, periodic_next_ns;
 	/* VCPUOP_get_runstate_info counts from this boot (core/hc_vcpu_op.c). */
-	uint64_t boot_ns, boot_guest_ticks;
+	uint64_t boot_ns;
+	uint8_t callback_vector;         /* HVM_PARAM_CALLBACK_IRQ's vector, 0: none */
 	struct balloon balloon;          /* frames ballooned out (XENMEM_decrease_reservation) */
 	unsigned page_remaps;            /* shared_info/trace-ack moves this boot (bounded) */
 	struct evtchn_domain evtchn;
@@ -92,7 +89,14 @@ struct guest {
 	bool trace_active;
 	struct bolt_trace_acks *trace_acks;
 	uint64_t trace_acks_gfn;
-	struct vcpu vcpu;
+	/*
+	 * Its vCPUs (bolt.cfg `cpu = A, B`): vcpus[i] is pinned to physical
+	 * CPU cfg->cpus[i]. vCPU 0 boots; the others wait, stopped, for
+	 * VCPUOP_up or an INIT-SIPI from a sibling (core/vcpu_up.c).
+	 */
+	struct vcpu *vcpus;
+	unsigned nr_vcpus;
+	struct spinlock vcpu_lock;       /* starting and stopping its vCPUs (core/vcpu_up.c) */
 	struct guest_arch arch;
 	struct pio_uart uart;            /* the emulated COM1 */
 };
@@ -106,6 +110,18 @@ extern unsigned nr_guests;
  * True while this guest may still log.
  */
 bool guest_may_log(struct guest *g);
+/* One of g's vCPUs is pinned to p. */
+static inline bool guest_runs_on(const struct guest *g, const struct pcpu *p)
+{
+	for (unsigned i = 0; i < g->nr_vcpus; i++)
+		if (g->vcpus[i].pcpu == p)
+			return true;
+	return false;
+}
+
+/* The physical CPUs its vCPUs are pinned to, bit i for CPU index i. */
+uint64_t guest_cpu_mask(const struct guest *g);
+
 /* "poweroff", "crash", ...: the summary's and the log's word for a stop reason. */
 const char *guest_stop_name(enum guest_stop why);
 

@@ -20,6 +20,21 @@
 #define HVM_CALLBACK_TYPE_SHIFT 56
 #define HVM_CALLBACK_TYPE_VECTOR 2ULL
 
+/*
+ * The domain-wide callback vector (HVM_PARAM_CALLBACK_IRQ) is the upcall
+ * vector of every vCPU that has not set its own with
+ * HVMOP_set_evtchn_upcall_vector (Xen's hvm_set_callback_via and
+ * per-vCPU evtchn_upcall_vector). A sibling reads its byte when it next
+ * injects: a single-byte store, no lock.
+ */
+static void set_callback_vector(struct guest *g, uint8_t vector)
+{
+	g->callback_vector = vector;
+	for (unsigned i = 0; i < g->nr_vcpus; i++)
+		if (!g->vcpus[i].upcall_own)
+			__atomic_store_n(&g->vcpus[i].upcall_vector, vector, __ATOMIC_RELAXED);
+}
+
 static long hvm_param(struct vcpu *v, bool set, struct xen_hvm_param *p)
 {
 	struct guest *g = v->guest;
@@ -29,13 +44,13 @@ static long hvm_param(struct vcpu *v, bool set, struct xen_hvm_param *p)
 	switch (p->index) {
 	case HVM_PARAM_CALLBACK_IRQ:
 		if (!set) {
-			p->value = g->upcall_vector ? (HVM_CALLBACK_TYPE_VECTOR << HVM_CALLBACK_TYPE_SHIFT) |
-							      g->upcall_vector
-						    : 0;
+			p->value = g->callback_vector ? (HVM_CALLBACK_TYPE_VECTOR << HVM_CALLBACK_TYPE_SHIFT) |
+								g->callback_vector
+						      : 0;
 			return 0;
 		}
 		if (p->value == 0) {
-			g->upcall_vector = 0;
+			set_callback_vector(g, 0);
 			return 0;
 		}
 		/* Only the "vector" callback type: Bolt has no emulated interrupt controllers. */
@@ -43,7 +58,7 @@ static long hvm_param(struct vcpu *v, bool set, struct xen_hvm_param *p)
 			return -XEN_EINVAL;
 		if ((p->value & 0xff) < 32)
 			return -XEN_EINVAL;
-		g->upcall_vector = (uint8_t)p->value;
+		set_callback_vector(g, (uint8_t)p->value);
 		return 0;
 	/*
 	 * As Xen's hvm_allow_set_param() for x86: the guest may set the two
@@ -112,11 +127,13 @@ long hc_hvm_op(struct vcpu *v, struct hypercall_args *a)
 		struct xen_hvm_evtchn_upcall_vector uv;
 		if (vcpu_copy_from_guest(v, &uv, a->a[1], sizeof(uv)))
 			return -XEN_EFAULT;
-		if (uv.vcpu != 0)
-			return -XEN_ENOENT; /* one vCPU per guest */
+		if (uv.vcpu >= v->guest->nr_vcpus)
+			return -XEN_ENOENT;
 		if (uv.vector < 32)
 			return -XEN_EINVAL;
-		v->guest->upcall_vector = uv.vector;
+		v->guest->vcpus[uv.vcpu].upcall_own = true;
+		__atomic_store_n(&v->guest->vcpus[uv.vcpu].upcall_vector, uv.vector,
+				 __ATOMIC_RELAXED);
 		return 0;
 	}
 	default:

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vcpu_op(cmd, vcpuid, arg): the VCPUOP_* sub-ops a PVH/HVM kernel uses for
- * its clock event device and steal-time/idle accounting (xen/vcpu.h).
- * Bolt guests have one vCPU, so every sub-op first checks that vcpuid is
- * 0 and answers -ENOENT otherwise, as Xen's do_vcpu_op does for a vCPU
- * that does not exist. Sub-ops Bolt does not provide return -ENOSYS
- * (docs/abi.md section 4, vcpu_op).
+ * vcpu_op(cmd, vcpuid, arg): the VCPUOP_* sub-ops a PVH/HVM kernel uses to
+ * bring up secondary vCPUs, for its clock event device and for
+ * steal-time/idle accounting (xen/vcpu.h). A vcpuid the guest does not
+ * have is -ENOENT, as Xen's do_vcpu_op answers. The timers are the calling
+ * vCPU's own (-EINVAL for another, as Xen's singleshot timer). Sub-ops
+ * Bolt does not provide return -ENOSYS (docs/abi.md section 4, vcpu_op).
  */
 #include <stdint.h>
 #include <xen/xen.h>
@@ -17,6 +17,7 @@
 #include "core/hypercall.h"
 #include "core/time.h"
 #include "core/vcpu_info.h"
+#include "core/vcpu_up.h"
 #include "lib/errno.h"
 #include "lib/lib.h"
 #include "sched/timer.h"
@@ -80,17 +81,19 @@ static long vcpu_set_periodic(struct vcpu *v, uint64_t arg)
  * its last VM entry. Written to gva: get_runstate_info's argument, or the
  * registered area.
  */
-static long runstate_write(struct vcpu *v, bool compat, uint64_t gva)
+static long runstate_write(struct vcpu *v, struct vcpu *t, bool compat, uint64_t gva)
 {
 	struct guest *g = v->guest;
 	struct vcpu_runstate_info ri;
 	uint64_t now = time_now_ns();
 	uint64_t since_boot = now - g->boot_ns;
-	uint64_t running = time_ticks_to_ns(v->guest_ticks - g->boot_guest_ticks);
+	uint64_t running = time_ticks_to_ns(t->guest_ticks - t->boot_guest_ticks);
 
 	memset(&ri, 0, sizeof(ri));
-	ri.state = RUNSTATE_running;
-	ri.state_entry_time = time_tsc_to_ns(v->entry_tsc);
+	/* A sibling: running or blocked by its state, offline while down. */
+	ri.state = t == v || t->state == VCPU_RUNNABLE ? RUNSTATE_running
+		 : t->state == VCPU_STOPPED ? RUNSTATE_offline : RUNSTATE_blocked;
+	ri.state_entry_time = time_tsc_to_ns(t->entry_tsc);
 	ri.time[RUNSTATE_running] = MIN(running, since_boot);
 	ri.time[RUNSTATE_blocked] = since_boot - ri.time[RUNSTATE_running];
 	if (compat) {
@@ -134,7 +137,7 @@ static int area_address(struct vcpu *v, bool compat, uint64_t arg, uint64_t *gva
  * get_runstate_info gives fresh running/blocked figures. Address 0
  * unregisters, as in Xen.
  */
-static long vcpu_register_runstate(struct vcpu *v, bool compat, uint64_t arg)
+static long vcpu_register_runstate(struct vcpu *v, struct vcpu *t, bool compat, uint64_t arg)
 {
 	uint64_t gva;
 
@@ -142,7 +145,7 @@ static long vcpu_register_runstate(struct vcpu *v, bool compat, uint64_t arg)
 		return -XEN_EFAULT;
 	if (!gva)
 		return 0;
-	return runstate_write(v, compat, gva);
+	return runstate_write(v, t, compat, gva);
 }
 
 /*
@@ -174,19 +177,44 @@ static long vcpu_register_time_area(struct vcpu *v, bool compat, uint64_t arg)
 long hc_vcpu_op(struct vcpu *v, struct hypercall_args *a)
 {
 	uint64_t cmd = a->a[0], arg = a->a[2];
+	struct guest *g = v->guest;
+	/* Xen reads vcpuid as an int. */
+	uint32_t id = (uint32_t)a->a[1];
+	struct vcpu *t;
 
-	/* Xen reads vcpuid as an int: only 0 names a vCPU here. */
-	if ((uint32_t)a->a[1] != 0)
+	if (id >= g->nr_vcpus)
 		return -XEN_ENOENT;
+	t = &g->vcpus[id];
 	switch (cmd) {
+	case VCPUOP_initialise:
+		return vcpu_op_initialise(v, t, a->compat, arg);
+	case VCPUOP_up:
+		return vcpu_op_up(t);
+	case VCPUOP_down:
+		return vcpu_op_down(v, t);
 	case VCPUOP_is_up:
-		return 1; /* vCPU 0 runs whenever its guest does */
+		return vcpu_is_up(t);
 	case VCPUOP_get_runstate_info:
-		return runstate_write(v, a->compat, arg);
+		return runstate_write(v, t, a->compat, arg);
 	case VCPUOP_register_vcpu_info:
-		return vcpu_info_register(v, a->compat, arg);
+		return vcpu_info_register(v, t, a->compat, arg);
 	case VCPUOP_register_runstate_memory_area:
-		return vcpu_register_runstate(v, a->compat, arg);
+		return vcpu_register_runstate(v, t, a->compat, arg);
+	case VCPUOP_register_vcpu_time_memory_area:
+		return vcpu_register_time_area(v, a->compat, arg);
+	case VCPUOP_set_periodic_timer:
+	case VCPUOP_stop_periodic_timer:
+	case VCPUOP_set_singleshot_timer:
+	case VCPUOP_stop_singleshot_timer:
+		/* Timer state belongs to the vCPU's own CPU. */
+		if (t != v)
+			return -XEN_EINVAL;
+		break;
+	default:
+		/* send_nmi, get_physid and the rest: not provided. */
+		return -XEN_ENOSYS;
+	}
+	switch (cmd) {
 	case VCPUOP_set_periodic_timer:
 		return vcpu_set_periodic(v, arg);
 	case VCPUOP_stop_periodic_timer:
@@ -194,16 +222,8 @@ long hc_vcpu_op(struct vcpu *v, struct hypercall_args *a)
 		return 0;
 	case VCPUOP_set_singleshot_timer:
 		return vcpu_set_singleshot(v, a->compat, arg);
-	case VCPUOP_stop_singleshot_timer:
+	default:
 		timer_set(v, 0);
 		return 0;
-	case VCPUOP_register_vcpu_time_memory_area:
-		return vcpu_register_time_area(v, a->compat, arg);
-	default:
-		/*
-		 * initialise/up/down (one vCPU, always up),
-		 * send_nmi, get_physid: not provided.
-		 */
-		return -XEN_ENOSYS;
 	}
 }

@@ -23,6 +23,7 @@
 #include "core/summary.h"
 #include "core/time.h"
 #include "core/vcpu_info.h"
+#include "core/vcpu_up.h"
 #include "core/wallclock.h"
 #include "evtchn/evtchn.h"
 #include "lib/elf.h"
@@ -73,9 +74,9 @@ static int write_start_info(struct guest *g)
 	uint64_t rsdp = 0;
 	int rc;
 
-	/* One vCPU per guest today (struct guest's vcpu). */
-	rc = acpi_tables_build(g->ram + BOLT_GUEST_ACPI, BOLT_GUEST_ACPI_SIZE, BOLT_GUEST_ACPI, 1,
-			       &rsdp);
+	/* Its MADT lists one local APIC per vCPU, APIC ID = vCPU index. */
+	rc = acpi_tables_build(g->ram + BOLT_GUEST_ACPI, BOLT_GUEST_ACPI_SIZE, BOLT_GUEST_ACPI,
+			       g->nr_vcpus, &rsdp);
 	if (rc) {
 		log_printf("guest '%s': cannot build its ACPI tables (%d)", g->cfg->name, rc);
 		return rc;
@@ -133,13 +134,14 @@ int guest_xen_create(struct guest *g)
 	rc = evtchn_domain_init(&g->evtchn, (uint16_t)g->domid, g->shinfo, g->evtchn_ports,
 				g->cfg->delivery == CFG_DELIVERY_LAZY ? EVTCHN_DELIVERY_LAZY
 								       : EVTCHN_DELIVERY_IMMEDIATE,
-				&g->vcpu);
+				&g->vcpus[0]);
 	if (rc)
 		return rc;
 	evtchn_domain_set_host(&g->evtchn, &guest_evtchn_host, g);
 	vcpu_info_reset(g);
 	evtchn_domain_set_max_ports(&g->evtchn, g->cfg->max_event_channels);
-	time_fill_pvclock(&g->shinfo->vcpu_info[0].time);
+	for (unsigned i = 0; i < g->nr_vcpus; i++)
+		time_fill_pvclock(&g->shinfo->vcpu_info[i].time);
 	wallclock_fill(g->shinfo);
 	return 0;
 }
@@ -171,12 +173,18 @@ static void guest_xen_reset(struct guest *g)
 		memset(g->trace_acks, 0, PAGE_SIZE);
 	memset(g->shinfo, 0, PAGE_SIZE);
 	shinfo_reset_layout(g);
-	time_fill_pvclock(&g->shinfo->vcpu_info[0].time);
 	wallclock_fill(g->shinfo);
-	g->upcall_vector = 0;
-	g->timer_ns = 0;
-	g->periodic_ns = g->periodic_next_ns = 0;
-	g->vcpu.poll_ns = 0;
+	g->callback_vector = 0;
+	for (unsigned i = 0; i < g->nr_vcpus; i++) {
+		struct vcpu *v = &g->vcpus[i];
+
+		time_fill_pvclock(&g->shinfo->vcpu_info[i].time);
+		v->upcall_vector = 0;
+		v->upcall_own = false;
+		v->timer_ns = 0;
+		v->periodic_ns = v->periodic_next_ns = 0;
+		v->poll_ns = 0;
+	}
 }
 
 int guest_load(struct guest *g)
@@ -233,8 +241,10 @@ int guest_load(struct guest *g)
 	g->stop_reason = GUEST_STOP_NONE;
 	g->has_exit_status = false;
 	g->boot_ns = time_now_ns();
-	g->boot_guest_ticks = g->vcpu.guest_ticks;
-	return vcpu_arch_reset(&g->vcpu, info.entry, BOLT_GUEST_START_INFO);
+	/* vCPU 0 boots at the PVH entry; the others wait for a STARTUP IPI or VCPUOP_up. */
+	return vcpu_request_start(&g->vcpus[0],
+				  &(struct vcpu_start){ .kind = VCPU_START_PVH, .entry = info.entry,
+							.start_info = BOLT_GUEST_START_INFO });
 }
 
 
@@ -248,8 +258,16 @@ static bool should_restart(struct guest *g, enum guest_stop why)
 
 void guest_stop(struct guest *g, enum guest_stop why, const char *fmt, ...)
 {
+	struct pcpu *me = this_pcpu();
 	va_list ap;
 
+	/*
+	 * Every vCPU off its CPU first (the caller's own included): the
+	 * restart rewrites RAM no sibling may still be running on. A sibling
+	 * that got here first has done all of this already.
+	 */
+	if (!vcpus_stop_all(g, me->current && me->current->guest == g ? me->current : NULL))
+		return;
 	va_start(ap, fmt);
 	bolt_vsnprintf(g->stop_msg, sizeof(g->stop_msg), fmt, ap);
 	va_end(ap);
@@ -266,17 +284,30 @@ void guest_stop(struct guest *g, enum guest_stop why, const char *fmt, ...)
 			   g->cfg->name, guest_stop_name(why), g->stop_msg, g->boot_count + 1,
 			   g->cfg->max_restarts + 1);
 		if (guest_load(g) == 0) {
-			sched_start(&g->vcpu);
+			vcpus_stop_done(g);
 			return;
 		}
 	} else {
 		log_printf("guest '%s' stopped (%s): %s", g->cfg->name, guest_stop_name(why),
 			   g->stop_msg);
 	}
-	sched_stop(&g->vcpu);
 	/* Its peers see their channels unbound and get VIRQ_DOM_EXC, as on a restart. */
 	evtchn_domain_close_all(&g->evtchn);
+	vcpus_stop_done(g);
 	summary_guest_stopped(g);
+}
+
+/* "1, 2": the CPUs of vCPUs 1.. (for the start line). */
+static const char *cpu_list(const struct guest *g)
+{
+	static char buf[CFG_MAX_VCPUS * 5];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 1; i < g->nr_vcpus && n < sizeof(buf); i++)
+		n += (size_t)bolt_snprintf(buf + n, sizeof(buf) - n, "%s%u", i > 1 ? ", " : "",
+					   g->vcpus[i].pcpu->index);
+	return buf;
 }
 
 void guests_start_on_cpu(struct pcpu *p)
@@ -284,19 +315,25 @@ void guests_start_on_cpu(struct pcpu *p)
 	for (unsigned i = 0; i < nr_guests; i++) {
 		struct guest *g = &guests[i];
 
-		if (g->vcpu.pcpu != p)
+		if (g->vcpus[0].pcpu != p)
 			continue;
-		if (vcpu_arch_create(&g->vcpu) || guest_load(g)) {
+		for (unsigned v = 1; v < g->nr_vcpus; v++)
+			g->vcpus[v].wait_sipi = true;
+		if (guest_load(g)) {
 			g->stop_reason = GUEST_STOP_CRASH;
 			bolt_snprintf(g->stop_msg, sizeof(g->stop_msg), "could not be started");
 			log_printf("guest '%s' stopped (crash): could not be started", g->cfg->name);
-			g->vcpu.state = VCPU_STOPPED;
 			summary_guest_stopped(g);
 			continue;
 		}
-		log_printf("guest '%s' (domain %u) starting on CPU %u: %s, %lu MiB",
-			   g->cfg->name, g->domid, p->index, g->cfg->image,
-			   (unsigned long)(g->ram_size >> 20));
-		sched_start(&g->vcpu);
+		if (g->nr_vcpus > 1)
+			log_printf("guest '%s' (domain %u) starting on CPU %u: %s, %lu MiB, %u vCPUs "
+				   "(the others on CPU %s)", g->cfg->name, g->domid, p->index,
+				   g->cfg->image, (unsigned long)(g->ram_size >> 20), g->nr_vcpus,
+				   cpu_list(g));
+		else
+			log_printf("guest '%s' (domain %u) starting on CPU %u: %s, %lu MiB",
+				   g->cfg->name, g->domid, p->index, g->cfg->image,
+				   (unsigned long)(g->ram_size >> 20));
 	}
 }

@@ -24,12 +24,19 @@ void bolt_cpu_main(unsigned index, void (*start_others)(void))
 		/* Guests whose CPU never came up cannot run: count them as stopped. */
 		for (unsigned i = 0; i < nr_guests; i++) {
 			struct guest *g = &guests[i];
-			if (!g->vcpu.pcpu->online) {
+			if (!g->vcpus[0].pcpu->online) {
 				log_printf("guest '%s' stopped (crash): its CPU %u is not online",
-					   g->cfg->name, g->vcpu.pcpu->index);
+					   g->cfg->name, g->vcpus[0].pcpu->index);
 				g->stop_reason = GUEST_STOP_CRASH;
 				summary_guest_stopped(g);
+				continue;
 			}
+			/* A secondary vCPU there would never run: its STARTUP IPI is lost. */
+			for (unsigned v = 1; v < g->nr_vcpus; v++)
+				if (!g->vcpus[v].pcpu->online)
+					log_printf("guest '%s': vCPU %u's CPU %u is not online; that vCPU "
+						   "will never run", g->cfg->name, v,
+						   g->vcpus[v].pcpu->index);
 		}
 	} else if (!p->nr_vcpus) {
 		/*

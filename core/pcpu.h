@@ -53,6 +53,12 @@ struct pcpu {
 	 * its next VM entry and publishes the ticket it served in gnt_done.
 	 */
 	uint64_t gnt_req, gnt_done;
+	/*
+	 * Stopping a vCPU pinned here from another CPU (core/vcpu_up.c): the
+	 * stopper raises sync_req and kicks; this CPU copies it to sync_done
+	 * at its next scheduling point, once it is inside no stopped vCPU.
+	 */
+	uint64_t sync_req, sync_done;
 	/* Measurement: TSC at the last VM exit, and when the last kick arrived. */
 	uint64_t exit_tsc, kick_tsc;
 	struct pcpu_arch arch;

@@ -8,6 +8,7 @@
 #include "arch/vmx_setup.h"
 #include "core/console.h"
 #include "core/guest.h"
+#include "core/pcpu.h"
 #include "core/summary.h"
 #include "core/grant.h"
 #include "core/trace.h"
@@ -25,9 +26,33 @@ void summary_init(unsigned nr_running, enum cfg_on_all_stopped policy, uint64_t 
 	ticks_per_us = tsc_per_us ? tsc_per_us : 1;
 }
 
+/* Its vCPUs' counters added up (a static: struct vcpu is large for a host stack). */
+static const struct vcpu *vcpu_totals(const struct guest *g)
+{
+	static struct vcpu sum;
+
+	if (g->nr_vcpus == 1)
+		return &g->vcpus[0];
+	memset(&sum, 0, sizeof(sum));
+	for (unsigned i = 0; i < g->nr_vcpus; i++) {
+		const struct vcpu *v = &g->vcpus[i];
+
+		sum.nr_exits += v->nr_exits;
+		sum.guest_ticks += v->guest_ticks;
+		sum.sends += v->sends;
+		sum.notifies += v->notifies;
+		sum.upcalls += v->upcalls;
+		sum.wakeups += v->wakeups;
+		sum.throttled += v->throttled;
+		for (unsigned r = 0; r < ARCH_NR_EXIT_REASONS; r++)
+			sum.exits[r] += v->exits[r];
+	}
+	return &sum;
+}
+
 static void print_guest(const struct guest *g)
 {
-	const struct vcpu *v = &g->vcpu;
+	const struct vcpu *v = vcpu_totals(g);
 	char line[CONSOLE_LINE_MAX];
 	size_t n = 0;
 
@@ -57,6 +82,10 @@ static void print_guest(const struct guest *g)
 			   "", (unsigned long)v->sends, (unsigned long)v->notifies,
 			   (unsigned long)v->upcalls, (unsigned long)v->wakeups,
 			   (unsigned long)v->throttled);
+	for (unsigned i = 0; g->nr_vcpus > 1 && i < g->nr_vcpus; i++)
+		log_printf("  %-12s vCPU %u on CPU %u: %lu exits, %lu ticks in guest, %lu upcalls", "",
+			   i, g->vcpus[i].pcpu->index, (unsigned long)g->vcpus[i].nr_exits,
+			   (unsigned long)g->vcpus[i].guest_ticks, (unsigned long)g->vcpus[i].upcalls);
 }
 
 /* Every guest has stopped and released its grants: nothing may be left mapped or pinned. */

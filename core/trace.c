@@ -136,7 +136,7 @@ void trace_dump(void)
 			const struct guest *g = &guests[from_guest];
 			const struct bolt_trace_acks *a = g->trace_acks;
 			log_printf("TRACE %lu cpu=%u ack dom=%u port=%u", (unsigned long)best_tsc,
-				   g->vcpu.pcpu->index, g->domid,
+				   g->vcpus[0].pcpu->index, g->domid,
 				   a->rec[ack_pos[from_guest] % BOLT_TRACE_ACKS].port);
 			ack_pos[from_guest]++;
 		} else if (from_cpu >= 0) {

@@ -4,11 +4,28 @@
 #define CORE_VCPU_H
 
 #include <stdint.h>
+#include <xen/xen.h>
+#include <xen/hvm/hvm_vcpu.h>
 
 #include "arch/cpu.h"
 #include "bolt/bolt.h"
 #include "core/vlapic.h"
 #include "sched/types.h"
+
+/*
+ * How a stopped vCPU starts (core/vcpu_up.c): a PVH boot (vCPU 0 at boot
+ * and restart), a STARTUP IPI after INIT, or VCPUOP_initialise's context.
+ * Built and checked by whoever starts it, applied by its own CPU before
+ * its next entry (vcpu_arch_apply_start).
+ */
+enum vcpu_start_kind { VCPU_START_NONE, VCPU_START_PVH, VCPU_START_SIPI, VCPU_START_CONTEXT };
+
+struct vcpu_start {
+	enum vcpu_start_kind kind;
+	uint32_t entry, start_info; /* PVH */
+	uint8_t vector;             /* SIPI */
+	struct vcpu_hvm_context ctx; /* CONTEXT */
+};
 
 /*
  * Cache lines (docs/performance.md, "Hardware layout"): what the owning CPU
@@ -20,6 +37,7 @@
 struct vcpu {
 	struct guest *guest;
 	struct pcpu *pcpu;        /* the physical CPU it is pinned to */
+	unsigned vcpu_id;         /* index in guest->vcpus: Xen's vcpuid, its APIC ID */
 	unsigned priority;        /* bolt.cfg `priority`: higher runs first */
 	bool handover;            /* bolt.cfg `handover`: a same-core sender hands it the CPU */
 	bool sent;                /* this exit sent an event: time it to the entry */
@@ -44,6 +62,31 @@ struct vcpu {
 
 	/* Bumped by senders on any CPU (sched_notify). */
 	uint64_t notifies __attribute__((aligned(CACHE_LINE)));
+
+	/*
+	 * Its Xen interface state, own CPU (and hypercalls naming this vCPU)
+	 * only: VCPUOP_register_vcpu_info's area (~0: in shared_info), the
+	 * upcall vector (0: none), set_timer_op / singleshot deadline and
+	 * the periodic timer (system time ns, 0 = off), and its guest_ticks
+	 * at boot (runstate).
+	 */
+	uint64_t vcpu_info_gpa;
+	uint8_t upcall_vector;    /* its own (HVMOP_set_evtchn_upcall_vector) or the guest's */
+	bool upcall_own;
+	uint64_t timer_ns;
+	uint64_t periodic_ns, periodic_next_ns;
+	uint64_t boot_guest_ticks;
+	/*
+	 * Starting and stopping (core/vcpu_up.c, under guest->vcpu_lock):
+	 * the start its CPU applies before the next entry (kind NONE: none);
+	 * INIT seen, waiting for a STARTUP IPI; VCPUOP_initialise's context
+	 * given (VCPUOP_up may start it).
+	 */
+	struct vcpu_start start;
+	struct vcpu_start ctx;    /* VCPUOP_initialise's, kept for VCPUOP_up */
+	bool wait_sipi;
+	bool initialised;
+	bool down;                /* stopped by VCPUOP_down: VCPUOP_up resumes it */
 
 	uint64_t exits[ARCH_NR_EXIT_REASONS] __attribute__((aligned(CACHE_LINE)));
 	struct bolt_timing hv_send, hv_wake;

@@ -42,7 +42,7 @@ static bool frame_ok(const struct guest *g, uint64_t gfn)
 	return !(g->trace_acks_gfn && gfn == g->trace_acks_gfn);
 }
 
-long vcpu_info_register(struct vcpu *v, bool compat, uint64_t arg)
+long vcpu_info_register(struct vcpu *v, struct vcpu *t, bool compat, uint64_t arg)
 {
 	struct guest *g = v->guest;
 	struct vcpu_register_vcpu_info r;
@@ -54,15 +54,17 @@ long vcpu_info_register(struct vcpu *v, bool compat, uint64_t arg)
 		return -XEN_EFAULT;
 	if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || (r.offset & (align - 1)))
 		return -XEN_EINVAL;
-	if (g->vcpu_info_gpa != ~0ULL)
+	if (t->vcpu_info_gpa != ~0ULL)
 		return -XEN_EINVAL; /* once per boot, as in Xen 4.14 */
+	if (t->vcpu_id != 0)
+		return -XEN_ENOSYS; /* TODO(evtchn merge) */
 	if (!frame_ok(g, r.mfn))
 		return -XEN_EINVAL;
 
 	old = g->evtchn.vcpu_info;
 	new = (struct vcpu_info *)(g->ram + (r.mfn << 12) + r.offset);
 	memcpy(new, old, sizeof(*new));
-	g->vcpu_info_gpa = (r.mfn << 12) + r.offset;
+	t->vcpu_info_gpa = (r.mfn << 12) + r.offset;
 	/*
 	 * Publish the new place, then mark every selector bit and the upcall
 	 * pending there, as Xen does: a sender on another CPU that still used
@@ -84,5 +86,6 @@ long vcpu_info_register(struct vcpu *v, bool compat, uint64_t arg)
 void vcpu_info_reset(struct guest *g)
 {
 	__atomic_store_n(&g->evtchn.vcpu_info, &g->shinfo->vcpu_info[0], __ATOMIC_RELEASE);
-	g->vcpu_info_gpa = ~0ULL;
+	for (unsigned i = 0; i < g->nr_vcpus; i++)
+		g->vcpus[i].vcpu_info_gpa = ~0ULL;
 }

@@ -15,7 +15,7 @@ struct guest;
 struct vcpu;
 
 /* VCPUOP_register_vcpu_info with its argument at guest address arg: 0 or -XEN_E*. */
-long vcpu_info_register(struct vcpu *v, bool compat, uint64_t arg);
+long vcpu_info_register(struct vcpu *v, struct vcpu *t, bool compat, uint64_t arg);
 /* Back to shared_info's vcpu_info[0], nothing registered (boot, restart). */
 void vcpu_info_reset(struct guest *g);
 

@@ -110,9 +110,24 @@ struct vlapic {
 	uint64_t timer_start_ns;       /* one-shot/periodic: when the count was (re)loaded */
 	uint64_t tsc_deadline;         /* IA32_TSC_DEADLINE as the guest wrote it */
 	uint64_t timer_deadline_ns;    /* next expiry (system time); 0 = none */
-	/* IPIs to other vCPUs (none exist yet) and unsupported modes: dropped, counted. */
+	/* IPIs to no vCPU and unsupported modes: dropped, counted. */
 	uint64_t ipis_dropped;
+	/*
+	 * Delivers an IPI that may name the guest's other vCPUs (set by the
+	 * embedder after vlapic_reset; NULL: a guest with one vCPU). It is
+	 * called on the sender's CPU with the sender's APIC.
+	 */
+	void (*route)(struct vlapic *from, const struct vlapic_ipi *ipi);
 };
+
+/* Does an IPI without shorthand name APIC l (physical ID, logical LDR match, broadcast)? */
+bool vlapic_dest_matches(const struct vlapic *l, const struct vlapic_ipi *ipi);
+/*
+ * A fixed interrupt from another vCPU's CPU: set vector in l's IRR
+ * (atomically: its own CPU changes the IRR at the same time). false for
+ * an illegal vector (< 16), which is dropped.
+ */
+bool vlapic_set_irr_remote(struct vlapic *l, uint8_t vector);
 
 /*
  * Power-up / INIT state (SDM 11.4.7.1): enabled in xAPIC mode at

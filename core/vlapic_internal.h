@@ -17,14 +17,19 @@ enum {
 	VLAPIC_LVT_IDX_LINT0, VLAPIC_LVT_IDX_LINT1, VLAPIC_LVT_IDX_ERROR,
 };
 
+/*
+ * Atomic: a sibling vCPU's CPU sets IRR bits while this one accepts
+ * (vlapic_set_irr_remote); seq_cst pairs the set with the kick's
+ * in_guest check (core/lapic_ipi.c).
+ */
 static inline void vlapic_set_bit(uint32_t reg[8], uint8_t v)
 {
-	reg[v >> 5] |= 1u << (v & 31);
+	__atomic_fetch_or(&reg[v >> 5], 1u << (v & 31), __ATOMIC_SEQ_CST);
 }
 
 static inline void vlapic_clear_bit(uint32_t reg[8], uint8_t v)
 {
-	reg[v >> 5] &= ~(1u << (v & 31));
+	__atomic_fetch_and(&reg[v >> 5], ~(1u << (v & 31)), __ATOMIC_SEQ_CST);
 }
 
 /* Hardware-enabled (IA32_APIC_BASE.EN) and software-enabled (SVR[8]). */

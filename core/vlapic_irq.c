@@ -95,6 +95,14 @@ bool vlapic_set_irr(struct vlapic *l, uint8_t vector)
 	return true;
 }
 
+bool vlapic_set_irr_remote(struct vlapic *l, uint8_t vector)
+{
+	if (vector < 16)
+		return false;
+	vlapic_set_bit(l->irr, vector);
+	return true;
+}
+
 void vlapic_ipi_decode(uint64_t icr, bool x2apic, struct vlapic_ipi *ipi)
 {
 	ipi->vector = (uint8_t)icr;
@@ -106,7 +114,7 @@ void vlapic_ipi_decode(uint64_t icr, bool x2apic, struct vlapic_ipi *ipi)
 }
 
 /* Does a destination without shorthand name this APIC (SDM 11.6.2, 11.12.10)? */
-static bool dest_is_self(const struct vlapic *l, const struct vlapic_ipi *ipi)
+bool vlapic_dest_matches(const struct vlapic *l, const struct vlapic_ipi *ipi)
 {
 	bool x2 = vlapic_mode(l) == VLAPIC_X2APIC;
 	uint32_t bcast = x2 ? 0xffffffffu : 0xffu;
@@ -125,29 +133,37 @@ static bool dest_is_self(const struct vlapic *l, const struct vlapic_ipi *ipi)
 
 void vlapic_send_ipi(struct vlapic *l, const struct vlapic_ipi *ipi)
 {
-	bool self;
+	bool self, others;
 
 	switch (ipi->shorthand) {
 	case VLAPIC_SH_SELF:
+		self = true, others = false;
+		break;
 	case VLAPIC_SH_ALL:
-		self = true;
+		self = others = true;
 		break;
 	case VLAPIC_SH_OTHERS:
-		/* The guest's other vCPUs: it has none yet (one vCPU per guest). */
-		return;
+		self = false, others = true;
+		break;
 	case VLAPIC_SH_NONE:
 	default:
-		self = dest_is_self(l, ipi);
+		self = vlapic_dest_matches(l, ipi);
+		/* A logical or broadcast destination may name siblings as well. */
+		others = !self || ipi->logical ||
+			 ipi->dest == (vlapic_mode(l) == VLAPIC_X2APIC ? 0xffffffffu : 0xffu);
 		break;
 	}
-	if (!self) {
-		/*
-		 * Another vCPU's APIC ID: none exists yet. Never another guest's
-		 * or a physical APIC: the IPI is dropped and counted.
-		 */
+	/*
+	 * The guest's other vCPUs, through the embedder (core/lapic_ipi.c):
+	 * never another guest's or a physical APIC. Without one, an IPI that
+	 * names an APIC ID other than this one is dropped and counted.
+	 */
+	if (others && l->route)
+		l->route(l, ipi);
+	else if (!self && ipi->shorthand == VLAPIC_SH_NONE)
 		l->ipis_dropped++;
+	if (!self)
 		return;
-	}
 	switch (ipi->mode) {
 	case VLAPIC_DM_FIXED:
 	case VLAPIC_DM_LOWEST: /* lowest priority among one candidate: this one */

@@ -172,30 +172,39 @@ int wiring_setup(const struct bolt_config *cfg, const char *file, void *(*alloc)
 
 	for (unsigned i = 0; i < nr_guests; i++) {
 		struct guest *g = &guests[i];
-		struct pcpu *p = g->vcpu.pcpu;
 
 		rc = guest_xen_create(g);
 		if (rc) {
 			log_printf("guest '%s': out of memory for its event channels", g->cfg->name);
 			return rc;
 		}
-		p->vcpus[p->nr_vcpus++] = &g->vcpu;
-		g->vcpu.priority = g->cfg->priority;
-		g->vcpu.handover = g->cfg->handover;
-		/*
-		 * The 1 ms tick runs on a CPU with lazy delivery, and on a CPU
-		 * shared by several vCPUs: there it bounds how long a woken vCPU
-		 * waits if the kick IPI does not bring the running one out
-		 * (Bochs never delivers it to a guest running with IF = 0).
-		 */
-		if (g->cfg->delivery == CFG_DELIVERY_LAZY || p->nr_vcpus > 1)
-			p->lazy = p->rq.timers_changed = true;
+		for (unsigned n = 0; n < g->nr_vcpus; n++) {
+			struct vcpu *v = &g->vcpus[n];
+			struct pcpu *p = v->pcpu;
+
+			p->vcpus[p->nr_vcpus++] = v;
+			v->priority = g->cfg->priority;
+			v->handover = g->cfg->handover;
+			/*
+			 * The 1 ms tick runs on a CPU with lazy delivery, and on a
+			 * CPU shared by several vCPUs: there it bounds how long a
+			 * woken vCPU waits if the kick IPI does not bring the
+			 * running one out (Bochs never delivers it to a guest
+			 * running with IF = 0).
+			 */
+			if (g->cfg->delivery == CFG_DELIVERY_LAZY || p->nr_vcpus > 1)
+				p->lazy = p->rq.timers_changed = true;
+		}
 	}
 	for (unsigned i = 0; i < cfg->nr_channels; i++)
 		if (cfg->channels[i].delivery == CFG_DELIVERY_LAZY)
-			for (int e = 0; e < 2; e++)
-				guests[cfg->channels[i].guest[e]].vcpu.pcpu->lazy =
-					guests[cfg->channels[i].guest[e]].vcpu.pcpu->rq.timers_changed = true;
+			for (int e = 0; e < 2; e++) {
+				struct guest *g = &guests[cfg->channels[i].guest[e]];
+
+				for (unsigned n = 0; n < g->nr_vcpus; n++)
+					g->vcpus[n].pcpu->lazy =
+						g->vcpus[n].pcpu->rq.timers_changed = true;
+			}
 	allow_binds(cfg);
 	rc = bind_channels(cfg, file);
 	if (rc)
@@ -207,12 +216,14 @@ int wiring_setup(const struct bolt_config *cfg, const char *file, void *(*alloc)
 	return map_shared_memory(cfg, file, alloc);
 }
 
-int guest_doorbell(struct guest *g, uint16_t ioport)
+int guest_doorbell(struct vcpu *v, uint16_t ioport)
 {
+	struct guest *g = v->guest;
+
 	for (unsigned i = 0; i < g->nr_doorbells; i++) {
 		if (g->doorbells[i].ioport == ioport) {
 			/* The send itself, inside the hypervisor: KVM's ioeventfd, delivered to the peer. */
-			return guest_send(&g->vcpu, g->doorbells[i].port) == -XEN_EAGAIN ? -1 : 1;
+			return guest_send(v, g->doorbells[i].port) == -XEN_EAGAIN ? -1 : 1;
 		}
 	}
 	return 0;

@@ -9,6 +9,7 @@
 #include "config/config.h"
 
 struct guest;
+struct vcpu;
 
 /* @alloc returns zeroable memory for shared regions (at boot: UEFI pages). */
 int wiring_setup(const struct bolt_config *cfg, const char *file, void *(*alloc)(uint64_t bytes));
@@ -17,6 +18,6 @@ int wiring_setup(const struct bolt_config *cfg, const char *file, void *(*alloc)
  * -1 if it was one but the channel's budget held it back (the vCPU sleeps;
  * the OUT must run again), 0 if it is no doorbell.
  */
-int guest_doorbell(struct guest *g, uint16_t ioport);
+int guest_doorbell(struct vcpu *v, uint16_t ioport);
 
 #endif

@@ -13,17 +13,15 @@
 void timer_set(struct vcpu *v, uint64_t deadline_ns)
 {
 	/* Only ever called on the vCPU's own CPU: no lock needed. */
-	v->guest->timer_ns = deadline_ns;
+	v->timer_ns = deadline_ns;
 	v->pcpu->rq.timers_changed = true;
 }
 
 void timer_set_periodic(struct vcpu *v, uint64_t period_ns)
 {
-	struct guest *g = v->guest;
-
 	/* As Xen's vcpu_set_periodic_timer: the first tick one period from now. */
-	g->periodic_ns = period_ns;
-	g->periodic_next_ns = period_ns ? time_now_ns() + period_ns : 0;
+	v->periodic_ns = period_ns;
+	v->periodic_next_ns = period_ns ? time_now_ns() + period_ns : 0;
 	v->pcpu->rq.timers_changed = true;
 }
 
@@ -62,8 +60,8 @@ uint64_t timer_next_deadline(struct pcpu *p)
 		struct vcpu *v = p->vcpus[i];
 		if (v->state == VCPU_STOPPED)
 			continue;
-		d = earliest(d, v->guest->timer_ns);
-		d = earliest(d, v->guest->periodic_next_ns);
+		d = earliest(d, v->timer_ns);
+		d = earliest(d, v->periodic_next_ns);
 		d = earliest(d, v->poll_ns);
 		d = earliest(d, v->lapic.timer_deadline_ns);
 	}
@@ -81,8 +79,8 @@ void timer_run(struct pcpu *p)
 
 		if (v->state == VCPU_STOPPED)
 			continue;
-		if (g->timer_ns && now >= g->timer_ns) {
-			g->timer_ns = 0;
+		if (v->timer_ns && now >= v->timer_ns) {
+			v->timer_ns = 0;
 			evtchn_raise_virq(&g->evtchn, VIRQ_TIMER);
 		}
 		/*
@@ -90,8 +88,8 @@ void timer_run(struct pcpu *p)
 		 * VIRQ_TIMER, the next a period from now (Xen's
 		 * vcpu_periodic_timer_work).
 		 */
-		if (g->periodic_next_ns && now >= g->periodic_next_ns) {
-			g->periodic_next_ns = now + g->periodic_ns;
+		if (v->periodic_next_ns && now >= v->periodic_next_ns) {
+			v->periodic_next_ns = now + v->periodic_ns;
 			evtchn_raise_virq(&g->evtchn, VIRQ_TIMER);
 		}
 		/*

@@ -14,6 +14,7 @@
 #include "core/guest.h"
 #include "core/hypercall.h"
 #include "core/lifecycle.h"
+#include "core/vcpu_up.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
 
@@ -108,8 +109,13 @@ static EXIT_HANDLER(exit_hlt)
 	/* An event already waits: the upcall is injected on the way back in. */
 	if (vcpu_upcall_pending(v))
 		return;
-	/* With IF = 0 and no NMI source nothing can ever wake it: it is done. */
+	/*
+	 * With IF = 0 and no NMI source nothing can ever wake it: it is done.
+	 * A sibling vCPU still running may send it INIT: only it is parked.
+	 */
 	if (!(vmcs_readnat(GUEST_RFLAGS) & X86_RFLAGS_IF)) {
+		if (vcpu_halt_forever(v))
+			return;
 		guest_stop(v->guest, GUEST_STOP_HALT, "HLT with interrupts disabled at RIP 0x%lx",
 			   (unsigned long)(vmcs_readnat(GUEST_RIP) - 1));
 		return;

@@ -32,10 +32,12 @@ static uint32_t port_read(struct guest *g, uint16_t port, unsigned size)
 }
 
 /* Returns false when the write must be retried (a throttled doorbell). */
-static bool port_write(struct guest *g, uint16_t port, unsigned size, uint32_t val)
+static bool port_write(struct vcpu *v, uint16_t port, unsigned size, uint32_t val)
 {
+	struct guest *g = v->guest;
+
 	if (g->nr_doorbells) {
-		int db = guest_doorbell(g, port);
+		int db = guest_doorbell(v, port);
 		if (db)
 			return db > 0;
 	}
@@ -84,7 +86,7 @@ static void string_io(struct vcpu *v, struct guest_regs *regs, uint16_t port, un
 			rc = vcpu_copy_to_guest(v, la, &val, size);
 		} else {
 			rc = vcpu_copy_from_guest(v, &val, la, size);
-			if (!rc && !port_write(v->guest, port, size, val))
+			if (!rc && !port_write(v, port, size, val))
 				break; /* throttled doorbell: this element again later */
 		}
 		if (rc) {
@@ -122,7 +124,7 @@ EXIT_HANDLER(exit_io)
 			regs->rax = (regs->rax & ~0xffffULL) | (val & 0xffff);
 		else
 			regs->rax = (regs->rax & ~0xffULL) | (val & 0xff);
-	} else if (!port_write(v->guest, port, size, (uint32_t)regs->rax)) {
+	} else if (!port_write(v, port, size, (uint32_t)regs->rax)) {
 		return; /* throttled doorbell: the OUT runs again when the vCPU wakes */
 	}
 	/* An ACPI power-off or reset stopped or reset the vCPU: its RIP is not ours to move. */

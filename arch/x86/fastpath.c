@@ -57,7 +57,7 @@ bool vmx_fast_exit(struct vcpu *v, struct guest_regs *regs, uint32_t reason)
 
 		if (q & IO_QUAL_IN_OR_STRING)
 			return false;
-		db = guest_doorbell(v->guest, (uint16_t)(q >> 16));
+		db = guest_doorbell(v, (uint16_t)(q >> 16));
 		if (db == 0)
 			return false; /* not a doorbell: the UART, port 0xE9, ... */
 		if (db > 0)

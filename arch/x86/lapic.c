@@ -24,6 +24,7 @@
 #include "core/guest.h"
 #include "core/pcpu.h"
 #include "core/time.h"
+#include "core/lapic_ipi.h"
 #include "core/vlapic.h"
 #include "lib/errno.h"
 
@@ -62,7 +63,8 @@ static void sync_out(struct vcpu *v, uint64_t dropped_before)
 
 void lapic_reset(struct vcpu *v)
 {
-	vlapic_reset(&v->lapic, v->guest->cfg->lapic, 0, true);
+	vlapic_reset(&v->lapic, v->guest->cfg->lapic, v->vcpu_id, v->vcpu_id == 0);
+	lapic_ipi_attach(v);
 	v->arch.tpr_threshold = 0; /* what vmcs_build.c wrote */
 	if (v->pcpu)
 		v->pcpu->rq.timers_changed = true;

@@ -54,8 +54,8 @@ bool vmx_deliver_upcall(struct vcpu *v, bool pending)
 {
 	/* Guests without a vLAPIC pay one load here, no calls: this is every entry's path. */
 	int lv = v->lapic.present ? lapic_deliverable(v) : -1;
-	bool lapic = lv >= 0 && (!pending || lv > v->guest->upcall_vector);
-	uint8_t vector = lapic ? (uint8_t)lv : v->guest->upcall_vector;
+	bool lapic = lv >= 0 && (!pending || lv > v->upcall_vector);
+	uint8_t vector = lapic ? (uint8_t)lv : v->upcall_vector;
 	bool more;
 
 	if (v->lapic.present)
@@ -75,7 +75,7 @@ bool vmx_deliver_upcall(struct vcpu *v, bool pending)
 		uint32_t pending_event = vmcs_read32(VM_ENTRY_INTR_INFO_FIELD);
 		/* Already injected on an earlier pass over this entry: nothing more to do. */
 		if (!lapic &&
-		    pending_event == (INTR_INFO_VALID | INTR_TYPE_EXT_INTR | v->guest->upcall_vector))
+		    pending_event == (INTR_INFO_VALID | INTR_TYPE_EXT_INTR | v->upcall_vector))
 			return true;
 		bool can_inject = (vmcs_readnat(GUEST_RFLAGS) & X86_RFLAGS_IF) &&
 				  !(vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) & 3) &&
@@ -100,6 +100,11 @@ bool vmx_deliver_upcall(struct vcpu *v, bool pending)
 	if (trace_enabled && v->guest->trace_active)
 		trace_record(TRACE_INJECT, (uint16_t)v->guest->domid, 0);
 	return true;
+}
+
+void guest_arch_flush_ept(struct guest *g)
+{
+	invept(INVEPT_SINGLE_CONTEXT, ept_eptp(&g->arch.ept));
 }
 
 /* Replace one 4 KiB guest page by a hypervisor page (shared_info). */

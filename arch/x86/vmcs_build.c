@@ -6,6 +6,10 @@
  * image), so the host unit tests run this very code over the capability
  * sets of other CPUs (tests/data/vmxcaps/).
  */
+#include <stdint.h>
+#include <xen/xen.h>
+#include <xen/hvm/hvm_vcpu.h>
+
 #include "arch/cpu_policy.h"
 #include "arch/msr.h"
 #include "arch/vmcs_build.h"
@@ -283,6 +287,91 @@ void vmcs_build_pvh_entry(struct vmcs_image *img, const struct vmx_ctls *c, uint
 	vmcs_image_set(img, GUEST_INTERRUPTIBILITY_INFO, 0);
 	vmcs_image_set(img, GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
 	vmcs_image_set(img, VM_ENTRY_INTR_INFO_FIELD, 0);
+}
+
+/*
+ * After INIT and a STARTUP IPI with this vector (SDM Vol. 3A, 9.1.1 and
+ * 8.4.4.1): real mode at vector:0000, CS base vector << 12, every other
+ * segment base 0 with a 64 KiB limit, CR0 = 60000010H, paging off. Runs
+ * as an unrestricted guest (SDM Vol. 3C, 26.3.1.1), which Bolt requires.
+ */
+void vmcs_build_sipi_entry(struct vmcs_image *img, const struct vmx_ctls *c, uint8_t vector)
+{
+	uint64_t cr0 = X86_CR0_CD | X86_CR0_NW | X86_CR0_ET;
+
+	vmcs_build_pvh_entry(img, c, 0); /* the common fields, then real mode over them */
+	set_segment(img, GUEST_CS_SELECTOR, (uint16_t)(vector << 8), (uint64_t)vector << 12, 0xffff,
+		    0x9b);
+	set_segment(img, GUEST_DS_SELECTOR, 0, 0, 0xffff, 0x93);
+	set_segment(img, GUEST_ES_SELECTOR, 0, 0, 0xffff, 0x93);
+	set_segment(img, GUEST_SS_SELECTOR, 0, 0, 0xffff, 0x93);
+	set_segment(img, GUEST_FS_SELECTOR, 0, 0, 0xffff, 0x93);
+	set_segment(img, GUEST_GS_SELECTOR, 0, 0, 0xffff, 0x93);
+	set_segment(img, GUEST_TR_SELECTOR, 0, 0, 0xffff, 0x8b);
+	vmcs_image_set(img, GUEST_GDTR_LIMIT, 0xffff);
+	vmcs_image_set(img, GUEST_IDTR_LIMIT, 0xffff);
+	vmcs_image_set(img, CR0_READ_SHADOW, cr0);
+	vmcs_image_set(img, GUEST_CR0, (cr0 | c->cr0_must1) & ~c->cr0_must0);
+	vmcs_image_set(img, GUEST_RIP, 0);
+}
+
+/* Xen's packed segment attributes (type..P in 7:0, AVL/L/DB/G in 11:8) as VMX AR bytes. */
+static uint32_t xen_ar(uint16_t ar)
+{
+	uint32_t vmx = (ar & 0xffu) | ((uint32_t)(ar & 0xf00u) << 4);
+
+	return (ar & 0x80u) ? vmx : 0x10000; /* not present: unusable */
+}
+
+/*
+ * VCPUOP_initialise's vcpu_hvm_context (xen/hvm/hvm_vcpu.h), as Xen's
+ * arch_set_info_hvm_guest reads it: 32-bit mode takes the segments as
+ * given, 64-bit mode flat long-mode segments; CR0/CR3/CR4/EFER and the
+ * GPRs from the context (the GPRs go in by the caller). EFER.LMA follows
+ * LME and CR0.PG, and IA-32e mode with it. Whatever VM entry would
+ * refuse is caught by the vmentry_check() that follows.
+ */
+void vmcs_build_hvm_context(struct vmcs_image *img, const struct vmx_ctls *c,
+			    const struct vcpu_hvm_context *ctx)
+{
+	uint64_t cr0, cr3, cr4, efer, rip, rflags;
+
+	vmcs_build_pvh_entry(img, c, 0);
+	if (ctx->mode == VCPU_HVM_MODE_64B) {
+		const struct vcpu_hvm_x86_64 *r = &ctx->cpu_regs.x86_64;
+
+		cr0 = r->cr0, cr3 = r->cr3, cr4 = r->cr4, efer = r->efer;
+		rip = r->rip, rflags = r->rflags;
+		set_segment(img, GUEST_CS_SELECTOR, 0, 0, 0xffffffff, 0xa09b);
+		set_segment(img, GUEST_TR_SELECTOR, 0, 0, 0x67, 0x008b);
+	} else {
+		const struct vcpu_hvm_x86_32 *r = &ctx->cpu_regs.x86_32;
+
+		cr0 = r->cr0, cr3 = r->cr3, cr4 = r->cr4, efer = r->efer;
+		rip = r->eip, rflags = r->eflags;
+		set_segment(img, GUEST_CS_SELECTOR, 0, r->cs_base, r->cs_limit, xen_ar(r->cs_ar));
+		set_segment(img, GUEST_DS_SELECTOR, 0, r->ds_base, r->ds_limit, xen_ar(r->ds_ar));
+		set_segment(img, GUEST_ES_SELECTOR, 0, r->es_base, r->es_limit, xen_ar(r->es_ar));
+		set_segment(img, GUEST_SS_SELECTOR, 0, r->ss_base, r->ss_limit, xen_ar(r->ss_ar));
+		set_segment(img, GUEST_FS_SELECTOR, 0, r->ds_base, r->ds_limit, xen_ar(r->ds_ar));
+		set_segment(img, GUEST_GS_SELECTOR, 0, r->ds_base, r->ds_limit, xen_ar(r->ds_ar));
+		/* Xen: a TR the context leaves empty is a minimal 32-bit busy TSS. */
+		if (r->tr_ar & 0x80)
+			set_segment(img, GUEST_TR_SELECTOR, 0, r->tr_base, r->tr_limit,
+				    xen_ar(r->tr_ar));
+	}
+	if ((efer & X86_EFER_LME) && (cr0 & X86_CR0_PG))
+		efer |= X86_EFER_LMA;
+	vmcs_image_set(img, CR0_READ_SHADOW, cr0);
+	vmcs_image_set(img, GUEST_CR0, (cr0 | c->cr0_must1) & ~c->cr0_must0);
+	vmcs_image_set(img, CR4_READ_SHADOW, cr4);
+	vmcs_image_set(img, GUEST_CR4, cr4 | c->cr4_must1);
+	vmcs_image_set(img, GUEST_CR3, cr3);
+	vmcs_image_set(img, GUEST_IA32_EFER, efer);
+	vmcs_image_set(img, VM_ENTRY_CONTROLS,
+		       (efer & X86_EFER_LMA) ? c->entry | ENTRY_IA32E_MODE : c->entry);
+	vmcs_image_set(img, GUEST_RIP, rip);
+	vmcs_image_set(img, GUEST_RFLAGS, rflags | X86_RFLAGS_RESERVED1);
 }
 
 /*

@@ -26,6 +26,7 @@
 #include "core/lifecycle.h"
 #include "core/panic.h"
 #include "core/pcpu.h"
+#include "core/vcpu_up.h"
 #include "core/stats.h"
 #include "core/time.h"
 #include "core/trace.h"
@@ -321,12 +322,6 @@ int vcpu_arch_create(struct vcpu *v)
 		if (!v->arch.vmcs)
 			return -XEN_ENOMEM;
 	}
-	if (ctls.have_tpr_shadow && !v->arch.vapic) {
-		v->arch.vapic = heap_alloc_pages(1, 1);
-		if (!v->arch.vapic)
-			return -XEN_ENOMEM;
-		memset(v->arch.vapic, 0, PAGE_SIZE);
-	}
 	*(uint32_t *)v->arch.vmcs = ctls.revision;
 	if (!vmclear((uint64_t)(uintptr_t)v->arch.vmcs))
 		panic("VMCLEAR failed for guest '%s'", v->guest->cfg->name);
@@ -338,42 +333,92 @@ int vcpu_arch_create(struct vcpu *v)
 }
 
 /*
- * The whole VMCS of a vCPU at its PVH entry: controls, host state and
- * guest state, built as an image and run through the VM-entry checks
- * before a single VMWRITE. A VMCS the CPU would refuse is then a clear
- * line naming the rule and its SDM section, at boot or restart, instead of
- * a bare VM-instruction error at the first VMLAUNCH.
+ * The whole VMCS of a vCPU at its start (PVH entry, STARTUP IPI or
+ * VCPUOP_initialise context): controls, host state and guest state, built
+ * as an image and run through the VM-entry checks before a single VMWRITE.
+ * A VMCS the CPU would refuse is then a clear line naming the rule and its
+ * SDM section (or VCPUOP_initialise's -EINVAL) instead of a bare
+ * VM-instruction error at the first VMLAUNCH. Runs on any CPU while v is
+ * stopped; vcpu_arch_apply_start() loads it on v's own CPU.
  */
-int vcpu_arch_reset(struct vcpu *v, uint32_t entry, uint32_t start_info)
+int vcpu_arch_prepare_start(struct vcpu *v, const struct vcpu_start *s)
 {
 	struct guest *g = v->guest;
 	struct vmcs_host_state host;
 	struct vmentry_error err;
 	/* In the vCPU, not on the stack: 2.5 KiB is a lot for a host stack. */
 	struct vmcs_image *img = &v->arch.image;
-	const struct vmcs_vcpu_addrs addrs = {
+	struct vmcs_vcpu_addrs addrs;
+
+	/* The TPR shadow's virtual-APIC page (zeroed by the heap; again at each start). */
+	if (ctls.have_tpr_shadow && !v->arch.vapic) {
+		v->arch.vapic = heap_alloc_pages(1, 1);
+		if (!v->arch.vapic)
+			return -XEN_ENOMEM;
+	}
+	addrs = (struct vmcs_vcpu_addrs){
 		.msr_bitmap = (uint64_t)(uintptr_t)msr_bitmap,
 		.vapic = (uint64_t)(uintptr_t)v->arch.vapic,
 		.eptp = ept_eptp(&g->arch.ept),
 		.vpid = g->arch.vpid,
 	};
-
-	vmcs_load(v);
 	read_host_state(v->pcpu, &host);
 	vmcs_image_init(img);
 	vmcs_build_controls(img, &ctls, &addrs);
 	vmcs_build_host(img, &ctls, &host);
-	vmcs_build_pvh_entry(img, &ctls, entry);
+	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
+	switch (s->kind) {
+	case VCPU_START_SIPI:
+		vmcs_build_sipi_entry(img, &ctls, s->vector);
+		break;
+	case VCPU_START_CONTEXT:
+		vmcs_build_hvm_context(img, &ctls, &s->ctx);
+		if (s->ctx.mode == VCPU_HVM_MODE_64B) {
+			const struct vcpu_hvm_x86_64 *r = &s->ctx.cpu_regs.x86_64;
+
+			v->arch.regs.rax = r->rax, v->arch.regs.rcx = r->rcx;
+			v->arch.regs.rdx = r->rdx, v->arch.regs.rbx = r->rbx;
+			v->arch.regs.rbp = r->rbp, v->arch.regs.rsi = r->rsi;
+			v->arch.regs.rdi = r->rdi;
+			vmcs_image_set(img, GUEST_RSP, r->rsp);
+		} else {
+			const struct vcpu_hvm_x86_32 *r = &s->ctx.cpu_regs.x86_32;
+
+			v->arch.regs.rax = r->eax, v->arch.regs.rcx = r->ecx;
+			v->arch.regs.rdx = r->edx, v->arch.regs.rbx = r->ebx;
+			v->arch.regs.rbp = r->ebp, v->arch.regs.rsi = r->esi;
+			v->arch.regs.rdi = r->edi;
+			vmcs_image_set(img, GUEST_RSP, r->esp);
+		}
+		break;
+	default:
+		vmcs_build_pvh_entry(img, &ctls, s->entry);
+		v->arch.regs.rbx = s->start_info;
+		break;
+	}
 	if (vmentry_check(img, &caps, &err)) {
-		log_printf("guest '%s': its VMCS would fail VM entry: %s (SDM Vol. 3C, %s; field 0x%x = 0x%lx)",
-			   g->cfg->name, err.rule, err.sdm, (unsigned)err.field, (unsigned long)err.value);
+		log_printf("guest '%s' vCPU %u: its VMCS would fail VM entry: %s (SDM Vol. 3C, %s; field 0x%x = 0x%lx)",
+			   g->cfg->name, v->vcpu_id, err.rule, err.sdm, (unsigned)err.field,
+			   (unsigned long)err.value);
 		return -XEN_EINVAL;
 	}
-	vmcs_image_load(img);
+	return 0;
+}
+
+int vcpu_arch_apply_start(struct vcpu *v)
+{
+	struct guest *g = v->guest;
+	struct vmcs_host_state host;
+
+	if (!v->arch.vmcs && vcpu_arch_create(v))
+		return -XEN_ENOMEM;
+	vmcs_load(v);
+	/* This CPU's own host state (prepared perhaps on another). */
+	read_host_state(v->pcpu, &host);
+	vmcs_build_host(&v->arch.image, &ctls, &host);
+	vmcs_image_load(&v->arch.image);
 	v->arch.preemption_timer_on = false;
 	v->arch.window_exiting = false;
-	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
-	v->arch.regs.rbx = start_info;
 	v->arch.xcr0 = 1; /* x87 only, the reset value */
 	/* MSR_MISC_FEATURES_ENABLES resets to 0: CPUID faulting off. */
 	memset(&v->arch.msr, 0, sizeof(v->arch.msr));
@@ -385,7 +430,7 @@ int vcpu_arch_reset(struct vcpu *v, uint32_t entry, uint32_t start_info)
 	v->arch.reload_regs = true;
 	v->arch.halted_clean = false;
 	if (vcpu_state_init(v))
-		panic("out of memory for guest '%s''s FPU state", g->cfg->name);
+		return -XEN_ENOMEM;
 	/* Drop translations the previous incarnation left tagged with this VPID. */
 	if (ctls.have_vpid)
 		invvpid(INVVPID_SINGLE_CONTEXT, g->arch.vpid);
@@ -472,10 +517,23 @@ static int prepare_entry(struct pcpu *p, struct guest_regs *regs)
 	bool upcall, pending;
 
 again:
+	/* Out of whatever vCPU it handled: a CPU stopping one of ours may go on (core/vcpu_up.c). */
+	pcpu_sync_ack(p);
 	next = sched_next(p);
 	/* Grant mappings revoked by another CPU go before any entry (core/grant_map.c). */
 	if (gnt_work_pending(p))
 		gnt_cpu_work(p);
+	/* Started (boot, restart, STARTUP IPI, VCPUOP_up) since it last ran: its new VMCS. */
+	if (__builtin_expect(next->start.kind != VCPU_START_NONE, 0)) {
+		int rc = vcpu_arch_apply_start(next);
+
+		next->start.kind = VCPU_START_NONE;
+		if (rc) {
+			guest_stop(next->guest, GUEST_STOP_CRASH,
+				   "vCPU %u could not be started (error %d)", next->vcpu_id, rc);
+			goto again;
+		}
+	}
 	owner = p->arch.frame_owner;
 
 	if (owner != next) {
@@ -515,7 +573,7 @@ again:
 	 */
 	__atomic_store_n(&p->in_guest, true, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&p->rq.resched, __ATOMIC_SEQ_CST) || (!upcall && upcall_is_pending(next)) ||
-	    gnt_work_pending(p)) {
+	    gnt_work_pending(p) || pcpu_sync_pending(p)) {
 		p->in_guest = false;
 		goto again;
 	}

@@ -29,6 +29,7 @@
 
 static struct pcpu P[NCPU];
 static struct guest G[NGUEST];
+static struct vcpu GV[NGUEST]; /* guest i's one vCPU */
 static struct shared_info *g0_shinfo;
 static struct evtchn_port *g0_ports;
 static uint32_t g0_timer_port;
@@ -125,7 +126,7 @@ static __attribute__((unused)) void block(struct vcpu *v)
 
 static struct vcpu *V(int i)
 {
-	return &G[i].vcpu;
+	return &GV[i];
 }
 
 /* Fresh CPUs and guests; guest i is pinned to cpu[i] with priority prio[i]. */
@@ -133,6 +134,7 @@ static void world(const int cpu[NGUEST], const unsigned prio[NGUEST])
 {
 	memset(P, 0, sizeof(P));
 	memset(G, 0, sizeof(G));
+	memset(GV, 0, sizeof(GV));
 	memset(fake_ipis, 0, sizeof(fake_ipis));
 	memset(fake_upcall, 0, sizeof(fake_upcall));
 	memset(&fake_idle, 0, sizeof(fake_idle));
@@ -156,6 +158,8 @@ static void world(const int cpu[NGUEST], const unsigned prio[NGUEST])
 		struct pcpu *p = &P[cpu[i]];
 
 		G[i].domid = (unsigned)i + 1;
+		G[i].vcpus = v;
+		G[i].nr_vcpus = 1;
 		v->guest = &G[i];
 		v->pcpu = p;
 		v->priority = prio[i];

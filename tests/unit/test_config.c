@@ -331,6 +331,67 @@ static void test_good_events(void)
 }
 
 /* Guests may share a CPU, up to CFG_MAX_PER_CPU of them. */
+/* `cpu = A, B`: one vCPU per listed CPU; `cpus` is the same key. */
+static void test_cpu_lists(void)
+{
+	static char buf[4096];
+	static const char *const bad[][2] = {
+		{ "cpu=1,", "t.cfg:4: cpu: '' is not a number" },
+		{ "cpu=1,,2", "t.cfg:4: cpu: '' is not a number" },
+		{ "cpu=1, x", "t.cfg:4: cpu: 'x' is not a number" },
+		{ "cpu=1, 256", "t.cfg:4: cpu: '256' is out of range (0..255)" },
+		{ "cpus=2, 3, 2", "t.cfg:4: cpus: CPU 2 is listed twice (one vCPU per CPU in a guest)" },
+		{ "cpu=0,1,2,3,4,5,6,7,8", "t.cfg:4: cpu: more than 8 CPUs (at most 8 vCPUs per guest)" },
+		{ "cpu=1\ncpus=2", "t.cfg:5: 'cpus' in [guest a] repeats 'cpu' (line 4): give one of them" },
+	};
+
+	CHECK_EQ(parse_str("[guest a]\nimage=a\nmemory=2M\ncpu = 2, 3\n", &cfg), 0);
+	CHECK_EQ(cfg.guests[0].nr_vcpus, 2);
+	CHECK_EQ(cfg.guests[0].cpus[0], 2);
+	CHECK_EQ(cfg.guests[0].cpus[1], 3);
+	CHECK_EQ(cfg.guests[0].cpu, 2);
+	CHECK_EQ(parse_str("[guest a]\nimage=a\nmemory=2M\ncpus=3,1\n", &cfg), 0);
+	CHECK_EQ(cfg.guests[0].nr_vcpus, 2);
+	CHECK_EQ(cfg.guests[0].cpu, 3);
+	CHECK_EQ(parse_str("[guest a]\nimage=a\nmemory=2M\ncpu=7\n", &cfg), 0);
+	CHECK_EQ(cfg.guests[0].nr_vcpus, 1);
+	/* Written back as `cpu`, and read again the same. */
+	CHECK_EQ(parse_str("[guest a]\nimage=a\nmemory=2M\ncpus = 1, 0\n", &cfg), 0);
+	CHECK(cfg_dump(&cfg, buf, sizeof(buf)) > 0);
+	CHECK_CONTAINS(buf, "cpu = 1, 0\n");
+	CHECK(strstr(buf, "cpus") == NULL);
+	CHECK_EQ(parse_str(buf, &cfg2), 0);
+	CHECK_EQ(cfg2.guests[0].nr_vcpus, 2);
+	CHECK_EQ(cfg2.guests[0].cpus[1], 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(buf, sizeof(buf), "[guest a]\nimage=a\nmemory=2M\n%s\n", bad[i][0]);
+		CHECK_EQ(parse_exact(buf, strlen(buf), "t.cfg", &cfg), -XEN_EINVAL);
+		CHECK_STR(err.msg, bad[i][1]);
+	}
+	/* Neither key: still the missing `cpu`. */
+	CHECK_EQ(parse_str("[guest a]\nimage=a\nmemory=2M\n", &cfg), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:1: guest 'a': missing required key 'cpu'");
+	/* A second vCPU counts on its CPU, and must exist on the machine. */
+	CHECK_EQ(parse_str("[guest a]\nimage=a\nmemory=2M\ncpu=0, 3\n", &cfg), 0);
+	CHECK_EQ(cfg_check_cpus(&cfg, "t.cfg", 3, &err), -XEN_EINVAL);
+	CHECK_STR(err.msg, "t.cfg:4: guest 'a': cpu 3 does not exist (this machine has 3 CPUs)");
+	CHECK_EQ(cfg_check_cpus(&cfg, "t.cfg", 4, &err), 0);
+	CHECK(cfg_guest_uses_cpu(&cfg.guests[0], 3));
+	CHECK(!cfg_guest_uses_cpu(&cfg.guests[0], 1));
+	{
+		size_t n = 0;
+
+		for (unsigned i = 0; i < CFG_MAX_PER_CPU; i++)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+					      "[guest g%u]\nimage=g.elf\nmemory=2M\ncpu=0, %u\n", i,
+					      i + 1);
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+				      "[guest x]\nimage=g.elf\nmemory=2M\ncpu=9, 0\n");
+		CHECK_EQ(parse_exact(buf, n, "t.cfg", &cfg), -XEN_EINVAL);
+		CHECK_CONTAINS(err.msg, "guest 'x': cpu 0 already runs 8 guests");
+	}
+}
+
 static void test_cpu_sharing(void)
 {
 	static char text[4096];
@@ -349,7 +410,7 @@ static void test_cpu_sharing(void)
 		  "(this machine has 5 CPUs)");
 
 	/* A hand-built config is held to the same per-CPU limit at boot. */
-	cfg.guests[CFG_MAX_PER_CPU].cpu = 5;
+	cfg.guests[CFG_MAX_PER_CPU].cpu = cfg.guests[CFG_MAX_PER_CPU].cpus[0] = 5;
 	CHECK_EQ(cfg_check_cpus(&cfg, "t.cfg", 6, &err), -XEN_EINVAL);
 	CHECK_STR(err.msg, "t.cfg:36: guest 'other': cpu 5 already runs 8 guests (at most 8 "
 		  "per CPU): 'g0', 'g1', 'g2', 'g3', 'g4', 'g5', 'g6', 'g7'");
@@ -1144,6 +1205,7 @@ void unit_main(void)
 	TEST(test_good_events);
 	TEST(test_bad_fixtures);
 	TEST(test_cpu_sharing);
+	TEST(test_cpu_lists);
 	TEST(test_may_bind);
 	TEST(test_may_grant);
 	TEST(test_section_limits);

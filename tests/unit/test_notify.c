@@ -25,7 +25,7 @@ static void setup(const unsigned prio[NGUEST], enum evtchn_delivery how)
 	for (int i = 0; i < NDOM; i++) {
 		memset(sh[i], 0, sizeof(*sh[i]));
 		G[i].shinfo = sh[i];
-		G[i].upcall_vector = 0xf3;
+		V(i)->upcall_vector = 0xf3;
 		if (evtchn_domain_init(&G[i].evtchn, (uint16_t)(i + 1), sh[i], ports[i], how, V(i)))
 			abort();
 	}

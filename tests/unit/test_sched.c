@@ -521,7 +521,7 @@ static void test_virq_timer(void)
 	CHECK_EQ(timer_next_deadline(&P[0]), 0);
 	uint64_t t = fake_now + 700;
 	timer_set(V(0), t);
-	V(3)->guest->timer_ns = t - 50; /* a stopped vCPU's timer does not count */
+	V(3)->timer_ns = t - 50; /* a stopped vCPU's timer does not count */
 	CHECK_EQ(timer_next_deadline(&P[0]), t);
 	V(1)->poll_ns = t - 10;         /* nor its poll timeout */
 	CHECK_EQ(timer_next_deadline(&P[0]), t);
@@ -530,15 +530,15 @@ static void test_virq_timer(void)
 	fake_now = t - 1;
 	timer_run(&P[0]);
 	CHECK_EQ(V(0)->notifies, 0);
-	CHECK_EQ(G[0].timer_ns, t);
+	CHECK_EQ(V(0)->timer_ns, t);
 	CHECK_EQ(evtchn_port_pending(&G[0].evtchn, g0_timer_port), 0);
 
 	fake_now = t;
 	timer_run(&P[0]);
 	CHECK_EQ(V(0)->notifies, 1);
 	CHECK_EQ(evtchn_port_pending(&G[0].evtchn, g0_timer_port), 1);
-	CHECK_EQ(G[0].timer_ns, 0);       /* one-shot */
-	CHECK_EQ(G[3].timer_ns, t - 50);  /* the stopped guest's is untouched */
+	CHECK_EQ(V(0)->timer_ns, 0);       /* one-shot */
+	CHECK_EQ(V(3)->timer_ns, t - 50);  /* the stopped guest's is untouched */
 	CHECK_EQ(timer_next_deadline(&P[0]), 0);
 	fake_now += TICK_NS;
 	timer_run(&P[0]);
@@ -555,7 +555,7 @@ static void test_virq_timer(void)
 	sched_start(V(1));
 	timer_set(V(1), fake_now);
 	timer_run(&P[0]);
-	CHECK_EQ(G[1].timer_ns, 0);
+	CHECK_EQ(V(1)->timer_ns, 0);
 	CHECK_EQ(V(0)->notifies, 1);
 }
 
@@ -682,7 +682,7 @@ static void test_timer_deadline_cache(void)
 	timer_set(V(0), t + 100);
 	CHECK_EQ(timer_deadline(&P[0]), t + 100);
 	/* Cached: a field changed behind its back is not seen (so every writer must say so). */
-	G[0].timer_ns = t + 50;
+	V(0)->timer_ns = t + 50;
 	CHECK_EQ(timer_deadline(&P[0]), t + 100);
 	timer_set(V(0), t + 50);
 	CHECK_EQ(timer_deadline(&P[0]), t + 50);

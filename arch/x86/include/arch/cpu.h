@@ -115,11 +115,20 @@ void vcpu_state_switch(struct pcpu *p, struct vcpu *next);
 
 /* vCPU hooks used by core/ and sched/. */
 int vcpu_arch_create(struct vcpu *v);
-int vcpu_arch_reset(struct vcpu *v, uint32_t entry, uint32_t start_info);
+/*
+ * Starting a stopped vCPU (core/vcpu_up.c): build and check its VMCS for
+ * start s on any CPU (-XEN_EINVAL: VM entry would fail, logged), then load
+ * it on v's own CPU before its next entry (-XEN_ENOMEM).
+ */
+struct vcpu_start;
+int vcpu_arch_prepare_start(struct vcpu *v, const struct vcpu_start *s);
+int vcpu_arch_apply_start(struct vcpu *v);
 int guest_arch_create(struct guest *g);
 
 /* Guest pages owned by the hypervisor (shared_info) and writes by guest-physical address. */
 int guest_arch_map_page(struct guest *g, uint64_t gpa, void *page);
+/* Drop this CPU's cached translations of g's EPT (after a change made on another CPU). */
+void guest_arch_flush_ept(struct guest *g);
 void guest_arch_restore_ram_page(struct guest *g, uint64_t gpa);
 /* Map hypervisor memory (a shared region) into the guest at gpa, read-only or read-write. */
 int guest_arch_map_region(struct guest *g, uint64_t gpa, void *mem, uint64_t size, bool writable);

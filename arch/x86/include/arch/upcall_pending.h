@@ -20,7 +20,7 @@ static inline bool upcall_is_pending(const struct vcpu *v)
 	/* Moved by VCPUOP_register_vcpu_info: acquire pairs with its release store. */
 	const struct vcpu_info *vi = __atomic_load_n(&g->evtchn.vcpu_info, __ATOMIC_ACQUIRE);
 
-	return g->upcall_vector && __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_ACQUIRE);
+	return v->upcall_vector && __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_ACQUIRE);
 }
 
 #endif

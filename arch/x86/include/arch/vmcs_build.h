@@ -73,5 +73,11 @@ void vmcs_build_host(struct vmcs_image *img, const struct vmx_ctls *c, const str
  * segments): a vCPU's first start and every restart.
  */
 void vmcs_build_pvh_entry(struct vmcs_image *img, const struct vmx_ctls *c, uint32_t entry);
+/* The state a STARTUP IPI with this vector leaves (real mode at vector << 12). */
+void vmcs_build_sipi_entry(struct vmcs_image *img, const struct vmx_ctls *c, uint8_t vector);
+/* VCPUOP_initialise's context (the GPRs are the caller's to load). */
+struct vcpu_hvm_context;
+void vmcs_build_hvm_context(struct vmcs_image *img, const struct vmx_ctls *c,
+			    const struct vcpu_hvm_context *ctx);
 
 #endif
