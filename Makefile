@@ -72,7 +72,7 @@ HOST_CFLAGS := $(WARN) $(INCS) -Iguests/sdk/include $(XEN_DEFS) -DBOLT_HOST -D_D
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # Generic modules that compile unchanged on the host (unit tests link them all).
-HOST_SRCS := $(wildcard lib/fmt.c lib/lib.c config/*.c core/mem.c core/stats.c core/balloon.c core/acpi_tables.c core/compat.c core/grant_table.c core/vlapic*.c \
+HOST_SRCS := $(wildcard lib/fmt.c lib/lib.c config/*.c core/mem.c core/stats.c core/balloon.c core/physmap.c core/acpi_tables.c core/compat.c core/grant_table.c core/vlapic*.c \
 	lib/elf.c boot/acpi.c core/pvcon_ring.c arch/x86/ept.c arch/x86/guest_pt.c arch/x86/xcr0.c core/fbcon.c \
 	arch/x86/mtrr.c arch/x86/ept_ram.c arch/x86/tsc_freq.c arch/x86/cpu_policy.c \
 	arch/x86/cpuid_policy.c arch/x86/msr_policy.c arch/x86/mmio_decode.c \
@@ -144,7 +144,7 @@ img: esp
 # every guest, the kernel and the initramfs, with configs/linux.cfg as bolt.cfg.
 LINUX_FLAVOUR ?= cloud-amd64
 LINUX_DIR := $(B)/linux/$(LINUX_FLAVOUR)
-LINUX_PROGS := $(B)/linux/bin/evtchn-ping $(B)/linux/bin/tsc
+LINUX_PROGS := $(B)/linux/bin/evtchn-ping $(B)/linux/bin/grant $(B)/linux/bin/tsc
 LINUX_IMG := $(if $(filter cloud-amd64,$(LINUX_FLAVOUR)),$(B)/linux.img,$(B)/linux-$(LINUX_FLAVOUR).img)
 LINUX_IMG_MIB := 128
 

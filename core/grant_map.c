@@ -2,8 +2,8 @@
 /*
  * Grant mappings between guests (docs/abi.md, "Grant tables"): a mapper's
  * GNTTABOP_map_grant_ref puts the granter's RAM page into the mapper's EPT
- * at host_addr; unmap puts back what was there (its RAM, or a ballooned
- * hole). One lock, gnt_lock, covers every table, pin and maptrack entry:
+ * at host_addr (in its RAM or above it, core/physmap.h); unmap puts back
+ * what was there (its RAM, a ballooned hole, or above RAM a hole). One lock, gnt_lock, covers every table, pin and maptrack entry:
  * grant operations are rare next to event sends.
  *
  * A mapper's EPT is only ever changed on the mapper's own CPU, so EPT
@@ -29,6 +29,7 @@
 #include "core/guest.h"
 #include "core/heap.h"
 #include "core/pcpu.h"
+#include "core/physmap_guest.h"
 #include "lib/errno.h"
 #include "lib/lib.h"
 #include "sched/sched.h"
@@ -96,15 +97,6 @@ uint64_t gnt_frame_gfn(const struct guest *g, unsigned i)
 	return i < GNT_NR_FRAMES ? g->gnt.frame_gfn[i] : ~0ULL;
 }
 
-/* On g's CPU: what the memory map has at gfn comes back, RAM or a ballooned hole. */
-static void restore_gfn(struct guest *g, uint64_t gfn)
-{
-	if (balloon_is_hole(&g->balloon, gfn))
-		guest_arch_unmap_ram(g, gfn << 12, PAGE_SIZE);
-	else
-		guest_arch_restore_ram_page(g, gfn << 12);
-}
-
 long gnt_add_to_physmap(struct guest *g, uint64_t idx, uint64_t gfn)
 {
 	long rc = 0;
@@ -112,7 +104,8 @@ long gnt_add_to_physmap(struct guest *g, uint64_t idx, uint64_t gfn)
 	/* Xen: the status bit names a v2 status frame, which a v1 table has not. */
 	if (idx >= GNT_NR_FRAMES)
 		return -XEN_EINVAL;
-	if (!balloon_frame_is_ram(&g->balloon, gfn) || gfn == g->shinfo_gfn ||
+	/* Over its RAM, or unpopulated space above it, as Linux PVH asks (core/physmap.h). */
+	if (physmap_guest_place(g, gfn) < 0 || gfn == g->shinfo_gfn ||
 	    (g->trace_acks_gfn && gfn == g->trace_acks_gfn))
 		return -XEN_EINVAL;
 	spin_lock(&gnt_lock);
@@ -129,11 +122,11 @@ long gnt_add_to_physmap(struct guest *g, uint64_t idx, uint64_t gfn)
 	g->gnt.frame_moves++;
 	rc = guest_arch_map_page(g, gfn << 12, (uint8_t *)g->gnt.shared + idx * PAGE_SIZE);
 	if (rc) {
-		restore_gfn(g, gfn);
+		physmap_guest_restore(g, gfn);
 		goto out;
 	}
 	if (g->gnt.frame_gfn[idx] != ~0ULL)
-		restore_gfn(g, g->gnt.frame_gfn[idx]); /* moved: the old place is RAM again */
+		physmap_guest_restore(g, g->gnt.frame_gfn[idx]); /* moved: the old place as it was */
 	g->gnt.frame_gfn[idx] = gfn;
 out:
 	spin_unlock(&gnt_lock);
@@ -181,13 +174,14 @@ void gnt_map(struct guest *g, struct gnttab_map_grant_ref *op)
 		rc = GNTST_bad_page;
 		goto unpin;
 	}
-	if (!balloon_frame_is_ram(&g->balloon, gfn) || gfn == g->shinfo_gfn ||
+	/* host_addr: a gpa in its RAM, or above it (Linux gntdev's unpopulated pages). */
+	if (physmap_guest_place(g, gfn) < 0 || gfn == g->shinfo_gfn ||
 	    (g->trace_acks_gfn && gfn == g->trace_acks_gfn) || range_busy(g, gfn, 1)) {
 		rc = GNTST_general_error;
 		goto unpin;
 	}
 	if (guest_arch_map_grant(g, gfn << 12, page, !ro)) {
-		restore_gfn(g, gfn);
+		physmap_guest_restore(g, gfn);
 		rc = GNTST_general_error;
 		goto unpin;
 	}
@@ -214,7 +208,7 @@ static void drop_map(struct guest *g, unsigned h)
 
 	if (!m->revoked)
 		gnt_unpin(&guests[m->granter - 1].gnt, m->ref, m->readonly);
-	restore_gfn(g, m->gfn);
+	physmap_guest_restore(g, m->gfn);
 	gnt_maptrack_free(&g->gnt_maps, h);
 }
 
@@ -311,7 +305,7 @@ void gnt_guest_release(struct guest *g)
 	/* A fresh table for the next boot, its frames RAM again. */
 	for (unsigned i = 0; i < GNT_NR_FRAMES; i++)
 		if (g->gnt.frame_gfn[i] != ~0ULL)
-			restore_gfn(g, g->gnt.frame_gfn[i]);
+			physmap_guest_restore(g, g->gnt.frame_gfn[i]);
 	gnt_table_reset(&g->gnt);
 	spin_unlock(&gnt_lock);
 

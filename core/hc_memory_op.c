@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * memory_op: add_to_physmap of the shared_info page (and of grant-table
- * frames, core/grant_map.c), the reservation
+ * frames, core/grant_map.c), over RAM or above it (core/physmap.h), the reservation
  * queries (current/maximum reservation, maximum_ram_page, maximum_gpfn)
  * and the memory map; decrease_reservation and populate_physmap are in
  * core/hc_memory_reservation.c. docs/abi.md, "memory_op", compares each
@@ -18,6 +18,7 @@
 #include "core/guest.h"
 #include "core/hypercall.h"
 #include "core/lifecycle.h"
+#include "core/physmap_guest.h"
 #include "lib/errno.h"
 
 /* One entry of the BIOS INT 15h E820 map, the format XENMEM_memory_map returns. */
@@ -58,8 +59,8 @@ static long add_to_physmap(struct vcpu *v, bool compat, uint64_t arg)
 		return -XEN_ENOSYS; /* no foreign or MMIO mappings in Bolt */
 	if (xatp.idx != 0)
 		return -XEN_EINVAL;
-	/* Only over the guest's own RAM, above the reserved low pages. */
-	if (xatp.gpfn < (BOLT_GUEST_RESERVED_END >> 12) || xatp.gpfn >= (g->ram_size >> 12))
+	/* Over the guest's own RAM, or in unpopulated space above it (core/physmap.h). */
+	if (physmap_guest_place(g, xatp.gpfn) < 0)
 		return -XEN_EINVAL;
 	/* Not on top of the other hypervisor page the guest may have mapped. */
 	if (g->trace_acks_gfn && xatp.gpfn == g->trace_acks_gfn)
@@ -73,15 +74,13 @@ static long add_to_physmap(struct vcpu *v, bool compat, uint64_t arg)
 		return -XEN_EBUSY;
 	g->page_remaps++;
 	rc = guest_arch_map_page(g, xatp.gpfn << 12, g->shinfo);
-	if (rc)
+	if (rc) {
+		physmap_guest_restore(g, xatp.gpfn);
 		return rc;
-	if (g->shinfo_gfn != ~0ULL && g->shinfo_gfn != xatp.gpfn) {
-		/* Moved: the old frame is RAM again, or the hole it was put over. */
-		if (balloon_is_hole(&g->balloon, g->shinfo_gfn))
-			guest_arch_unmap_ram(g, g->shinfo_gfn << 12, PAGE_SIZE);
-		else
-			guest_arch_restore_ram_page(g, g->shinfo_gfn << 12);
 	}
+	/* Moved: the old frame is RAM again, or the hole it was put over (in RAM or above). */
+	if (g->shinfo_gfn != ~0ULL && g->shinfo_gfn != xatp.gpfn)
+		physmap_guest_restore(g, g->shinfo_gfn);
 	g->shinfo_gfn = xatp.gpfn;
 	return 0;
 }

@@ -233,7 +233,10 @@ int guest_load(struct guest *g)
 	 * (arch/x86/ept.c). Across any number of boots the guest's EPT holds
 	 * at most its boot-time tables plus one per hypervisor page mapped
 	 * (shared_info, trace acks) and one spare, never a table per region
-	 * it ever touched. Reusing rather than freeing: the next boot's
+	 * it ever touched. A page put above RAM (core/physmap.h) may need a
+	 * PDPT, PD and PT; unmapping it there, on a move or in
+	 * guest_xen_reset and gnt_guest_release, puts the emptied tables on
+	 * the spare list too. Reusing rather than freeing: the next boot's
 	 * first move needs a table again anyway.
 	 */
 	g->page_remaps = 0;

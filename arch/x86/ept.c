@@ -294,6 +294,27 @@ static int ept_split(struct ept *ept, uint64_t *slot, int level)
 	return 0;
 }
 
+/*
+ * A table whose last entry was just unmapped goes back on the spare list.
+ * This is what bounds the tables of mappings outside RAM (a grant frame
+ * or shared_info above it, core/physmap.h): such a page may need a new
+ * PDPT, PD and PT, and nothing would ever fold an empty table the way
+ * ept_merge_level folds a uniform one, so a guest moving the page around,
+ * or a new boot putting it elsewhere, would otherwise keep every table it
+ * ever needed. Dropping a non-leaf entry is the same change to the walk as
+ * unmapping a large leaf; the caller's INVEPT covers both (§29.4.3.1).
+ */
+static void ept_prune(struct ept *ept, uint64_t *slot, int level)
+{
+	uint64_t *t = ept_table(*slot);
+
+	for (unsigned i = 0; i < EPT_ENTRIES; i++)
+		if (ept_present(t[i]))
+			return;
+	ept_set(slot, 0);
+	ept_recycle(ept, t, level - 1);
+}
+
 static int ept_unmap_level(struct ept *ept, uint64_t *table, int level, uint64_t gpa,
 			   uint64_t end)
 {
@@ -321,6 +342,7 @@ static int ept_unmap_level(struct ept *ept, uint64_t *table, int level, uint64_t
 						     sub_end);
 				if (rc)
 					return rc;
+				ept_prune(ept, slot, level);
 			}
 		}
 		gpa = sub_end;

@@ -50,3 +50,9 @@ int guest_arch_restore_ram(struct guest *g, uint64_t gpa, uint64_t size, bool ze
 	invept(INVEPT_SINGLE_CONTEXT, ept_eptp(&g->arch.ept));
 	return rc;
 }
+
+unsigned guest_arch_phys_bits(const struct guest *g)
+{
+	/* Bolt passes the host's leaf 0x80000008 through (cpuid_policy.c); EPT was sized by it. */
+	return g->arch.ept.maxphyaddr;
+}

@@ -124,6 +124,11 @@ int guest_arch_map_page(struct guest *g, uint64_t gpa, void *page)
 void guest_arch_restore_ram_page(struct guest *g, uint64_t gpa)
 {
 	ept_unmap(&g->arch.ept, gpa, PAGE_SIZE);
+	/* Above RAM there is no RAM page to put back: g->ram + gpa is not the guest's. */
+	if (gpa >= g->ram_size) {
+		invept(INVEPT_SINGLE_CONTEXT, ept_eptp(&g->arch.ept));
+		return;
+	}
 	ept_map(&g->arch.ept, gpa, (uint64_t)(uintptr_t)g->ram + gpa, PAGE_SIZE, EPT_RWX, EPT_MT_WB);
 	invept(INVEPT_SINGLE_CONTEXT, ept_eptp(&g->arch.ept));
 }

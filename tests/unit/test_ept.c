@@ -467,6 +467,54 @@ static void test_split_restore_bounded(void)
 	finish(&e, a);
 }
 
+/*
+ * A page of Bolt's above the guest's RAM (a grant-table frame or
+ * shared_info in unpopulated space, core/physmap.h), moved again and again
+ * to places that each need a new PDPT, PD and PT, and unmapped at every
+ * restart: unmapping gives the emptied tables back, so the EPT never holds
+ * more than the boot tables, the two places of one move, and spares.
+ */
+static void test_above_ram_bounded(void)
+{
+	const uint64_t ram = GiB(2), ram_size = MiB(64), page = GiB(5);
+	struct test_alloc *a = new_alloc(-1);
+	struct ept e;
+	uint64_t prev = 0, gpa = 0, h;
+	unsigned boot, move, left = 0;
+	int base, bad = 0;
+
+	CHECK_EQ(ept_init(&e, talloc, a, 46, 0), 0);
+	CHECK_EQ(ept_map(&e, 0, ram, ram_size, EPT_RWX, EPT_MT_WB), 0);
+	base = a->allocated;
+	for (boot = 0; boot < 40; boot++) {
+		for (move = 0; move < 16; move++) {
+			unsigned n = boot * 16 + move;
+
+			/* Another 512 GiB slot, 1 GiB slot and 2 MiB region every time. */
+			gpa = GiB(512) * (1 + n % 100) + GiB(1) * (n % 7) + MiB(2) * (n % 13) +
+			      PAGE_SIZE * (n % 5);
+			CHECK_EQ(ept_map(&e, gpa, page, PAGE_SIZE, EPT_R | EPT_W, EPT_MT_WB), 0);
+			if (prev)
+				CHECK_EQ(ept_unmap(&e, prev, PAGE_SIZE), 0);
+			prev = gpa;
+			if (a->allocated > base + 6)
+				bad++;
+		}
+		CHECK_EQ(ept_unmap(&e, prev, PAGE_SIZE), 0); /* the restart: a hole again */
+		prev = 0;
+	}
+	CHECK_EQ(bad, 0);
+	CHECK(a->allocated <= base + 6);
+	CHECK_EQ(ept_translate(&e, gpa, NULL, NULL, NULL), -XEN_EFAULT);
+	/* Only the RAM's tables are still linked; RAM is untouched. */
+	CHECK_EQ(ept_translate(&e, MiB(3), &h, NULL, NULL), 0);
+	CHECK_EQ(h, ram + MiB(3));
+	for (unsigned i = 1; i < 512; i++)
+		left += e.pml4[i] != 0;
+	CHECK_EQ(left, 0);
+	finish(&e, a);
+}
+
 /* A hole punched into a 1 GiB page and filled again: 4K -> 2M -> 1G. */
 static void test_merge_1g(void)
 {
@@ -551,5 +599,6 @@ void unit_main(void)
 	TEST(test_leaf_over_empty_table);
 	TEST(test_alloc_failure);
 	TEST(test_split_restore_bounded);
+	TEST(test_above_ram_bounded);
 	TEST(test_merge_1g);
 }

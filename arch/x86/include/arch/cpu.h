@@ -145,6 +145,8 @@ int guest_arch_restore_ram(struct guest *g, uint64_t gpa, uint64_t size, bool ze
  * flushed on this CPU, which must be the guest's. -errno from the EPT.
  */
 int guest_arch_map_grant(struct guest *g, uint64_t gpa, void *page, bool writable);
+/* The guest's physical address width: CPUID.80000008H:EAX[7:0] as it reads it. */
+unsigned guest_arch_phys_bits(const struct guest *g);
 int guest_arch_write_gpa(struct guest *g, uint64_t gpa, const void *src, size_t len);
 /* True if an event-channel upcall is pending for the vCPU (and a vector is set). */
 bool vcpu_upcall_pending(const struct vcpu *v);
