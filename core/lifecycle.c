@@ -119,6 +119,7 @@ static int write_start_info(struct guest *g)
 
 int guest_xen_create(struct guest *g)
 {
+	struct vcpu *one[1] = { &g->vcpu };
 	int rc;
 
 	g->shinfo = heap_alloc_pages(1, 1);
@@ -133,7 +134,7 @@ int guest_xen_create(struct guest *g)
 	rc = evtchn_domain_init(&g->evtchn, (uint16_t)g->domid, g->shinfo, g->evtchn_ports,
 				g->cfg->delivery == CFG_DELIVERY_LAZY ? EVTCHN_DELIVERY_LAZY
 								       : EVTCHN_DELIVERY_IMMEDIATE,
-				&g->vcpu);
+				one, 1);
 	if (rc)
 		return rc;
 	evtchn_domain_set_host(&g->evtchn, &guest_evtchn_host, g);

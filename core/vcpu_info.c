@@ -59,7 +59,7 @@ long vcpu_info_register(struct vcpu *v, bool compat, uint64_t arg)
 	if (!frame_ok(g, r.mfn))
 		return -XEN_EINVAL;
 
-	old = g->evtchn.vcpu_info;
+	old = g->evtchn.vcpu_info[0];
 	new = (struct vcpu_info *)(g->ram + (r.mfn << 12) + r.offset);
 	memcpy(new, old, sizeof(*new));
 	g->vcpu_info_gpa = (r.mfn << 12) + r.offset;
@@ -71,7 +71,7 @@ long vcpu_info_register(struct vcpu *v, bool compat, uint64_t arg)
 	 * worst; the pending bits themselves are in shared_info). The entry
 	 * path sees the upcall when this hypercall returns.
 	 */
-	__atomic_store_n(&g->evtchn.vcpu_info, new, __ATOMIC_RELEASE);
+	evtchn_set_vcpu_info(&g->evtchn, 0, new);
 	if (g->shinfo_compat) /* the selector of the 32-bit layout (core/compat.h) */
 		__atomic_store_n(&((struct compat_vcpu_info *)(void *)new)->evtchn_pending_sel,
 				 ~(uint32_t)0, __ATOMIC_SEQ_CST);
@@ -83,6 +83,6 @@ long vcpu_info_register(struct vcpu *v, bool compat, uint64_t arg)
 
 void vcpu_info_reset(struct guest *g)
 {
-	__atomic_store_n(&g->evtchn.vcpu_info, &g->shinfo->vcpu_info[0], __ATOMIC_RELEASE);
+	evtchn_set_vcpu_info(&g->evtchn, 0, NULL); /* back to shared_info's slot */
 	g->vcpu_info_gpa = ~0ULL;
 }
