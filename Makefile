@@ -188,6 +188,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%)
 $(B)/unit/test_evtchn: UNIT_EXTRA := $(EVTCHN_SRCS)
 $(B)/unit/test_evtchn_compat: UNIT_EXTRA := $(EVTCHN_SRCS)
 $(B)/unit/test_evtchn_fifo: UNIT_EXTRA := $(EVTCHN_SRCS)
+$(B)/unit/test_evtchn_smp: UNIT_EXTRA := $(EVTCHN_SRCS)
 $(B)/unit/test_sched: UNIT_EXTRA := $(EVTCHN_SRCS)
 $(B)/unit/test_notify: UNIT_EXTRA := $(EVTCHN_SRCS)
 # Capability files of real machines (tests/data/vmxcaps/, docs/vmxcaps.md):

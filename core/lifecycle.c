@@ -120,7 +120,12 @@ static int write_start_info(struct guest *g)
 
 int guest_xen_create(struct guest *g)
 {
+	struct vcpu *vcpu_ptrs[EVTCHN_MAX_VCPUS];
 	int rc;
+
+	_Static_assert(CFG_MAX_VCPUS <= EVTCHN_MAX_VCPUS, "every vCPU gets its events");
+	for (unsigned i = 0; i < g->nr_vcpus; i++)
+		vcpu_ptrs[i] = &g->vcpus[i];
 
 	g->shinfo = heap_alloc_pages(1, 1);
 	g->evtchn_ports = heap_zalloc(EVTCHN_NR_PORTS * sizeof(struct evtchn_port));
@@ -134,7 +139,7 @@ int guest_xen_create(struct guest *g)
 	rc = evtchn_domain_init(&g->evtchn, (uint16_t)g->domid, g->shinfo, g->evtchn_ports,
 				g->cfg->delivery == CFG_DELIVERY_LAZY ? EVTCHN_DELIVERY_LAZY
 								       : EVTCHN_DELIVERY_IMMEDIATE,
-				&g->vcpus[0]);
+				vcpu_ptrs, g->nr_vcpus);
 	if (rc)
 		return rc;
 	evtchn_domain_set_host(&g->evtchn, &guest_evtchn_host, g);

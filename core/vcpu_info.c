@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * VCPUOP_register_vcpu_info (xen/vcpu.h): the guest moves vCPU 0's
+ * VCPUOP_register_vcpu_info (xen/vcpu.h): the guest moves a vCPU's
  * vcpu_info (upcall flag, selector word, pvclock) out of shared_info into
  * a page of its own RAM. The answers are Xen 4.14's (map_vcpu_info in
  * xen/common/domain.c; Bolt reports 4.14): -EFAULT for an unreadable
@@ -56,12 +56,10 @@ long vcpu_info_register(struct vcpu *v, struct vcpu *t, bool compat, uint64_t ar
 		return -XEN_EINVAL;
 	if (t->vcpu_info_gpa != ~0ULL)
 		return -XEN_EINVAL; /* once per boot, as in Xen 4.14 */
-	if (t->vcpu_id != 0)
-		return -XEN_ENOSYS; /* TODO(evtchn merge) */
 	if (!frame_ok(g, r.mfn))
 		return -XEN_EINVAL;
 
-	old = g->evtchn.vcpu_info;
+	old = g->evtchn.vcpu_info[t->vcpu_id];
 	new = (struct vcpu_info *)(g->ram + (r.mfn << 12) + r.offset);
 	memcpy(new, old, sizeof(*new));
 	t->vcpu_info_gpa = (r.mfn << 12) + r.offset;
@@ -73,7 +71,7 @@ long vcpu_info_register(struct vcpu *v, struct vcpu *t, bool compat, uint64_t ar
 	 * worst; the pending bits themselves are in shared_info). The entry
 	 * path sees the upcall when this hypercall returns.
 	 */
-	__atomic_store_n(&g->evtchn.vcpu_info, new, __ATOMIC_RELEASE);
+	evtchn_set_vcpu_info(&g->evtchn, t->vcpu_id, new);
 	if (g->shinfo_compat) /* the selector of the 32-bit layout (core/compat.h) */
 		__atomic_store_n(&((struct compat_vcpu_info *)(void *)new)->evtchn_pending_sel,
 				 ~(uint32_t)0, __ATOMIC_SEQ_CST);
@@ -85,7 +83,8 @@ long vcpu_info_register(struct vcpu *v, struct vcpu *t, bool compat, uint64_t ar
 
 void vcpu_info_reset(struct guest *g)
 {
-	__atomic_store_n(&g->evtchn.vcpu_info, &g->shinfo->vcpu_info[0], __ATOMIC_RELEASE);
-	for (unsigned i = 0; i < g->nr_vcpus; i++)
+	for (unsigned i = 0; i < g->nr_vcpus; i++) {
+		evtchn_set_vcpu_info(&g->evtchn, i, NULL); /* back to shared_info's slot */
 		g->vcpus[i].vcpu_info_gpa = ~0ULL;
+	}
 }

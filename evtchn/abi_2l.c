@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The 2-level event ABI over shared_info: evtchn_pending[] / evtchn_mask[]
- * bitmaps (one bit per port), a selector word in vCPU 0's vcpu_info saying which
- * pending words to scan, and evtchn_upcall_pending saying "scan at all".
+ * bitmaps (one bit per port, shared by all vCPUs), and in the vcpu_info of
+ * the port's notify vCPU a selector word saying which pending words to
+ * scan and evtchn_upcall_pending saying "scan at all" (Xen's event_2l.c).
  *
  * The guest updates the same words concurrently (it clears pending bits,
  * toggles masks, xchg's the selector, clears upcall_pending), so every
@@ -27,7 +28,7 @@ static inline uint32_t word_of(uint32_t port)
 }
 
 /*
- * Publish "word w has pending events" to vCPU 0 and raise the upcall.
+ * Publish "word w has pending events" to vCPU v and raise its upcall.
  * Selector: fetch-or (acq_rel) so the pending bit set before it is visible
  * to a guest that finds the selector bit. Upcall flag: exchange to 1
  * (seq_cst: it orders the selector before it, and it is the store half of
@@ -35,10 +36,10 @@ static inline uint32_t word_of(uint32_t port)
  * tests/model/wake.pml; x86 emits the same xchg); only the 0 -> 1 transition
  * notifies, as in Xen, so a burst of events costs one kick.
  */
-static bool twol_mark_word(struct evtchn_domain *d, uint32_t w)
+static bool twol_mark_word(struct evtchn_domain *d, unsigned v, uint32_t w)
 {
 	/* Where the guest put it (VCPUOP_register_vcpu_info); acquire pairs with its move. */
-	struct vcpu_info *vi = __atomic_load_n(&d->vcpu_info, __ATOMIC_ACQUIRE);
+	struct vcpu_info *vi = evtchn_vcpu_info(d, v);
 
 	__atomic_fetch_or(&vi->evtchn_pending_sel, (xen_ulong_t)1 << w, __ATOMIC_ACQ_REL);
 	return __atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST) == 0;
@@ -54,9 +55,11 @@ static bool twol_mark_word(struct evtchn_domain *d, uint32_t w)
  * Dekker pattern (store A, load B vs store B, load A): acq_rel/acquire
  * alone would let both sides read the old value and lose the event. On
  * x86 this is the same code (lock or; mov), since a locked RMW is a full
- * barrier.
+ * barrier. The notify vCPU is read after the fetch-or (seq_cst), the
+ * other Dekker pair, with bind_vcpu (evtchn_port_notify_vcpu).
  */
-static enum evtchn_raise twol_set_pending(struct evtchn_domain *d, uint32_t port)
+static enum evtchn_raise twol_set_pending(struct evtchn_domain *d, uint32_t port,
+					  unsigned *vcpu)
 {
 	struct shared_info *s = d->shinfo;
 	uint32_t w = word_of(port);
@@ -64,6 +67,7 @@ static enum evtchn_raise twol_set_pending(struct evtchn_domain *d, uint32_t port
 
 	if (__atomic_fetch_or(&s->evtchn_pending[w], bit, __ATOMIC_SEQ_CST) & bit)
 		return EVTCHN_RAISED_NONE;
+	*vcpu = evtchn_port_notify_vcpu(d, port);
 	/*
 	 * The receiver may have switched to FIFO since the caller chose these
 	 * ops (it holds its own lock, not d's). seq_cst load after the seq_cst
@@ -73,10 +77,10 @@ static enum evtchn_raise twol_set_pending(struct evtchn_domain *d, uint32_t port
 	 * x86, from a line the caller just read.
 	 */
 	if (__atomic_load_n(&d->abi, __ATOMIC_SEQ_CST) == &evtchn_abi_fifo)
-		return evtchn_fifo_raise(d, port);
+		return evtchn_fifo_raise(d, port, vcpu);
 	if (__atomic_load_n(&s->evtchn_mask[w], __ATOMIC_SEQ_CST) & bit)
 		return EVTCHN_RAISED_QUIET;
-	return twol_mark_word(d, w) ? EVTCHN_RAISED_UPCALL : EVTCHN_RAISED_QUIET;
+	return twol_mark_word(d, *vcpu, w) ? EVTCHN_RAISED_UPCALL : EVTCHN_RAISED_QUIET;
 }
 
 /* Release: earlier hypervisor writes for this port happen before the clear. */
@@ -89,9 +93,10 @@ static void twol_clear_pending(struct evtchn_domain *d, uint32_t port)
 /*
  * unmask: clear the mask bit (seq_cst fetch-and-not), then load pending
  * (seq_cst; see twol_set_pending for why both are seq_cst). If an event
- * arrived while masked, it is delivered now via the selector/upcall path.
+ * arrived while masked, it is delivered now via the selector/upcall path
+ * of the port's notify vCPU, as Xen's evtchn_2l_unmask.
  */
-static bool twol_unmask(struct evtchn_domain *d, uint32_t port)
+static bool twol_unmask(struct evtchn_domain *d, uint32_t port, unsigned *vcpu)
 {
 	struct shared_info *s = d->shinfo;
 	uint32_t w = word_of(port);
@@ -100,7 +105,29 @@ static bool twol_unmask(struct evtchn_domain *d, uint32_t port)
 	__atomic_fetch_and(&s->evtchn_mask[w], ~bit, __ATOMIC_SEQ_CST);
 	if (!(__atomic_load_n(&s->evtchn_pending[w], __ATOMIC_SEQ_CST) & bit))
 		return false;
-	return twol_mark_word(d, w);
+	*vcpu = evtchn_port_notify_vcpu(d, port);
+	return twol_mark_word(d, *vcpu, w);
+}
+
+/*
+ * redeliver (bind_vcpu, after its seq_cst store of notify_vcpu): a pending,
+ * unmasked port goes to the new vCPU's selector. Pending load seq_cst: the
+ * other half of the Dekker pair with set_pending's fetch-or and
+ * notify_vcpu load, so an event a sender marked on the old vCPU is seen
+ * here. The old vCPU may scan the word too and find nothing of its own
+ * (a spurious upcall at worst); a masked port waits for its unmask.
+ */
+static bool twol_redeliver(struct evtchn_domain *d, uint32_t port, unsigned *vcpu)
+{
+	struct shared_info *s = d->shinfo;
+	uint32_t w = word_of(port);
+	xen_ulong_t bit = bit_of(port);
+
+	if (!(__atomic_load_n(&s->evtchn_pending[w], __ATOMIC_SEQ_CST) & bit) ||
+	    (__atomic_load_n(&s->evtchn_mask[w], __ATOMIC_SEQ_CST) & bit))
+		return false;
+	*vcpu = evtchn_port_notify_vcpu(d, port);
+	return twol_mark_word(d, *vcpu, w);
 }
 
 /* Acquire loads: a caller acting on "pending" sees what the sender wrote. */
@@ -120,6 +147,7 @@ const struct evtchn_abi_ops evtchn_abi_2l = {
 	.set_pending = twol_set_pending,
 	.clear_pending = twol_clear_pending,
 	.unmask = twol_unmask,
+	.redeliver = twol_redeliver,
 	.is_pending = twol_is_pending,
 	.is_masked = twol_is_masked,
 	.nr_ports = EVTCHN_NR_PORTS,

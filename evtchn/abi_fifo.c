@@ -2,18 +2,20 @@
 /*
  * The FIFO event ABI (Xen 4.4+, xen/event_channel.h): one 32-bit event
  * word per port in guest-provided array pages (PENDING, MASKED, LINKED,
- * BUSY and a 17-bit LINK), and per priority a queue the hypervisor links
- * events into: HEAD in the guest's control block, the tail kept here, the
- * READY bit per queue in the control block. The guest consumes a queue
+ * BUSY and a 17-bit LINK), and per vCPU and priority a queue the
+ * hypervisor links events into: HEAD in that vCPU's control block, the
+ * tail kept here, the READY bit per queue in the control block. A port
+ * links into the queues of its notify vCPU. The guest consumes a queue
  * from HEAD by following LINK and clearing LINKED. The commands that set
  * this up are in evtchn/fifo_ctl.c.
  *
- * Concurrency. The guest changes the words and the control block at any
- * time; the hypervisor's side of a domain's queues is serialised by
- * d->fifo.lock (Xen has a lock per vCPU and queue; Bolt guests have one
- * vCPU, and one lock for its 16 queues also lets a re-link drop a stale
- * tail in every queue, below). Senders reach here holding their own
- * domain's lock, not the receiver's, so the lock is the innermost one.
+ * Concurrency. The guest changes the words and the control blocks at any
+ * time; the hypervisor's side of all of a domain's queues is serialised by
+ * d->fifo.lock (Xen has a lock per vCPU and queue and takes the old and
+ * the new queue's in address order when an event moves; one lock for the
+ * domain needs no order, and a domain's vCPUs rarely link at once).
+ * Senders reach here holding their own domain's lock, not the
+ * receiver's, so the lock is the innermost one.
  * Every access to a guest-shared word is an atomic with the ordering
  * stated where it happens; on x86 all the RMWs are locked instructions.
  */
@@ -87,29 +89,33 @@ static bool set_link(event_word_t *tail, uint32_t port)
 
 /*
  * Link port (whose word w is PENDING, unmasked, just marked LINKED by us)
- * at the tail of its priority's queue. Returns true when the queue was
- * empty and its READY bit went 0 -> 1 and with it the vCPU's upcall flag.
+ * at the tail of queue q of vCPU v (which has a control block). Returns
+ * true when the queue was empty and its READY bit went 0 -> 1 and with it
+ * the vCPU's upcall flag.
  */
-static bool link_port(struct evtchn_domain *d, uint32_t port)
+static bool link_port(struct evtchn_domain *d, uint32_t port, unsigned v, unsigned q)
 {
 	struct evtchn_fifo *f = &d->fifo;
+	struct evtchn_fifo_vcpu *fv = &f->vcpu[v];
+	struct evtchn_port *p = evtchn_port_of(d, port);
 	/* Where the guest put it (VCPUOP_register_vcpu_info); acquire pairs with its move. */
-	struct vcpu_info *vi = __atomic_load_n(&d->vcpu_info, __ATOMIC_ACQUIRE);
-	unsigned q = evtchn_port_of(d, port)->priority;
+	struct vcpu_info *vi = evtchn_vcpu_info(d, v);
+	uint32_t *old_tail = &f->vcpu[(p->fifo_lastq >> 4) % EVTCHN_MAX_VCPUS]
+				      .tail[p->fifo_lastq % EVTCHN_FIFO_MAX_QUEUES];
 	bool linked = false;
 
 	/*
 	 * A port that was a queue's tail and is linked again (the guest
-	 * consumed it, or moved it to another priority) must stop being that
-	 * queue's tail, or the next event of that queue would be linked after
-	 * it into whatever queue it is in now. Xen resets the old queue's
-	 * tail; with all queues under one lock all 16 are checked.
+	 * consumed it, or moved it to another priority or vCPU) must stop
+	 * being that queue's tail, or the next event of that queue would be
+	 * linked after it into whatever queue it is in now. As Xen: only the
+	 * queue it was last linked into can have it as tail (fifo_lastq).
 	 */
-	for (unsigned i = 0; i < EVTCHN_FIFO_MAX_QUEUES; i++)
-		if (f->tail[i] == port)
-			f->tail[i] = 0;
-	if (f->tail[q]) {
-		event_word_t *tw = fifo_word(d, f->tail[q]); /* covered: tails reset with the array */
+	if (*old_tail == port)
+		*old_tail = 0;
+	p->fifo_lastq = (uint8_t)(v * EVTCHN_FIFO_MAX_QUEUES + q);
+	if (fv->tail[q]) {
+		event_word_t *tw = fifo_word(d, fv->tail[q]); /* covered: tails reset with the array */
 
 		linked = tw && set_link(tw, port);
 	}
@@ -119,8 +125,8 @@ static bool link_port(struct evtchn_domain *d, uint32_t port)
 	 * READY (and reads HEAD after clearing it) finds this HEAD.
 	 */
 	if (!linked)
-		__atomic_store_n(&f->cb->head[q], port, __ATOMIC_SEQ_CST);
-	f->tail[q] = port;
+		__atomic_store_n(&fv->cb->head[q], port, __ATOMIC_SEQ_CST);
+	fv->tail[q] = port;
 	if (linked)
 		return false;
 	/*
@@ -129,19 +135,30 @@ static bool link_port(struct evtchn_domain *d, uint32_t port)
 	 * in_guest store (tests/model/wake.pml), as in abi_2l.c. Only a queue
 	 * that became ready raises the upcall, as in Xen.
 	 */
-	if (__atomic_fetch_or(&f->cb->ready, 1u << q, __ATOMIC_SEQ_CST) & (1u << q))
+	if (__atomic_fetch_or(&fv->cb->ready, 1u << q, __ATOMIC_SEQ_CST) & (1u << q))
 		return false;
 	return __atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST) == 0;
 }
 
-/* Xen's evtchn_fifo_set_pending, fifo lock held. */
-enum evtchn_raise evtchn_fifo_raise_locked(struct evtchn_domain *d, uint32_t port)
+/*
+ * Xen's evtchn_fifo_set_pending, fifo lock held: the port links into the
+ * queue of its priority on its notify vCPU (*vcpu), read once here.
+ */
+enum evtchn_raise evtchn_fifo_raise_locked(struct evtchn_domain *d, uint32_t port,
+					   unsigned *vcpu)
 {
 	event_word_t *w = fifo_word(d, port);
 	struct evtchn_port *p = evtchn_port_of(d, port);
 	bool was_pending;
 	event_word_t v;
 
+	/*
+	 * Under the fifo lock, which bind_vcpu's redeliver also takes after
+	 * storing the new vCPU: either this link uses the new one, or the
+	 * word is LINKED (on the old vCPU, which consumes it, as in Xen) or
+	 * PENDING by the time redeliver looks.
+	 */
+	*vcpu = evtchn_port_notify_vcpu(d, port);
 	if (!w) {
 		/* No array page yet: keep it here, expand_array re-raises it. */
 		was_pending = p->fifo_pending;
@@ -156,18 +173,23 @@ enum evtchn_raise evtchn_fifo_raise_locked(struct evtchn_domain *d, uint32_t por
 	 */
 	was_pending = __atomic_fetch_or(w, W_PENDING, __ATOMIC_SEQ_CST) & W_PENDING;
 	v = __atomic_load_n(w, __ATOMIC_SEQ_CST);
-	if (!(v & (W_MASKED | W_LINKED)) &&
-	    !(__atomic_fetch_or(w, W_LINKED, __ATOMIC_SEQ_CST) & W_LINKED) && link_port(d, port))
+	/*
+	 * As Xen: a vCPU without a control block gets nothing linked (the
+	 * guest must not unmask before its init_control); PENDING stays set.
+	 */
+	if (!(v & (W_MASKED | W_LINKED)) && d->fifo.vcpu[*vcpu].cb &&
+	    !(__atomic_fetch_or(w, W_LINKED, __ATOMIC_SEQ_CST) & W_LINKED) &&
+	    link_port(d, port, *vcpu, p->priority))
 		return EVTCHN_RAISED_UPCALL;
 	return was_pending ? EVTCHN_RAISED_NONE : EVTCHN_RAISED_QUIET;
 }
 
-enum evtchn_raise evtchn_fifo_raise(struct evtchn_domain *d, uint32_t port)
+enum evtchn_raise evtchn_fifo_raise(struct evtchn_domain *d, uint32_t port, unsigned *vcpu)
 {
 	enum evtchn_raise r;
 
 	spin_lock(&d->fifo.lock);
-	r = evtchn_fifo_raise_locked(d, port);
+	r = evtchn_fifo_raise_locked(d, port, vcpu);
 	spin_unlock(&d->fifo.lock);
 	return r;
 }
@@ -177,7 +199,7 @@ enum evtchn_raise evtchn_fifo_raise(struct evtchn_domain *d, uint32_t port)
  * pair in evtchn_fifo_raise_locked) and link the event if it is pending.
  * The guest normally clears MASKED itself and asks only when PENDING.
  */
-static bool fifo_unmask(struct evtchn_domain *d, uint32_t port)
+static bool fifo_unmask(struct evtchn_domain *d, uint32_t port, unsigned *vcpu)
 {
 	enum evtchn_raise r = EVTCHN_RAISED_NONE;
 	event_word_t *w;
@@ -187,8 +209,28 @@ static bool fifo_unmask(struct evtchn_domain *d, uint32_t port)
 	if (w) {
 		__atomic_fetch_and(w, ~W_MASKED, __ATOMIC_SEQ_CST);
 		if (__atomic_load_n(w, __ATOMIC_SEQ_CST) & W_PENDING)
-			r = evtchn_fifo_raise_locked(d, port);
+			r = evtchn_fifo_raise_locked(d, port, vcpu);
 	}
+	spin_unlock(&d->fifo.lock);
+	return r == EVTCHN_RAISED_UPCALL;
+}
+
+/*
+ * bind_vcpu moved the port: a PENDING event not yet LINKED (and not
+ * MASKED, checked by the raise) links into the new vCPU's queue now. One
+ * already LINKED stays in the old vCPU's queue, which consumes it, as in
+ * Xen; the next one links into the new vCPU's (fifo_lastq drops the old
+ * tail). seq_cst load under the fifo lock: see evtchn_fifo_raise_locked.
+ */
+static bool fifo_redeliver(struct evtchn_domain *d, uint32_t port, unsigned *vcpu)
+{
+	enum evtchn_raise r = EVTCHN_RAISED_NONE;
+	event_word_t *w;
+
+	spin_lock(&d->fifo.lock);
+	w = fifo_word(d, port);
+	if (w && (__atomic_load_n(w, __ATOMIC_SEQ_CST) & W_PENDING))
+		r = evtchn_fifo_raise_locked(d, port, vcpu);
 	spin_unlock(&d->fifo.lock);
 	return r == EVTCHN_RAISED_UPCALL;
 }
@@ -237,6 +279,7 @@ const struct evtchn_abi_ops evtchn_abi_fifo = {
 	.set_pending = evtchn_fifo_raise,
 	.clear_pending = fifo_clear_pending,
 	.unmask = fifo_unmask,
+	.redeliver = fifo_redeliver,
 	.is_pending = fifo_is_pending,
 	.is_masked = fifo_is_masked,
 	.is_busy = fifo_is_busy,

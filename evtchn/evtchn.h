@@ -5,8 +5,10 @@
  * ops table (2-level, evtchn/abi_2l.c, or FIFO, evtchn/abi_fifo.c, chosen by
  * the guest as in Xen). Nothing here knows about VMX,
  * cores or bolt.cfg: the embedder provides storage, registers each domain
- * with the vCPU that receives its events, and says which domains may bind
- * to each other (evtchn_allow_bind). A raised event goes on to the
+ * with its vCPUs, and says which domains may bind to each other
+ * (evtchn_allow_bind). Each port notifies one vCPU of its domain (Xen's
+ * notify_vcpu_id: vCPU 0 unless bound or moved elsewhere), whose vcpu_info
+ * and, under FIFO, whose control block and queues receive the event. A raised event goes on to the
  * scheduler's delivery policy (sched_notify in sched/notify.h): the path
  * runs one way, arch -> core -> evtchn -> sched -> arch.
  *
@@ -24,6 +26,9 @@
 #include <xen/event_channel.h>
 
 #include "core/spinlock.h"
+
+/* vCPUs per domain the event channels address (bind_*, bind_vcpu, init_control). */
+#define EVTCHN_MAX_VCPUS 8
 
 /* 2-level ABI with 64-bit words: 64 selector bits x 64 bits per word. */
 #define EVTCHN_WORD_BITS (sizeof(xen_ulong_t) * 8)
@@ -47,7 +52,7 @@ enum evtchn_state {
 	ECS_RESERVED,    /* port 0: never allocated, never closed */
 	ECS_UNBOUND,     /* waiting for remote_domid to bind_interdomain */
 	ECS_INTERDOMAIN, /* connected to (remote_domid, remote_port) */
-	ECS_VIRQ,        /* bound to virq on vCPU 0 */
+	ECS_VIRQ,        /* bound to virq on the vCPU of virq_port[vcpu][virq] */
 	ECS_IPI,         /* loops back to the owning domain */
 };
 
@@ -72,6 +77,15 @@ struct evtchn_port {
 	 */
 	uint8_t priority;
 	bool fifo_pending;
+	/* The vCPU this port's events go to (Xen's notify_vcpu_id), < nr_vcpus. */
+	uint8_t notify_vcpu;
+	/*
+	 * FIFO, under fifo.lock: the queue the port was last linked into,
+	 * vcpu * 16 + priority (Xen's fifo_lastq): only that queue's tail can
+	 * name the port. Survives the port being freed and reallocated (a
+	 * stale tail may still name it); meaningless while no tail does.
+	 */
+	uint8_t fifo_lastq;
 };
 
 struct evtchn_domain;
@@ -85,12 +99,22 @@ enum evtchn_raise {
 	EVTCHN_RAISED_UPCALL, /* the vCPU's upcall became pending: notify it */
 };
 
+/*
+ * set_pending, unmask and redeliver store in *vcpu the vCPU to notify (the
+ * port's notify_vcpu as they read it, after the pending bit is set).
+ */
 struct evtchn_abi_ops {
-	/* true: the upcall became pending (0 -> 1), the vCPU must be notified */
-	enum evtchn_raise (*set_pending)(struct evtchn_domain *d, uint32_t port);
+	/* UPCALL: the upcall became pending (0 -> 1), *vcpu must be notified */
+	enum evtchn_raise (*set_pending)(struct evtchn_domain *d, uint32_t port, unsigned *vcpu);
 	void (*clear_pending)(struct evtchn_domain *d, uint32_t port);
 	/* true: notify (a pending event became deliverable, upcall 0 -> 1) */
-	bool (*unmask)(struct evtchn_domain *d, uint32_t port);
+	bool (*unmask)(struct evtchn_domain *d, uint32_t port, unsigned *vcpu);
+	/*
+	 * The port's notify_vcpu just changed (bind_vcpu): if it is pending
+	 * and unmasked (FIFO: and not linked), deliver it to the new vCPU.
+	 * true: notify *vcpu.
+	 */
+	bool (*redeliver)(struct evtchn_domain *d, uint32_t port, unsigned *vcpu);
 	bool (*is_pending)(const struct evtchn_domain *d, uint32_t port);
 	bool (*is_masked)(const struct evtchn_domain *d, uint32_t port);
 	/* NULL (2-level) or: the port is still in a guest-visible queue, not reusable. */
@@ -131,16 +155,24 @@ struct evtchn_host {
 	void *(*zalloc)(void *ctx, size_t bytes);
 };
 
-/* FIFO state of a domain (its single vCPU's control block and queues). */
+/* One vCPU's FIFO control block and queues (Xen's struct evtchn_fifo_vcpu). */
+struct evtchn_fifo_vcpu {
+	struct evtchn_fifo_control_block *cb; /* in guest RAM; NULL: no init_control yet */
+	uint32_t tail[EVTCHN_FIFO_MAX_QUEUES]; /* last port linked per queue, 0 none */
+};
+
+/* FIFO state of a domain: the event array, and per vCPU its queues. */
 struct evtchn_fifo {
 	/*
-	 * Guards the queues' tails, the event-array mapping, every port's
-	 * priority / fifo_pending, and the link protocol on the guest-shared
-	 * words. Innermost lock: taken under the domain lock or a sender's.
+	 * Guards every vCPU's queue tails and control block pointer, the
+	 * event-array mapping, every port's priority / fifo_pending /
+	 * fifo_lastq, and the link protocol on the guest-shared words (Xen
+	 * has a lock per queue; one per domain lets a link touch the queue
+	 * it leaves and the one it joins, on two vCPUs, without lock order).
+	 * Innermost lock: taken under the domain lock or a sender's.
 	 */
 	struct spinlock lock;
-	struct evtchn_fifo_control_block *cb; /* in guest RAM; NULL: 2-level */
-	uint32_t tail[EVTCHN_FIFO_MAX_QUEUES]; /* last port linked per queue, 0 none */
+	struct evtchn_fifo_vcpu vcpu[EVTCHN_MAX_VCPUS];
 	uint32_t nr_words;                    /* ports with an event word */
 	event_word_t *array[EVTCHN_FIFO_ARRAY_PAGES_MAX];
 };
@@ -150,12 +182,13 @@ struct evtchn_domain {
 	struct spinlock lock;         /* guards ports[] and virq_port[] */
 	struct shared_info *shinfo;   /* hypervisor-owned page the guest maps */
 	/*
-	 * vCPU 0's vcpu_info: &shinfo->vcpu_info[0] until the guest moves it
+	 * vCPU i's vcpu_info: &shinfo->vcpu_info[i] until the guest moves it
 	 * with VCPUOP_register_vcpu_info (core/vcpu_info.c, which also
-	 * resets it). Written by the receiver's CPU, read by senders on any
-	 * CPU: accessed atomically (release store, acquire load).
+	 * resets it, both through evtchn_set_vcpu_info). Written by the
+	 * receiver's CPU, read by senders on any CPU: accessed atomically
+	 * (release store, acquire load).
 	 */
-	struct vcpu_info *vcpu_info;
+	struct vcpu_info *vcpu_info[EVTCHN_MAX_VCPUS];
 	struct evtchn_port *ports;    /* EVTCHN_NR_PORTS entries, caller storage */
 	/* Ports that exist: EVTCHN_NR_PORTS, more under FIFO (changed under lock). */
 	uint32_t nr_ports;
@@ -165,11 +198,17 @@ struct evtchn_domain {
 	const struct evtchn_host *host;
 	void *host_ctx;
 	struct evtchn_fifo fifo;
-	uint32_t virq_port[NR_VIRQS]; /* 0 = unbound */
+	/*
+	 * Port bound to (vcpu, virq), 0 = unbound. A global VIRQ binds on
+	 * vCPU 0 only and stays in row 0 when bind_vcpu moves its port.
+	 */
+	uint32_t virq_port[EVTCHN_MAX_VCPUS][NR_VIRQS];
 	enum evtchn_delivery delivery; /* default for new ports */
 	const struct evtchn_abi_ops *abi;
 	bool compat_layout;           /* shared_info latched to the 32-bit layout */
-	struct vcpu *vcpu;            /* receives this domain's events (sched_notify) */
+	/* vCPU i receives the events of ports with notify_vcpu i (sched_notify). */
+	struct vcpu *vcpus[EVTCHN_MAX_VCPUS];
+	unsigned nr_vcpus;            /* 1..EVTCHN_MAX_VCPUS, fixed at init */
 };
 
 #define EVTCHN_MAX_DOMAINS 64 /* domids 1..64 */
@@ -191,11 +230,21 @@ bool evtchn_may_bind(uint16_t domid_a, uint16_t domid_b);
 
 /*
  * Resets every port (port 0 RESERVED), uses the 2-level ABI and registers
- * d under domid (1..EVTCHN_MAX_DOMAINS) with v as the vCPU its events go
- * to; -XEN_EINVAL for a domid out of range.
+ * d under domid (1..EVTCHN_MAX_DOMAINS) with vcpus[0..nr_vcpus-1] as its
+ * vCPUs (vCPU i's vcpu_info starts at &shinfo->vcpu_info[i]); -XEN_EINVAL
+ * for a domid out of range or nr_vcpus 0 or above EVTCHN_MAX_VCPUS.
  */
 int evtchn_domain_init(struct evtchn_domain *d, uint16_t domid, struct shared_info *shinfo,
-		       struct evtchn_port *ports, enum evtchn_delivery delivery, struct vcpu *v);
+		       struct evtchn_port *ports, enum evtchn_delivery delivery,
+		       struct vcpu *const *vcpus, unsigned nr_vcpus);
+
+/*
+ * Where vCPU vcpu's vcpu_info is now (VCPUOP_register_vcpu_info), or NULL
+ * for its slot in shared_info again (a reset). Release store: a sender
+ * that loads the new pointer sees what was copied there before. Ignored
+ * for a vcpu >= d->nr_vcpus.
+ */
+void evtchn_set_vcpu_info(struct evtchn_domain *d, unsigned vcpu, struct vcpu_info *vi);
 
 /*
  * The FIFO ABI needs guest frames and memory from the embedder; without a
@@ -247,11 +296,19 @@ bool evtchn_op_has_output(int cmd);
 int evtchn_op(struct evtchn_domain *d, int cmd, void *arg);
 
 /*
- * Raise a VIRQ (VIRQ_TIMER, VIRQ_DOM_EXC) in d. -XEN_EINVAL for a bad virq,
+ * Raise a VIRQ bound on vCPU 0 (the global ones, VIRQ_DOM_EXC, and vCPU
+ * 0's per-vCPU ones) in d; the port's notify vCPU receives it (a global
+ * VIRQ may have been moved by bind_vcpu). -XEN_EINVAL for a bad virq,
  * -XEN_ENOENT if the guest has not bound it (the event is dropped, as in
  * Xen; callers normally ignore that).
  */
 int evtchn_raise_virq(struct evtchn_domain *d, uint32_t virq);
+/*
+ * Raise a per-vCPU VIRQ (VIRQ_TIMER, VIRQ_DEBUG) bound on vcpu, as Xen's
+ * send_guest_vcpu_virq; -XEN_EINVAL for a bad virq or a vcpu >=
+ * d->nr_vcpus, -XEN_ENOENT if not bound there.
+ */
+int evtchn_raise_virq_vcpu(struct evtchn_domain *d, unsigned vcpu, uint32_t virq);
 
 /*
  * Pre-bind a static channel at boot: a:port_a <-> b:port_b, both ends

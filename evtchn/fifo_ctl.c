@@ -3,9 +3,11 @@
  * The FIFO ABI's commands (EVTCHNOP_init_control, expand_array,
  * set_priority) and the way back to 2-level (EVTCHNOP_reset, a guest
  * restart), with Xen's checks and error codes (xen/common/event_fifo.c).
- * A domain starts in 2-level; its first init_control switches it, keeping
- * the ports it has bound and their pending state. The words and queues
- * themselves are evtchn/abi_fifo.c.
+ * A domain starts in 2-level; its first init_control (on any vCPU)
+ * switches it, keeping the ports it has bound and their pending state;
+ * each other vCPU then gets its own control block and queues with its own
+ * init_control (Linux issues one per CPU it brings up). The words and
+ * queues themselves are evtchn/abi_fifo.c.
  *
  * Port storage: ports below EVTCHN_NR_PORTS are the caller's table; above
  * it, a bucket of EVTCHN_BUCKET_PORTS comes from the embedder as the event
@@ -37,7 +39,7 @@ static void *map_frame(struct evtchn_domain *d, uint64_t gfn)
 }
 
 /*
- * Switch d to FIFO with cb as vCPU 0's control block; d's lock held.
+ * Switch d to FIFO with cb as vCPU v's control block; d's lock held.
  * Bound ports get the default priority and keep their 2-level pending
  * bit as fifo_pending (Xen's setup_ports), to be linked once an array
  * page covers them.
@@ -50,14 +52,15 @@ static void *map_frame(struct evtchn_domain *d, uint64_t gfn)
  * the port again through evtchn_fifo_raise, which waits for the fifo lock
  * held here. A port raised both ways is pending once.
  */
-static void switch_to_fifo_locked(struct evtchn_domain *d, struct evtchn_fifo_control_block *cb)
+static void switch_to_fifo_locked(struct evtchn_domain *d, unsigned v,
+				  struct evtchn_fifo_control_block *cb)
 {
 	struct evtchn_fifo *f = &d->fifo;
 	const struct evtchn_abi_ops *prev = d->abi; /* native or compat 2-level */
 
 	spin_lock(&f->lock);
-	f->cb = cb;
-	memset(f->tail, 0, sizeof(f->tail));
+	memset(f->vcpu, 0, sizeof(f->vcpu));
+	f->vcpu[v].cb = cb;
 	memset(f->array, 0, sizeof(f->array));
 	__atomic_store_n(&f->nr_words, 0, __ATOMIC_RELEASE);
 	for (uint32_t port = 1; port < EVTCHN_NR_PORTS; port++) {
@@ -75,19 +78,20 @@ static void switch_to_fifo_locked(struct evtchn_domain *d, struct evtchn_fifo_co
 
 int evtchn_op_init_control(struct evtchn_domain *d, struct evtchn_init_control *op)
 {
+	struct evtchn_fifo_control_block *cb;
 	uint8_t *page;
 	int rc = 0;
 
 	op->link_bits = EVTCHN_FIFO_LINK_BITS; /* as Xen: set whatever the outcome */
-	if (op->vcpu != 0)
-		return -XEN_ENOENT; /* Bolt guests have one vCPU */
+	if (op->vcpu >= d->nr_vcpus)
+		return -XEN_ENOENT;
 	/* Xen's order: the block must fit in the page, then be 8-byte aligned. */
 	if (op->offset > PAGE_BYTES - sizeof(struct evtchn_fifo_control_block))
 		return -XEN_EINVAL;
 	if (op->offset & 7)
 		return -XEN_EINVAL;
 	spin_lock(&d->lock);
-	if (d->fifo.cb) { /* Xen: the vCPU's control block is already mapped */
+	if (d->fifo.vcpu[op->vcpu].cb) { /* Xen: the vCPU's control block is already mapped */
 		rc = -XEN_EINVAL;
 		goto out;
 	}
@@ -96,7 +100,21 @@ int evtchn_op_init_control(struct evtchn_domain *d, struct evtchn_init_control *
 		rc = -XEN_EINVAL;
 		goto out;
 	}
-	switch_to_fifo_locked(d, (struct evtchn_fifo_control_block *)(page + op->offset));
+	cb = (struct evtchn_fifo_control_block *)(page + op->offset);
+	if (!is_fifo(d)) {
+		switch_to_fifo_locked(d, op->vcpu, cb);
+	} else {
+		/*
+		 * Another vCPU's block (Xen's map_control_block): under the
+		 * fifo lock, where senders look for it. Its queues start
+		 * empty; an event raised for it before this stayed PENDING
+		 * and unlinked, as in Xen, until its next raise or unmask.
+		 */
+		spin_lock(&d->fifo.lock);
+		memset(d->fifo.vcpu[op->vcpu].tail, 0, sizeof(d->fifo.vcpu[op->vcpu].tail));
+		d->fifo.vcpu[op->vcpu].cb = cb;
+		spin_unlock(&d->fifo.lock);
+	}
 out:
 	spin_unlock(&d->lock);
 	return rc;
@@ -132,13 +150,14 @@ static int buckets_ensure(struct evtchn_domain *d, uint32_t nr)
  * Publish the page at slot and re-raise the ports it covers that became
  * pending while it was missing (Xen's add_page_to_event_array). d's lock
  * held. Release on nr_words: the page pointer is stored before it (pairs
- * with the acquire in abi_fifo.c's fifo_word). Returns the strongest raise.
+ * with the acquire in abi_fifo.c's fifo_word). Records the strongest
+ * raise per vCPU in best[] (and its delivery in how[]).
  */
-static enum evtchn_raise publish_page(struct evtchn_domain *d, uint32_t slot, event_word_t *page,
-				      enum evtchn_delivery *how)
+static void publish_page(struct evtchn_domain *d, uint32_t slot, event_word_t *page,
+			 enum evtchn_raise best[EVTCHN_MAX_VCPUS],
+			 enum evtchn_delivery how[EVTCHN_MAX_VCPUS])
 {
 	struct evtchn_fifo *f = &d->fifo;
-	enum evtchn_raise best = EVTCHN_RAISED_NONE;
 	uint32_t first = slot * EVTCHN_FIFO_WORDS_PER_PAGE;
 	/* Under a max_event_channels cap the page may cover words of no port. */
 	uint32_t end = MIN(first + (uint32_t)EVTCHN_FIFO_WORDS_PER_PAGE, d->nr_ports);
@@ -149,28 +168,32 @@ static enum evtchn_raise publish_page(struct evtchn_domain *d, uint32_t slot, ev
 	for (uint32_t port = first; port < end; port++) {
 		struct evtchn_port *p = evtchn_port_of(d, port);
 		enum evtchn_raise r;
+		unsigned v = 0;
 
 		if (!p->fifo_pending)
 			continue;
 		__atomic_store_n(&p->fifo_pending, false, __ATOMIC_RELAXED);
-		r = evtchn_fifo_raise_locked(d, port);
-		if (r > best) {
-			best = r;
-			*how = (enum evtchn_delivery)p->delivery;
+		r = evtchn_fifo_raise_locked(d, port, &v);
+		if (r > best[v]) {
+			best[v] = r;
+			how[v] = (enum evtchn_delivery)p->delivery;
 		}
 	}
 	spin_unlock(&f->lock);
-	return best;
 }
 
 int evtchn_op_expand_array(struct evtchn_domain *d, struct evtchn_expand_array *op)
 {
-	enum evtchn_delivery how = d->delivery;
-	enum evtchn_raise raised = EVTCHN_RAISED_NONE;
+	enum evtchn_delivery how[EVTCHN_MAX_VCPUS];
+	enum evtchn_raise raised[EVTCHN_MAX_VCPUS];
 	uint32_t slot, nr;
 	void *page;
 	int rc = 0;
 
+	for (unsigned v = 0; v < EVTCHN_MAX_VCPUS; v++) {
+		how[v] = d->delivery;
+		raised[v] = EVTCHN_RAISED_NONE;
+	}
 	spin_lock(&d->lock);
 	if (!is_fifo(d)) {
 		rc = -XEN_EOPNOTSUPP; /* Xen: no init_control yet */
@@ -199,10 +222,11 @@ int evtchn_op_expand_array(struct evtchn_domain *d, struct evtchn_expand_array *
 		goto out;
 	/* New ports first: the re-raise below walks ports of the new page. */
 	__atomic_store_n(&d->nr_ports, MAX(d->nr_ports, nr), __ATOMIC_RELAXED);
-	raised = publish_page(d, slot, page, &how);
+	publish_page(d, slot, page, raised, how);
 out:
 	spin_unlock(&d->lock);
-	evtchn_notify(d, how, raised);
+	for (unsigned v = 0; v < d->nr_vcpus; v++)
+		evtchn_notify(d, v, how[v], raised[v]);
 	return rc;
 }
 
@@ -243,10 +267,9 @@ void evtchn_fifo_teardown_locked(struct evtchn_domain *d)
 
 	spin_lock(&f->lock);
 	__atomic_store_n(&d->abi, evtchn_abi_2l_of(d), __ATOMIC_RELEASE);
-	f->cb = NULL;
+	memset(f->vcpu, 0, sizeof(f->vcpu)); /* every control block and tail */
 	__atomic_store_n(&f->nr_words, 0, __ATOMIC_RELEASE);
 	memset(f->array, 0, sizeof(f->array));
-	memset(f->tail, 0, sizeof(f->tail));
 	__atomic_store_n(&d->nr_ports, MIN((uint32_t)EVTCHN_NR_PORTS, d->max_ports),
 			 __ATOMIC_RELAXED);
 	spin_unlock(&f->lock);

@@ -49,6 +49,7 @@ int evtchn_op_bind_interdomain(struct evtchn_domain *d, struct evtchn_bind_inter
 	struct evtchn_domain *rd;
 	struct evtchn_port *rp, *lp;
 	enum evtchn_raise raised = EVTCHN_RAISED_NONE;
+	unsigned vcpu = 0;
 	int lport;
 
 	rd = remote == d->domid ? d : evtchn_domain_lookup(remote);
@@ -75,51 +76,66 @@ int evtchn_op_bind_interdomain(struct evtchn_domain *d, struct evtchn_bind_inter
 	rp->state = ECS_INTERDOMAIN;
 	rp->remote_port = (uint32_t)lport;
 	op->local_port = (evtchn_port_t)lport;
-	/* As Xen: the peer may have sent before we bound, so start pending. */
-	raised = evtchn_port_set_pending_locked(d, (uint32_t)lport, &how);
+	/*
+	 * As Xen: the peer may have sent before we bound, so start pending
+	 * (on vCPU 0: a new port; the peer's UNBOUND end keeps the vCPU a
+	 * bind_vcpu gave it).
+	 */
+	raised = evtchn_port_set_pending_locked(d, (uint32_t)lport, &how, &vcpu);
 out:
 	evtchn_unlock_pair(d, rd);
-	evtchn_notify(d, how, raised);
+	evtchn_notify(d, vcpu, how, raised);
 	return lport < 0 ? lport : 0;
 }
 
 /* VIRQs Bolt knows: Bolt raises TIMER and DOM_EXC; DEBUG is accepted (Linux binds it). */
-static bool virq_known(uint32_t virq, bool *global)
+static bool virq_known(uint32_t virq)
+{
+	return virq == VIRQ_TIMER || virq == VIRQ_DEBUG || virq == VIRQ_DOM_EXC;
+}
+
+/*
+ * Xen's virq_is_global (x86 has no global arch VIRQ): these four are per
+ * vCPU, bound on any vCPU once each; every other VIRQ is the domain's,
+ * bound on vCPU 0 and movable with bind_vcpu.
+ */
+static bool virq_is_global(uint32_t virq)
 {
 	switch (virq) {
 	case VIRQ_TIMER:
 	case VIRQ_DEBUG:
-		*global = false;
-		return true;
-	case VIRQ_DOM_EXC:
-		*global = true;
-		return true;
-	default:
+	case VIRQ_XENOPROF:
+	case VIRQ_XENPMU:
 		return false;
+	default:
+		return true;
 	}
 }
 
 int evtchn_op_bind_virq(struct evtchn_domain *d, struct evtchn_bind_virq *op)
 {
-	bool global;
+	struct evtchn_port *p;
 	int port;
 
-	if (op->virq >= NR_VIRQS || !virq_known(op->virq, &global))
+	/* Xen's order: the virq, a global one on vCPU 0 only, then the vCPU. */
+	if (op->virq >= NR_VIRQS || !virq_known(op->virq))
 		return -XEN_EINVAL;
-	if (global && op->vcpu != 0)
+	if (virq_is_global(op->virq) && op->vcpu != 0)
 		return -XEN_EINVAL;
-	if (op->vcpu != 0)
-		return -XEN_ENOENT; /* Bolt guests have one vCPU */
+	if (op->vcpu >= d->nr_vcpus)
+		return -XEN_ENOENT;
 	spin_lock(&d->lock);
-	if (d->virq_port[op->virq]) {
+	if (d->virq_port[op->vcpu][op->virq]) {
 		port = -XEN_EEXIST;
 		goto out;
 	}
 	port = evtchn_port_alloc_locked(d, ECS_VIRQ);
 	if (port < 0)
 		goto out;
-	evtchn_port_of(d, (uint32_t)port)->virq = (uint16_t)op->virq;
-	d->virq_port[op->virq] = (uint32_t)port;
+	p = evtchn_port_of(d, (uint32_t)port);
+	p->virq = (uint16_t)op->virq;
+	p->notify_vcpu = (uint8_t)op->vcpu;
+	d->virq_port[op->vcpu][op->virq] = (uint32_t)port;
 	op->port = (evtchn_port_t)port;
 out:
 	spin_unlock(&d->lock);
@@ -130,10 +146,12 @@ int evtchn_op_bind_ipi(struct evtchn_domain *d, struct evtchn_bind_ipi *op)
 {
 	int port;
 
-	if (op->vcpu != 0)
+	if (op->vcpu >= d->nr_vcpus)
 		return -XEN_ENOENT;
 	spin_lock(&d->lock);
 	port = evtchn_port_alloc_locked(d, ECS_IPI);
+	if (port > 0)
+		evtchn_port_of(d, (uint32_t)port)->notify_vcpu = (uint8_t)op->vcpu;
 	spin_unlock(&d->lock);
 	if (port < 0)
 		return port;
@@ -150,9 +168,9 @@ int evtchn_op_status(struct evtchn_domain *d, struct evtchn_status *op)
 	if (!evtchn_port_in_range(d, op->port))
 		return -XEN_EINVAL;
 	memset(&op->u, 0, sizeof(op->u));
-	op->vcpu = 0;
 	spin_lock(&d->lock);
 	p = evtchn_port_of(d, op->port);
+	op->vcpu = p->notify_vcpu; /* 0 for a closed port: a freed port's is */
 	switch (p->state) {
 	case ECS_UNBOUND:
 		op->status = EVTCHNSTAT_unbound;
@@ -182,27 +200,39 @@ int evtchn_op_status(struct evtchn_domain *d, struct evtchn_status *op)
 int evtchn_op_unmask(struct evtchn_domain *d, uint32_t port)
 {
 	enum evtchn_delivery how;
+	unsigned vcpu = 0;
 	bool notify;
 
 	if (!evtchn_port_in_range(d, port))
 		return -XEN_EINVAL;
 	spin_lock(&d->lock);
 	how = (enum evtchn_delivery)evtchn_port_of(d, port)->delivery;
-	notify = d->abi->unmask(d, port);
+	notify = d->abi->unmask(d, port, &vcpu);
 	spin_unlock(&d->lock);
 	if (notify)
-		evtchn_notify(d, how, EVTCHN_RAISED_UPCALL);
+		evtchn_notify(d, vcpu, how, EVTCHN_RAISED_UPCALL);
 	return 0;
 }
 
-/* Only vCPU 0 exists, so a valid rebind changes nothing; checks follow Xen. */
+/*
+ * Xen's rules: the vCPU must exist (checked first), unbound, interdomain
+ * and global-VIRQ ports move, per-vCPU VIRQs and IPIs stay where bound.
+ * Unlike Xen, a port that is pending and unmasked is then delivered to
+ * the new vCPU too (Xen leaves it to the guest's next unmask, which Linux
+ * does after a rebind; the old vCPU ignores it as no longer its own), and
+ * a sender racing with the move cannot leave it on the old vCPU only: the
+ * seq_cst store below and the ABI's pending check after it pair with the
+ * sender's pending bit and notify_vcpu load (evtchn_port_notify_vcpu).
+ */
 int evtchn_op_bind_vcpu(struct evtchn_domain *d, struct evtchn_bind_vcpu *op)
 {
-	const struct evtchn_port *p;
-	bool global;
+	struct evtchn_port *p;
+	enum evtchn_delivery how = EVTCHN_DELIVERY_IMMEDIATE;
+	unsigned vcpu = 0;
+	bool notify = false;
 	int rc = 0;
 
-	if (op->vcpu != 0)
+	if (op->vcpu >= d->nr_vcpus)
 		return -XEN_ENOENT;
 	if (!evtchn_port_in_range(d, op->port))
 		return -XEN_EINVAL;
@@ -213,14 +243,21 @@ int evtchn_op_bind_vcpu(struct evtchn_domain *d, struct evtchn_bind_vcpu *op)
 	case ECS_INTERDOMAIN:
 		break;
 	case ECS_VIRQ:
-		if (!virq_known(p->virq, &global) || !global)
+		if (!virq_is_global(p->virq))
 			rc = -XEN_EINVAL; /* per-vCPU VIRQs stay where bound */
 		break;
 	default: /* FREE, RESERVED, IPI */
 		rc = -XEN_EINVAL;
 		break;
 	}
+	if (rc == 0 && p->notify_vcpu != op->vcpu) {
+		__atomic_store_n(&p->notify_vcpu, (uint8_t)op->vcpu, __ATOMIC_SEQ_CST);
+		how = (enum evtchn_delivery)p->delivery;
+		notify = d->abi->redeliver(d, op->port, &vcpu);
+	}
 	spin_unlock(&d->lock);
+	if (notify)
+		evtchn_notify(d, vcpu, how, EVTCHN_RAISED_UPCALL);
 	return rc;
 }
 

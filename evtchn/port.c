@@ -4,7 +4,7 @@
  * an interdomain channel needs), sending, VIRQs, static channels and guest
  * teardown. The EVTCHNOP_* argument handling lives in evtchn/ops.c.
  *
- * Locking: each domain has one lock guarding its ports[] and virq_port[].
+ * Locking: each domain has one lock guarding its ports[] and virq_port[][].
  * The two ends of an interdomain channel only change together, under both
  * locks (lower domid first), so holding either lock keeps the channel
  * connected. Pending/mask bits in shared_info are lock-free (abi_2l.c).
@@ -19,18 +19,31 @@
 #include "evtchn/internal.h"
 #include "sched/notify.h"
 
-int evtchn_domain_init(struct evtchn_domain *d, uint16_t domid, struct shared_info *shinfo,
-		       struct evtchn_port *ports, enum evtchn_delivery delivery, struct vcpu *v)
-{
-	int rc = evtchn_domain_register(d, domid);
+_Static_assert(EVTCHN_MAX_VCPUS <= XEN_LEGACY_MAX_VCPUS, "each vCPU has a slot in shared_info");
+_Static_assert(EVTCHN_MAX_VCPUS <= 256, "notify_vcpu is a uint8_t");
+_Static_assert(EVTCHN_MAX_VCPUS * 16 <= 256 && EVTCHN_FIFO_MAX_QUEUES == 16,
+	       "fifo_lastq packs vcpu * 16 + priority in a uint8_t");
 
+int evtchn_domain_init(struct evtchn_domain *d, uint16_t domid, struct shared_info *shinfo,
+		       struct evtchn_port *ports, enum evtchn_delivery delivery,
+		       struct vcpu *const *vcpus, unsigned nr_vcpus)
+{
+	int rc;
+
+	if (nr_vcpus == 0 || nr_vcpus > EVTCHN_MAX_VCPUS)
+		return -XEN_EINVAL;
+	rc = evtchn_domain_register(d, domid);
 	if (rc)
 		return rc;
 	memset(d, 0, sizeof(*d));
 	d->domid = domid;
 	d->lock = (struct spinlock)SPINLOCK_INIT;
 	d->shinfo = shinfo;
-	d->vcpu_info = &shinfo->vcpu_info[0];
+	d->nr_vcpus = nr_vcpus;
+	for (unsigned i = 0; i < nr_vcpus; i++) {
+		d->vcpu_info[i] = &shinfo->vcpu_info[i];
+		d->vcpus[i] = vcpus[i];
+	}
 	d->ports = ports;
 	d->nr_ports = EVTCHN_NR_PORTS;
 	d->max_ports = EVTCHN_FIFO_NR_CHANNELS;
@@ -39,8 +52,16 @@ int evtchn_domain_init(struct evtchn_domain *d, uint16_t domid, struct shared_in
 	ports[0].state = ECS_RESERVED;
 	d->delivery = delivery;
 	d->abi = &evtchn_abi_2l;
-	d->vcpu = v;
 	return 0;
+}
+
+void evtchn_set_vcpu_info(struct evtchn_domain *d, unsigned vcpu, struct vcpu_info *vi)
+{
+	if (vcpu >= d->nr_vcpus)
+		return;
+	/* Release: pairs with the senders' acquire load (evtchn_vcpu_info). */
+	__atomic_store_n(&d->vcpu_info[vcpu], vi ? vi : &d->shinfo->vcpu_info[vcpu],
+			 __ATOMIC_RELEASE);
 }
 
 void evtchn_domain_set_host(struct evtchn_domain *d, const struct evtchn_host *h, void *ctx)
@@ -78,6 +99,18 @@ void evtchn_unlock_pair(struct evtchn_domain *a, struct evtchn_domain *b)
 		spin_unlock(&b->lock);
 }
 
+/*
+ * A port back to zero (notify_vcpu 0, as Xen's evtchn_free), except
+ * fifo_lastq: a queue's tail may still name the port (abi_fifo.c).
+ */
+static void port_wipe(struct evtchn_port *p)
+{
+	uint8_t lastq = p->fifo_lastq;
+
+	memset(p, 0, sizeof(*p));
+	p->fifo_lastq = lastq;
+}
+
 int evtchn_port_alloc_locked(struct evtchn_domain *d, enum evtchn_state state)
 {
 	uint32_t limit = MIN(d->nr_ports, d->abi->nr_ports);
@@ -90,7 +123,7 @@ int evtchn_port_alloc_locked(struct evtchn_domain *d, enum evtchn_state state)
 		/* As Xen: a FIFO port still in a queue is reused once the guest unlinked it. */
 		if (d->abi->is_busy && d->abi->is_busy(d, port))
 			continue;
-		memset(p, 0, sizeof(*p));
+		port_wipe(p);
 		p->state = (uint8_t)state;
 		p->delivery = (uint8_t)d->delivery;
 		p->priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
@@ -103,11 +136,11 @@ int evtchn_port_alloc_locked(struct evtchn_domain *d, enum evtchn_state state)
 static void port_free_locked(struct evtchn_domain *d, uint32_t port)
 {
 	d->abi->clear_pending(d, port);
-	memset(evtchn_port_of(d, port), 0, sizeof(struct evtchn_port));
+	port_wipe(evtchn_port_of(d, port));
 }
 
 enum evtchn_raise evtchn_port_set_pending_locked(struct evtchn_domain *d, uint32_t port,
-						 enum evtchn_delivery *how)
+						 enum evtchn_delivery *how, unsigned *vcpu)
 {
 	/* delivery may be changed under d's lock only; the sender holds its own. */
 	*how = (enum evtchn_delivery)__atomic_load_n(&evtchn_port_of(d, port)->delivery,
@@ -117,18 +150,24 @@ enum evtchn_raise evtchn_port_set_pending_locked(struct evtchn_domain *d, uint32
 	 * acquire pairs with the release store in fifo_ctl.c's switch, so a
 	 * sender that sees the FIFO ops sees the FIFO state they use.
 	 */
-	return __atomic_load_n(&d->abi, __ATOMIC_ACQUIRE)->set_pending(d, port);
+	return __atomic_load_n(&d->abi, __ATOMIC_ACQUIRE)->set_pending(d, port, vcpu);
 }
 
-void evtchn_notify(struct evtchn_domain *d, enum evtchn_delivery how, enum evtchn_raise r)
+/*
+ * A quiet raise wakes the port's notify vCPU only: a vCPU polls the ports
+ * bound to it (Linux's spinlock kicker polls its own IPI port).
+ */
+void evtchn_notify(struct evtchn_domain *d, unsigned vcpu, enum evtchn_delivery how,
+		   enum evtchn_raise r)
 {
 	bool lazy = how == EVTCHN_DELIVERY_LAZY;
 
-	if (r == EVTCHN_RAISED_UPCALL) {
-		sched_notify(d->vcpu, SCHED_EVENT_UPCALL, lazy);
-	} else if (r == EVTCHN_RAISED_QUIET) {
-		sched_notify(d->vcpu, SCHED_EVENT_PORT, lazy);
-	}
+	if (r == EVTCHN_RAISED_NONE)
+		return;
+	if (vcpu >= d->nr_vcpus)
+		vcpu = 0; /* never: the ops report a notify_vcpu < nr_vcpus */
+	sched_notify(d->vcpus[vcpu], r == EVTCHN_RAISED_UPCALL ? SCHED_EVENT_UPCALL
+							       : SCHED_EVENT_PORT, lazy);
 }
 
 int evtchn_close_port(struct evtchn_domain *d, uint32_t port, struct evtchn_domain **peer)
@@ -187,8 +226,13 @@ int evtchn_close_port(struct evtchn_domain *d, uint32_t port, struct evtchn_doma
 		}
 		break;
 	case ECS_VIRQ:
-		if (p->virq < NR_VIRQS && d->virq_port[p->virq] == port)
-			d->virq_port[p->virq] = 0;
+		/*
+		 * As Xen: whichever vCPU's row names the port (a global VIRQ
+		 * stays in row 0 after bind_vcpu moved its notify vCPU).
+		 */
+		for (unsigned v = 0; v < EVTCHN_MAX_VCPUS; v++)
+			if (p->virq < NR_VIRQS && d->virq_port[v][p->virq] == port)
+				d->virq_port[v][p->virq] = 0;
 		break;
 	default:
 		break;
@@ -213,6 +257,7 @@ int evtchn_op_send(struct evtchn_domain *d, uint32_t port)
 	const struct evtchn_port *lp;
 	uint32_t rport = 0;
 	enum evtchn_raise raised = EVTCHN_RAISED_NONE;
+	unsigned vcpu = 0;
 	int rc = 0;
 
 	if (!evtchn_port_in_range(d, port))
@@ -238,27 +283,39 @@ int evtchn_op_send(struct evtchn_domain *d, uint32_t port)
 	}
 	/* Holding d's lock keeps rd's end connected while we set its bit. */
 	if (rd)
-		raised = evtchn_port_set_pending_locked(rd, rport, &how);
+		raised = evtchn_port_set_pending_locked(rd, rport, &how, &vcpu);
 	spin_unlock(&d->lock);
-	evtchn_notify(rd, how, raised);
+	if (rd)
+		evtchn_notify(rd, vcpu, how, raised);
 	return rc;
 }
 
-int evtchn_raise_virq(struct evtchn_domain *d, uint32_t virq)
+/*
+ * The port bound to (vcpu, virq) is raised; its notify vCPU receives it
+ * (vcpu itself for a per-vCPU VIRQ, which cannot move).
+ */
+int evtchn_raise_virq_vcpu(struct evtchn_domain *d, unsigned vcpu, uint32_t virq)
 {
 	enum evtchn_delivery how = EVTCHN_DELIVERY_IMMEDIATE;
 	enum evtchn_raise raised = EVTCHN_RAISED_NONE;
+	unsigned to = 0;
 	uint32_t port;
 
-	if (virq >= NR_VIRQS)
+	if (virq >= NR_VIRQS || vcpu >= d->nr_vcpus)
 		return -XEN_EINVAL;
 	spin_lock(&d->lock);
-	port = d->virq_port[virq];
+	port = d->virq_port[vcpu][virq];
 	if (port)
-		raised = evtchn_port_set_pending_locked(d, port, &how);
+		raised = evtchn_port_set_pending_locked(d, port, &how, &to);
 	spin_unlock(&d->lock);
-	evtchn_notify(d, how, raised);
+	evtchn_notify(d, to, how, raised);
 	return port ? 0 : -XEN_ENOENT;
+}
+
+/* As Xen's send_guest_global_virq: global VIRQs are bound in vCPU 0's row. */
+int evtchn_raise_virq(struct evtchn_domain *d, uint32_t virq)
+{
+	return evtchn_raise_virq_vcpu(d, 0, virq);
 }
 
 /* A static end may be fresh, or left UNBOUND for `other` by its restart. */
@@ -275,6 +332,7 @@ static void static_end_set(struct evtchn_port *p, uint16_t rdom, uint32_t rport,
 	p->trace = trace;
 	p->is_static = true;
 	p->virq = 0;
+	p->notify_vcpu = 0;
 	p->remote_domid = rdom;
 	p->remote_port = rport;
 	p->priority = EVTCHN_FIFO_PRIORITY_DEFAULT;

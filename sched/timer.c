@@ -81,7 +81,7 @@ void timer_run(struct pcpu *p)
 			continue;
 		if (v->timer_ns && now >= v->timer_ns) {
 			v->timer_ns = 0;
-			evtchn_raise_virq(&g->evtchn, VIRQ_TIMER);
+			evtchn_raise_virq_vcpu(&g->evtchn, v->vcpu_id, VIRQ_TIMER);
 		}
 		/*
 		 * Ticks missed while the CPU was elsewhere are not made up: one
@@ -90,7 +90,7 @@ void timer_run(struct pcpu *p)
 		 */
 		if (v->periodic_next_ns && now >= v->periodic_next_ns) {
 			v->periodic_next_ns = now + v->periodic_ns;
-			evtchn_raise_virq(&g->evtchn, VIRQ_TIMER);
+			evtchn_raise_virq_vcpu(&g->evtchn, v->vcpu_id, VIRQ_TIMER);
 		}
 		/*
 		 * The vLAPIC timer (core/vlapic_timer.c): its vector pending wakes

@@ -113,7 +113,7 @@ static void check_domain(int i, bool full)
 	if (W.ports[i][0].state != ECS_RESERVED || bit(s->evtchn_pending, 0))
 		fail("port 0 is not reserved, or pending", i + 1, 0);
 	for (uint32_t v = 0; v < NR_VIRQS; v++) {
-		uint32_t p = d->virq_port[v];
+		uint32_t p = d->virq_port[0][v];
 
 		if (p && (p >= EVTCHN_NR_PORTS || W.ports[i][p].state != ECS_VIRQ ||
 			  W.ports[i][p].virq != v))
@@ -140,7 +140,7 @@ static void check_domain(int i, bool full)
 		if (e->state == ECS_UNBOUND && e->remote_domid == DOMID_SELF)
 			fail("unbound port waits for DOMID_SELF, unresolved", i + 1, p);
 		if (e->state == ECS_VIRQ &&
-		    (e->virq >= NR_VIRQS || d->virq_port[e->virq] != p))
+		    (e->virq >= NR_VIRQS || d->virq_port[0][e->virq] != p))
 			fail("VIRQ port not in virq_port[]", i + 1, p);
 		if (e->state == ECS_INTERDOMAIN) {
 			const struct evtchn_port *r;
@@ -402,7 +402,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 0; i < NDOM; i++)
 		evtchn_domain_init(&W.d[i], (uint16_t)(i + 1), &W.sh[i], W.ports[i],
 				   (i == 2) ? EVTCHN_DELIVERY_LAZY : EVTCHN_DELIVERY_IMMEDIATE,
-				   (struct vcpu *)(void *)&vcpu_tag[i]);
+				   (struct vcpu *[1]){ (struct vcpu *)(void *)&vcpu_tag[i] }, 1);
 	/* bolt.cfg-style access control: every pair but 1 <-> 3. */
 	evtchn_allow_bind(1, 2);
 	evtchn_allow_bind(2, 3);

@@ -168,7 +168,8 @@ static void world(const int cpu[NGUEST], const unsigned prio[NGUEST])
 	}
 	/* Guest 0 has bound VIRQ_TIMER; the others' virq tables are empty. */
 	memset(g0_shinfo, 0, sizeof(*g0_shinfo));
-	evtchn_domain_init(&G[0].evtchn, 1, g0_shinfo, g0_ports, EVTCHN_DELIVERY_IMMEDIATE, V(0));
+	evtchn_domain_init(&G[0].evtchn, 1, g0_shinfo, g0_ports, EVTCHN_DELIVERY_IMMEDIATE,
+			   (struct vcpu *[1]){ V(0) }, 1);
 	struct evtchn_bind_virq b = { .virq = VIRQ_TIMER, .vcpu = 0 };
 	if (evtchn_op_bind_virq(&G[0].evtchn, &b))
 		abort();

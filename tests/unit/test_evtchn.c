@@ -79,7 +79,7 @@ static void world_init(void)
 		/* Garbage in the port storage: init must clear it. */
 		memset(W.ports[i], 0xa5, EVTCHN_NR_PORTS * sizeof(struct evtchn_port));
 		if (evtchn_domain_init(&W.d[i], (uint16_t)(i + 1), W.sh[i], W.ports[i],
-				       EVTCHN_DELIVERY_IMMEDIATE, vcpu_of(i)))
+				       EVTCHN_DELIVERY_IMMEDIATE, (struct vcpu *[1]){ vcpu_of(i) }, 1))
 			abort();
 	}
 	/* bolt.cfg-style access control: every pair but 1 <-> 3. */
@@ -200,7 +200,8 @@ static void test_init_and_names(void)
 		}
 	CHECK_EQ(D(3)->domid, 3);
 	CHECK(D(1)->abi == &evtchn_abi_2l);
-	CHECK(D(1)->vcpu == vcpu_of(0));
+	CHECK(D(1)->vcpus[0] == vcpu_of(0));
+	CHECK_EQ(D(1)->nr_vcpus, 1);
 	CHECK_EQ(EVTCHN_NR_PORTS, 4096);
 	CHECK_EQ(status_of(1, 0, &st), 0);
 	CHECK_EQ(st.status, EVTCHNSTAT_closed);
@@ -522,7 +523,7 @@ static void test_virq(void)
 	CHECK_EQ(bind_virq(1, VIRQ_DEBUG, 0), 2);
 	x = bind_virq(1, VIRQ_DOM_EXC, 0);
 	CHECK_EQ(x, 3);
-	CHECK_EQ(D(1)->virq_port[VIRQ_TIMER], 1);
+	CHECK_EQ(D(1)->virq_port[0][VIRQ_TIMER], 1);
 	CHECK_EQ(status_of(1, (uint32_t)x, &st), 0);
 	CHECK_EQ(st.status, EVTCHNSTAT_virq);
 	CHECK_EQ(st.u.virq, VIRQ_DOM_EXC);
@@ -538,7 +539,7 @@ static void test_virq(void)
 	CHECK_EQ(W.notifies[1], 0);
 
 	CHECK_EQ(evtchn_op_close(D(1), (uint32_t)t), 0);
-	CHECK_EQ(D(1)->virq_port[VIRQ_TIMER], 0);
+	CHECK_EQ(D(1)->virq_port[0][VIRQ_TIMER], 0);
 	CHECK_EQ(evtchn_raise_virq(D(1), VIRQ_TIMER), -XEN_ENOENT);
 	CHECK_EQ(bind_virq(1, VIRQ_TIMER, 0), 1);
 }
@@ -588,7 +589,7 @@ static void test_exhaustion(void)
 	}
 	CHECK_EQ(alloc_unbound(1, 2), -XEN_ENOSPC);
 	CHECK_EQ(bind_virq(1, VIRQ_TIMER, 0), -XEN_ENOSPC);
-	CHECK_EQ(D(1)->virq_port[VIRQ_TIMER], 0);
+	CHECK_EQ(D(1)->virq_port[0][VIRQ_TIMER], 0);
 	CHECK_EQ(evtchn_op_bind_ipi(D(1), &ipi), -XEN_ENOSPC);
 	rb = alloc_unbound(2, 1);
 	CHECK_EQ(bind_interdomain(1, 2, (uint32_t)rb), -XEN_ENOSPC);
@@ -664,7 +665,7 @@ static void test_bitmaps(void)
 	/* ABI ops directly. */
 	CHECK(evtchn_abi_2l.is_masked(D(2), qb));
 	CHECK(!evtchn_abi_2l.is_pending(D(2), qb));
-	CHECK(evtchn_abi_2l.set_pending(D(2), qb) == EVTCHN_RAISED_QUIET); /* masked */
+	CHECK(evtchn_abi_2l.set_pending(D(2), qb, &(unsigned){ 0 }) == EVTCHN_RAISED_QUIET); /* masked */
 	CHECK(evtchn_abi_2l.is_pending(D(2), qb));
 	evtchn_abi_2l.clear_pending(D(2), qb);
 	CHECK(!evtchn_abi_2l.is_pending(D(2), qb));
@@ -769,7 +770,7 @@ static void test_close_all(void)
 		}
 	CHECK_EQ(state_of(1, 0), ECS_RESERVED);
 	CHECK_EQ(W.sh[0]->evtchn_pending[0], 0);
-	CHECK_EQ(D(1)->virq_port[VIRQ_TIMER], 0);
+	CHECK_EQ(D(1)->virq_port[0][VIRQ_TIMER], 0);
 	CHECK_EQ(evtchn_raise_virq(D(1), VIRQ_TIMER), -XEN_ENOENT);
 	(void)t1;
 	/* Peers' ends wait for dom 1 again, and peers heard about it. */
@@ -803,7 +804,7 @@ static void test_reset(void)
 	CHECK_EQ(evtchn_op_reset(D(1), &r), 0);
 	CHECK_EQ(state_of(1, pa), ECS_FREE);
 	CHECK_EQ(state_of(2, pb), ECS_UNBOUND);
-	CHECK_EQ(D(1)->virq_port[VIRQ_TIMER], 0);
+	CHECK_EQ(D(1)->virq_port[0][VIRQ_TIMER], 0);
 	CHECK_EQ(state_of(1, 0), ECS_RESERVED);
 	r.dom = 1;
 	CHECK_EQ(evtchn_op_reset(D(1), &r), 0);

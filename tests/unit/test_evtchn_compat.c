@@ -43,7 +43,8 @@ static void world_init(void)
 	if (!cs || !ports)
 		abort();
 	if (evtchn_domain_init(&dom, 1, (struct shared_info *)(void *)cs, ports,
-			       EVTCHN_DELIVERY_IMMEDIATE, (struct vcpu *)(void *)&vcpu_tag))
+			       EVTCHN_DELIVERY_IMMEDIATE,
+			       (struct vcpu *[1]){ (struct vcpu *)(void *)&vcpu_tag }, 1))
 		abort();
 	notifies = 0;
 }
@@ -137,7 +138,7 @@ static void test_port_limit(void)
 	CHECK_EQ(cs->evtchn_pending[31], 1u << 31);
 	CHECK_EQ(cs->vcpu_info[0].evtchn_pending_sel, 1u << 31);
 	/* A port the guest cannot see is never raised. */
-	CHECK(evtchn_abi_2l_compat.set_pending(&dom, 1024) == EVTCHN_RAISED_NONE);
+	CHECK(evtchn_abi_2l_compat.set_pending(&dom, 1024, &(unsigned){ 0 }) == EVTCHN_RAISED_NONE);
 	CHECK(!evtchn_abi_2l_compat.is_pending(&dom, 1024));
 	CHECK_EQ(cs->evtchn_mask[0], 0); /* 1024 would be the first mask word */
 }

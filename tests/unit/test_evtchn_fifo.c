@@ -104,7 +104,8 @@ static void world_init(void)
 		if (!W.sh[i] || !W.ports[i])
 			abort();
 		if (evtchn_domain_init(&W.d[i], (uint16_t)(i + 1), W.sh[i], W.ports[i],
-				       EVTCHN_DELIVERY_IMMEDIATE, (struct vcpu *)(void *)&W.vcpu_tag[i]))
+				       EVTCHN_DELIVERY_IMMEDIATE,
+				       (struct vcpu *[1]){ (struct vcpu *)(void *)&W.vcpu_tag[i] }, 1))
 			abort();
 		evtchn_domain_set_host(&W.d[i], &fake_host, NULL);
 	}
@@ -665,7 +666,7 @@ static void test_late_2l_sender(void)
 	world_init();
 	r = channel(&s);
 	go_fifo(1);
-	CHECK_EQ(evtchn_abi_2l.set_pending(D(1), r), EVTCHN_RAISED_UPCALL);
+	CHECK_EQ(evtchn_abi_2l.set_pending(D(1), r, &(unsigned){ 0 }), EVTCHN_RAISED_UPCALL);
 	CHECK_EQ(*word(r), PEND | LINK);
 	CHECK_EQ(consume(), r);
 }

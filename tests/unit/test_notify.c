@@ -26,7 +26,8 @@ static void setup(const unsigned prio[NGUEST], enum evtchn_delivery how)
 		memset(sh[i], 0, sizeof(*sh[i]));
 		G[i].shinfo = sh[i];
 		V(i)->upcall_vector = 0xf3;
-		if (evtchn_domain_init(&G[i].evtchn, (uint16_t)(i + 1), sh[i], ports[i], how, V(i)))
+		if (evtchn_domain_init(&G[i].evtchn, (uint16_t)(i + 1), sh[i], ports[i], how,
+				       (struct vcpu *[1]){ V(i) }, 1))
 			abort();
 	}
 	if (evtchn_bind_static(&G[0].evtchn, 1, &G[1].evtchn, 1, how, false) ||

@@ -17,8 +17,12 @@ static inline bool upcall_is_pending(const struct vcpu *v)
 {
 	const struct guest *g = v->guest;
 
-	/* Moved by VCPUOP_register_vcpu_info: acquire pairs with its release store. */
-	const struct vcpu_info *vi = __atomic_load_n(&g->evtchn.vcpu_info, __ATOMIC_ACQUIRE);
+	/*
+	 * Moved by VCPUOP_register_vcpu_info: acquire pairs with its release
+	 * store (evtchn_set_vcpu_info). Its own: ports notify one vCPU each.
+	 */
+	const struct vcpu_info *vi = __atomic_load_n(&g->evtchn.vcpu_info[v->vcpu_id],
+						     __ATOMIC_ACQUIRE);
 
 	return v->upcall_vector && __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_ACQUIRE);
 }
