@@ -9,6 +9,7 @@
 #include <xen/arch-x86/hvm/start_info.h>
 
 #include "arch/cpu.h"
+#include "arch/lapic.h"
 #include "core/acpi_tables.h"
 #include "bolt/bolt.h"
 #include "core/console.h"
@@ -249,6 +250,13 @@ int guest_load(struct guest *g)
 	g->stop_reason = GUEST_STOP_NONE;
 	g->has_exit_status = false;
 	g->boot_ns = time_now_ns();
+	/*
+	 * The others' local APICs at power-up state now, so vCPU 0's INIT and
+	 * STARTUP IPIs find them by APIC ID (their own CPUs reset them again
+	 * when they start).
+	 */
+	for (unsigned i = 1; i < g->nr_vcpus; i++)
+		lapic_reset(&g->vcpus[i]);
 	/* vCPU 0 boots at the PVH entry; the others wait for a STARTUP IPI or VCPUOP_up. */
 	return vcpu_request_start(&g->vcpus[0],
 				  &(struct vcpu_start){ .kind = VCPU_START_PVH, .entry = info.entry,

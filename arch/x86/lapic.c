@@ -56,8 +56,8 @@ static void sync_out(struct vcpu *v, uint64_t dropped_before)
 	tpr_put(v, v->lapic.tpr);
 	v->pcpu->rq.timers_changed = true;
 	if (!dropped_before && v->lapic.ipis_dropped && guest_may_log(v->guest))
-		log_printf("guest '%s': IPI to another vCPU or of a mode not emulated (ICR 0x%x%08x): "
-			   "dropped (one vCPU per guest); not logged again",
+		log_printf("guest '%s': IPI to no vCPU of the guest, or of a mode not emulated (ICR "
+			   "0x%x%08x): dropped; not logged again",
 			   v->guest->cfg->name, v->lapic.icr_hi, v->lapic.icr_lo);
 }
 
