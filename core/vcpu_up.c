@@ -193,11 +193,23 @@ out:
 	return rc;
 }
 
+/*
+ * Unlike Xen, the guest's last vCPU that is up cannot be downed: nothing
+ * could ever bring it back (VCPUOP_up needs a running sibling), so the
+ * guest would hang holding its CPU's slot. SCHEDOP_shutdown is the way out.
+ */
 long vcpu_op_down(struct vcpu *caller, struct vcpu *t)
 {
 	struct guest *g = t->guest;
+	unsigned up = 0;
 
 	vcpu_lock(g);
+	for (unsigned i = 0; i < g->nr_vcpus; i++)
+		up += g->vcpus[i].state != VCPU_STOPPED;
+	if (t->state != VCPU_STOPPED && up == 1) {
+		vcpu_unlock(g);
+		return -XEN_EBUSY;
+	}
 	if (t->state != VCPU_STOPPED) {
 		stop_one(t);
 		t->down = true;

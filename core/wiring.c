@@ -186,13 +186,15 @@ int wiring_setup(const struct bolt_config *cfg, const char *file, void *(*alloc)
 			v->priority = g->cfg->priority;
 			v->handover = g->cfg->handover;
 			/*
-			 * The 1 ms tick runs on a CPU with lazy delivery, and on a
-			 * CPU shared by several vCPUs: there it bounds how long a
-			 * woken vCPU waits if the kick IPI does not bring the
-			 * running one out (Bochs never delivers it to a guest
-			 * running with IF = 0).
+			 * The 1 ms tick runs on a CPU with lazy delivery, on a CPU
+			 * shared by several vCPUs, and under a guest with several
+			 * vCPUs: there it bounds how long a woken vCPU waits, or a
+			 * CPU stopping a sibling (core/vcpu_up.c) waits, if the kick
+			 * IPI does not bring the running one out (Bochs never
+			 * delivers it to a guest running with IF = 0).
 			 */
-			if (g->cfg->delivery == CFG_DELIVERY_LAZY || p->nr_vcpus > 1)
+			if (g->cfg->delivery == CFG_DELIVERY_LAZY || p->nr_vcpus > 1 ||
+			    g->nr_vcpus > 1)
 				p->lazy = p->rq.timers_changed = true;
 		}
 	}

@@ -52,7 +52,7 @@ SDK_FILES := $(GUEST_SDK) $(SDK)/lib/libc.a $(SDK)/lib/libm.a $(SDK)/lib/guest.l
 GUEST_DIRS := guests/hello guests/spin guests/ping guests/pong guests/bench tests/guests/attack tests/guests/evt \
 	tests/guests/ring tests/guests/hostile tests/guests/libc \
 	tests/guests/memop tests/guests/mmio tests/guests/pvcon tests/guests/grant \
-	tests/guests/fifo tests/guests/lapic
+	tests/guests/fifo tests/guests/lapic tests/guests/smp
 GUEST_ELFS := $(foreach d,$(GUEST_DIRS),$(B)/guests/$(notdir $(d)).elf)
 
 guests: $(GUEST_ELFS)

@@ -397,9 +397,11 @@ int vcpu_arch_prepare_start(struct vcpu *v, const struct vcpu_start *s)
 		break;
 	}
 	if (vmentry_check(img, &caps, &err)) {
-		log_printf("guest '%s' vCPU %u: its VMCS would fail VM entry: %s (SDM Vol. 3C, %s; field 0x%x = 0x%lx)",
-			   g->cfg->name, v->vcpu_id, err.rule, err.sdm, (unsigned)err.field,
-			   (unsigned long)err.value);
+		/* A VCPUOP_initialise context is the guest's input: limited like its other lines. */
+		if (guest_may_log(g))
+			log_printf("guest '%s' vCPU %u: its VMCS would fail VM entry: %s (SDM Vol. 3C, %s; field 0x%x = 0x%lx)",
+				   g->cfg->name, v->vcpu_id, err.rule, err.sdm, (unsigned)err.field,
+				   (unsigned long)err.value);
 		return -XEN_EINVAL;
 	}
 	return 0;
@@ -518,7 +520,8 @@ static int prepare_entry(struct pcpu *p, struct guest_regs *regs)
 
 again:
 	/* Out of whatever vCPU it handled: a CPU stopping one of ours may go on (core/vcpu_up.c). */
-	pcpu_sync_ack(p);
+	if (__builtin_expect(pcpu_sync_pending(p), 0))
+		pcpu_sync_ack(p);
 	next = sched_next(p);
 	/* Grant mappings revoked by another CPU go before any entry (core/grant_map.c). */
 	if (gnt_work_pending(p))

@@ -19,6 +19,8 @@
  *   - register_vcpu_time_memory_area: 0, and the area is a consistent copy
  *     (version even) of vcpu_info's pvclock, TSC_STABLE set; a bad pointer
  *     in the struct: -EFAULT (it was -ENOSYS before Bolt provided it);
+ *   - a one-vCPU guest's bring-up sub-ops: up(0) 0 (it is up), up(1)
+ *     -ENOENT, down(0) -EBUSY (its last vCPU up), initialise(0) -EEXIST;
  *   - unreadable/unwritable args: -EFAULT;
  *   - XENVER_get_features: exactly the four features Bolt provides.
  */
@@ -98,6 +100,9 @@ static const char *vo_time_area(void)
 				  (unsigned long)(uintptr_t)&bad), -XEN_EFAULT);
 }
 
+/* A zeroed vcpu_hvm_context: 32-bit mode, a valid mode to get as far as the vCPU check. */
+static uint8_t vo_scratch[1024];
+
 static const char *vo_args(void)
 {
 	const char *why;
@@ -130,6 +135,16 @@ static const char *vo_args(void)
 				vo_op(VCPUOP_register_vcpu_time_memory_area, 0, VO_BAD_PTR),
 				-XEN_EFAULT)) ||
 	    (why = vo_time_area()) ||
+	    /* Bring-up on a one-vCPU guest: vCPU 0 is up; its last vCPU cannot go down. */
+	    (why = evt_check_rc("up(0)", vo_op(VCPUOP_up, 0, 0), 0)) ||
+	    (why = evt_check_rc("up(1)", vo_op(VCPUOP_up, 1, 0), -XEN_ENOENT)) ||
+	    (why = evt_check_rc("down(0), the last vCPU up", vo_op(VCPUOP_down, 0, 0),
+				-XEN_EBUSY)) ||
+	    (why = evt_check_rc("initialise(0), already running",
+				vo_op(VCPUOP_initialise, 0, (unsigned long)(uintptr_t)&vo_scratch),
+				-XEN_EEXIST)) ||
+	    (why = evt_check_rc("initialise(bad pointer)",
+				vo_op(VCPUOP_initialise, 0, VO_BAD_PTR), -XEN_EFAULT)) ||
 	    (why = evt_check_rc("vcpu_op(99)", vo_op(99, 0, 0), -XEN_ENOSYS)))
 		return why;
 	return NULL;

@@ -29,9 +29,10 @@ static uint64_t hostile_fuzz_allowed(unsigned nr)
 	case __HYPERVISOR_hvm_op:
 		return E(0) | E(XEN_EFAULT) | E(XEN_EPERM) | E(XEN_EINVAL) | E(XEN_ENOENT) |
 		       E(XEN_ENOSYS);
-	case __HYPERVISOR_vcpu_op: /* EINVAL: register_vcpu_info, set_periodic_timer */
+	/* EINVAL: register_vcpu_info, set_periodic_timer, up; EEXIST: initialise; EBUSY: down */
+	case __HYPERVISOR_vcpu_op:
 		return E(0) | E(XEN_EFAULT) | E(XEN_ENOENT) | E(XEN_ENOSYS) | E(XEN_ETIME) |
-		       E(XEN_EINVAL);
+		       E(XEN_EINVAL) | E(XEN_EEXIST) | E(XEN_EBUSY);
 	case BOLT_HYPERCALL_bolt_op:
 		return E(0) | E(XEN_EFAULT) | E(XEN_EINVAL) | E(XEN_ENOMEM) | E(XEN_ENOSYS) |
 		       E(XEN_EPERM) | E(XEN_EBUSY);
