@@ -214,6 +214,14 @@ static long fz_gen(struct fz *f, unsigned nr, uint64_t a[5])
 						  XENMAPSPACE_shared_info, fz_below(f, 6), fz_r(f));
 			x->idx = (xen_ulong_t)FZ_PICK(f, 0, 0, 0, 1, fz_r(f));
 			x->gpfn = (xen_pfn_t)fz_gfn(f);
+			/*
+			 * Bolt maps grant frames above RAM (docs/abi.md), where
+			 * they stay: never on the first frame past RAM, which
+			 * the straddle pointers (fz_ptr case 4) must find
+			 * unreadable. shared_info goes home at once (fz_repair).
+			 */
+			if (x->space == XENMAPSPACE_grant_table && x->gpfn == f->ram_pages)
+				x->gpfn++;
 		}
 		break;
 	}
