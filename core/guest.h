@@ -97,6 +97,7 @@ struct guest {
 	struct vcpu *vcpus;
 	unsigned nr_vcpus;
 	struct spinlock vcpu_lock;       /* starting and stopping its vCPUs (core/vcpu_up.c) */
+	struct spinlock hc_lock;         /* its guest-wide hypercalls, one vCPU at a time */
 	struct guest_arch arch;
 	struct pio_uart uart;            /* the emulated COM1 */
 };

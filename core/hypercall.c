@@ -9,7 +9,10 @@
 
 #include "bolt/bolt.h"
 #include "lib/errno.h"
+#include "arch/cpu.h"
+#include "core/guest.h"
 #include "core/hypercall.h"
+#include "core/vcpu_up.h"
 
 typedef long (*hypercall_fn)(struct vcpu *v, struct hypercall_args *a);
 
@@ -26,10 +29,39 @@ static const hypercall_fn hypercalls[HYPERCALL_NR_MAX] = {
 	[BOLT_HYPERCALL_bolt_op] = hc_bolt_op,
 };
 
+/*
+ * Hypercalls that change guest-wide state (memory map, grant table, console
+ * line, HVM params, Bolt's ops): one vCPU at a time in a guest with
+ * several. The rest keep to per-vCPU state or have locks of their own
+ * (event channels, the scheduler).
+ */
+static bool guest_wide(unsigned nr)
+{
+	return nr == __HYPERVISOR_memory_op || nr == __HYPERVISOR_grant_table_op ||
+	       nr == __HYPERVISOR_console_io || nr == __HYPERVISOR_hvm_op ||
+	       nr == BOLT_HYPERCALL_bolt_op;
+}
+
 long hypercall_dispatch(struct vcpu *v, unsigned nr, struct hypercall_args *args)
 {
 	hypercall_fn fn = nr < HYPERCALL_NR_MAX ? hypercalls[nr] : NULL;
+	struct guest *g = v->guest;
+	bool locked;
+	long rc;
 
 	args->continuation = false;
-	return fn ? fn(v, args) : -XEN_ENOSYS;
+	if (!fn)
+		return -XEN_ENOSYS;
+	if (g->nr_vcpus == 1)
+		return fn(v, args);
+	locked = guest_wide(nr);
+	if (locked)
+		guest_spin_lock(&g->hc_lock);
+	rc = fn(v, args);
+	if (locked)
+		spin_unlock(&g->hc_lock);
+	/* A mapping it removed must be gone on every CPU of the guest before it goes on. */
+	if (guest_arch_take_ept_changed(g))
+		vcpus_sync_siblings(v);
+	return rc;
 }

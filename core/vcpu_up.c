@@ -42,6 +42,20 @@ bool pcpu_sync_pending(const struct pcpu *p)
 }
 
 /*
+ * A sync also drops this CPU's cached translations of its guests' EPTs:
+ * a sibling that changed its guest's EPT (or stopped it) goes on only
+ * once no CPU of the guest can still use the old mappings.
+ */
+void pcpu_sync_serve(struct pcpu *p)
+{
+	if (!pcpu_sync_pending(p))
+		return;
+	for (unsigned i = 0; i < p->nr_vcpus; i++)
+		guest_arch_flush_ept(p->vcpus[i]->guest);
+	pcpu_sync_ack(p);
+}
+
+/*
  * Wait until CPU p has left the vCPU it was in when we asked: it acks at
  * its next scheduling point (prepare_entry re-checks pcpu_sync_pending
  * after announcing in_guest, the Dekker pair with sched_kick's in_guest
@@ -59,21 +73,34 @@ static void pcpu_sync(struct pcpu *p)
 	sched_kick(p);
 	while (__atomic_load_n(&p->sync_done, __ATOMIC_SEQ_CST) < ticket &&
 	       __atomic_load_n(&p->current, __ATOMIC_SEQ_CST)) {
-		pcpu_sync_ack(me);
+		pcpu_sync_serve(me);
 		__builtin_ia32_pause();
 	}
 }
 
-/* g->vcpu_lock, answering syncs while waiting (the lock holder may be waiting for us). */
-static void vcpu_lock(struct guest *g)
+void vcpus_sync_siblings(struct vcpu *v)
+{
+	struct guest *g = v->guest;
+
+	for (unsigned i = 0; i < g->nr_vcpus; i++)
+		if (&g->vcpus[i] != v)
+			pcpu_sync(g->vcpus[i].pcpu);
+}
+
+void guest_spin_lock(struct spinlock *l)
 {
 	struct pcpu *me = this_pcpu();
-	uint16_t ticket = __atomic_fetch_add(&g->vcpu_lock.next, 1, __ATOMIC_RELAXED);
+	uint16_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 
-	while (__atomic_load_n(&g->vcpu_lock.owner, __ATOMIC_ACQUIRE) != ticket) {
-		pcpu_sync_ack(me);
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket) {
+		pcpu_sync_serve(me);
 		__builtin_ia32_pause();
 	}
+}
+
+static void vcpu_lock(struct guest *g)
+{
+	guest_spin_lock(&g->vcpu_lock);
 }
 
 static void vcpu_unlock(struct guest *g)

@@ -14,6 +14,7 @@
 #include "arch/x86.h"
 #include "core/acpi_pm.h"
 #include "core/guest.h"
+#include "core/vcpu_up.h"
 #include "core/wiring.h"
 #include "lib/lib.h"
 
@@ -41,12 +42,21 @@ static bool port_write(struct vcpu *v, uint16_t port, unsigned size, uint32_t va
 		if (db)
 			return db > 0;
 	}
-	if (size == 1 && port >= COM1_BASE && port < COM1_BASE + 8)
-		uart_write(&g->uart, port - COM1_BASE, (uint8_t)val, &g->con);
-	else if (size == 1 && port == DEBUG_PORT)
-		console_linebuf_putc(&g->con, (char)val);
-	else
+	if (size == 1 && (port == DEBUG_PORT || (port >= COM1_BASE && port < COM1_BASE + 8))) {
+		/* The UART and the line are the guest's, shared by its vCPUs (core/hypercall.c). */
+		bool shared = g->nr_vcpus > 1;
+
+		if (shared)
+			guest_spin_lock(&g->hc_lock);
+		if (port == DEBUG_PORT)
+			console_linebuf_putc(&g->con, (char)val);
+		else
+			uart_write(&g->uart, port - COM1_BASE, (uint8_t)val, &g->con);
+		if (shared)
+			spin_unlock(&g->hc_lock);
+	} else {
 		(void)acpi_pm_write(g, port, size, val);
+	}
 	return true;
 }
 

@@ -12,21 +12,47 @@
 #include "lib/errno.h"
 #include "lib/lib.h"
 
-int guest_arch_unmap_ram(struct guest *g, uint64_t gpa, uint64_t size)
+void guest_ept_lock(struct guest *g)
 {
-	int rc = ept_unmap(&g->arch.ept, gpa, size);
+	spin_lock(&g->arch.ept_lock);
+}
 
+void guest_ept_unlock_flush(struct guest *g)
+{
 	/*
-	 * Even after a failed split part of the range may be gone: flush
-	 * either way (SDM Vol. 3C, 29.4.3.1). The guest runs on this CPU only.
+	 * Flushed on this CPU now (SDM Vol. 3C, 29.4.3.1); a guest with
+	 * other vCPUs has their CPUs flush before the hypercall that made
+	 * the change returns (core/hypercall.c).
 	 */
 	invept(INVEPT_SINGLE_CONTEXT, ept_eptp(&g->arch.ept));
+	if (g->nr_vcpus > 1)
+		__atomic_store_n(&g->arch.ept_changed, true, __ATOMIC_RELEASE);
+	spin_unlock(&g->arch.ept_lock);
+}
+
+bool guest_arch_take_ept_changed(struct guest *g)
+{
+	return __atomic_load_n(&g->arch.ept_changed, __ATOMIC_RELAXED) &&
+	       __atomic_exchange_n(&g->arch.ept_changed, false, __ATOMIC_ACQ_REL);
+}
+
+int guest_arch_unmap_ram(struct guest *g, uint64_t gpa, uint64_t size)
+{
+	int rc;
+
+	guest_ept_lock(g);
+	rc = ept_unmap(&g->arch.ept, gpa, size);
+	/* Even after a failed split part of the range may be gone: flush either way. */
+	guest_ept_unlock_flush(g);
 	return rc;
 }
 
 int guest_arch_map_grant(struct guest *g, uint64_t gpa, void *page, bool writable)
 {
-	int rc = ept_unmap(&g->arch.ept, gpa, PAGE_SIZE);
+	int rc;
+
+	guest_ept_lock(g);
+	rc = ept_unmap(&g->arch.ept, gpa, PAGE_SIZE);
 
 	/*
 	 * Data only, like Xen's p2m_grant_map_rw/ro: a peer's page never
@@ -35,7 +61,7 @@ int guest_arch_map_grant(struct guest *g, uint64_t gpa, void *page, bool writabl
 	if (!rc)
 		rc = ept_map(&g->arch.ept, gpa, (uint64_t)(uintptr_t)page, PAGE_SIZE,
 			     writable ? EPT_R | EPT_W : EPT_R, EPT_MT_WB);
-	invept(INVEPT_SINGLE_CONTEXT, ept_eptp(&g->arch.ept));
+	guest_ept_unlock_flush(g);
 	return rc;
 }
 
@@ -45,9 +71,10 @@ int guest_arch_restore_ram(struct guest *g, uint64_t gpa, uint64_t size, bool ze
 
 	if (zero)
 		memset(g->ram + gpa, 0, size); /* never hand back the previous contents */
+	guest_ept_lock(g);
 	ept_unmap(&g->arch.ept, gpa, size); /* whatever was left there: a hypervisor page, a hole */
 	rc = ept_map(&g->arch.ept, gpa, (uint64_t)(uintptr_t)g->ram + gpa, size, EPT_RWX, EPT_MT_WB);
-	invept(INVEPT_SINGLE_CONTEXT, ept_eptp(&g->arch.ept));
+	guest_ept_unlock_flush(g);
 	return rc;
 }
 

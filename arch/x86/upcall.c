@@ -110,34 +110,38 @@ void guest_arch_flush_ept(struct guest *g)
 /* Replace one 4 KiB guest page by a hypervisor page (shared_info). */
 int guest_arch_map_page(struct guest *g, uint64_t gpa, void *page)
 {
-	int rc = ept_unmap(&g->arch.ept, gpa, PAGE_SIZE);
+	int rc;
 
-	if (rc)
-		return rc;
-	rc = ept_map(&g->arch.ept, gpa, (uint64_t)(uintptr_t)page, PAGE_SIZE, EPT_R | EPT_W,
-		     EPT_MT_WB);
-	/* The guest runs on this CPU only: a single-context flush here is enough. */
-	invept(INVEPT_SINGLE_CONTEXT, ept_eptp(&g->arch.ept));
+	guest_ept_lock(g);
+	rc = ept_unmap(&g->arch.ept, gpa, PAGE_SIZE);
+	if (!rc)
+		rc = ept_map(&g->arch.ept, gpa, (uint64_t)(uintptr_t)page, PAGE_SIZE,
+			     EPT_R | EPT_W, EPT_MT_WB);
+	guest_ept_unlock_flush(g);
 	return rc;
 }
 
 void guest_arch_restore_ram_page(struct guest *g, uint64_t gpa)
 {
+	guest_ept_lock(g);
 	ept_unmap(&g->arch.ept, gpa, PAGE_SIZE);
 	/* Above RAM there is no RAM page to put back: g->ram + gpa is not the guest's. */
-	if (gpa >= g->ram_size) {
-		invept(INVEPT_SINGLE_CONTEXT, ept_eptp(&g->arch.ept));
-		return;
-	}
-	ept_map(&g->arch.ept, gpa, (uint64_t)(uintptr_t)g->ram + gpa, PAGE_SIZE, EPT_RWX, EPT_MT_WB);
-	invept(INVEPT_SINGLE_CONTEXT, ept_eptp(&g->arch.ept));
+	if (gpa < g->ram_size)
+		ept_map(&g->arch.ept, gpa, (uint64_t)(uintptr_t)g->ram + gpa, PAGE_SIZE, EPT_RWX,
+			EPT_MT_WB);
+	guest_ept_unlock_flush(g);
 }
 
 int guest_arch_map_region(struct guest *g, uint64_t gpa, void *mem, uint64_t size, bool writable)
 {
+	int rc;
+
 	/* Data only: never executable, so a region cannot carry code between guests. */
-	return ept_map(&g->arch.ept, gpa, (uint64_t)(uintptr_t)mem, size,
-		       writable ? EPT_R | EPT_W : EPT_R, EPT_MT_WB);
+	guest_ept_lock(g);
+	rc = ept_map(&g->arch.ept, gpa, (uint64_t)(uintptr_t)mem, size,
+		     writable ? EPT_R | EPT_W : EPT_R, EPT_MT_WB);
+	spin_unlock(&g->arch.ept_lock); /* at boot, before the guest ever ran */
+	return rc;
 }
 
 int guest_arch_write_gpa(struct guest *g, uint64_t gpa, const void *src, size_t len)

@@ -521,7 +521,7 @@ static int prepare_entry(struct pcpu *p, struct guest_regs *regs)
 again:
 	/* Out of whatever vCPU it handled: a CPU stopping one of ours may go on (core/vcpu_up.c). */
 	if (__builtin_expect(pcpu_sync_pending(p), 0))
-		pcpu_sync_ack(p);
+		pcpu_sync_serve(p);
 	next = sched_next(p);
 	/* Grant mappings revoked by another CPU go before any entry (core/grant_map.c). */
 	if (gnt_work_pending(p))

@@ -14,6 +14,7 @@
 #include "arch/msr_policy.h"
 #include "arch/regs.h"
 #include "arch/vmcs_image.h"
+#include "core/spinlock.h"
 
 #define HOST_STACK_SIZE (16 * 1024)
 #define ARCH_NR_EXIT_REASONS 80
@@ -90,6 +91,15 @@ struct vcpu_arch {
 struct guest_arch {
 	struct ept ept;
 	uint16_t vpid;
+	/*
+	 * Changes to the EPT come from any of the guest's vCPUs' CPUs (and
+	 * from grant revocation on others): one at a time, under ept_lock.
+	 * ept_changed tells the hypercall path that the guest's other CPUs
+	 * must drop their cached translations before the guest goes on
+	 * (core/hypercall.c, guest_arch_take_ept_changed).
+	 */
+	struct spinlock ept_lock;
+	bool ept_changed;
 };
 
 /* The running CPU's index (0 = boot CPU) and its struct pcpu (via GS). */
@@ -129,6 +139,11 @@ int guest_arch_create(struct guest *g);
 int guest_arch_map_page(struct guest *g, uint64_t gpa, void *page);
 /* Drop this CPU's cached translations of g's EPT (after a change made on another CPU). */
 void guest_arch_flush_ept(struct guest *g);
+/* True (once) if g's EPT changed since the last call: its other CPUs must flush. */
+bool guest_arch_take_ept_changed(struct guest *g);
+/* Inside arch/x86: around every EPT change (arch/x86/guest_ram.c). */
+void guest_ept_lock(struct guest *g);
+void guest_ept_unlock_flush(struct guest *g);
 void guest_arch_restore_ram_page(struct guest *g, uint64_t gpa);
 /* Map hypervisor memory (a shared region) into the guest at gpa, read-only or read-write. */
 int guest_arch_map_region(struct guest *g, uint64_t gpa, void *mem, uint64_t size, bool writable);
