@@ -295,6 +295,10 @@ void vmcs_build_pvh_entry(struct vmcs_image *img, const struct vmx_ctls *c, uint
  * segment base 0 with a 64 KiB limit, CR0 = 60000010H, paging off. Runs
  * as an unrestricted guest (SDM Vol. 3C, 26.3.1.1), which Bolt requires.
  */
+static const enum vmcs_field real_data_segs[] = {
+	GUEST_DS_SELECTOR, GUEST_ES_SELECTOR, GUEST_SS_SELECTOR, GUEST_FS_SELECTOR, GUEST_GS_SELECTOR,
+};
+
 void vmcs_build_sipi_entry(struct vmcs_image *img, const struct vmx_ctls *c, uint8_t vector)
 {
 	uint64_t cr0 = X86_CR0_CD | X86_CR0_NW | X86_CR0_ET;
@@ -302,11 +306,8 @@ void vmcs_build_sipi_entry(struct vmcs_image *img, const struct vmx_ctls *c, uin
 	vmcs_build_pvh_entry(img, c, 0); /* the common fields, then real mode over them */
 	set_segment(img, GUEST_CS_SELECTOR, (uint16_t)(vector << 8), (uint64_t)vector << 12, 0xffff,
 		    0x9b);
-	set_segment(img, GUEST_DS_SELECTOR, 0, 0, 0xffff, 0x93);
-	set_segment(img, GUEST_ES_SELECTOR, 0, 0, 0xffff, 0x93);
-	set_segment(img, GUEST_SS_SELECTOR, 0, 0, 0xffff, 0x93);
-	set_segment(img, GUEST_FS_SELECTOR, 0, 0, 0xffff, 0x93);
-	set_segment(img, GUEST_GS_SELECTOR, 0, 0, 0xffff, 0x93);
+	for (unsigned i = 0; i < ARRAY_SIZE(real_data_segs); i++)
+		set_segment(img, real_data_segs[i], 0, 0, 0xffff, 0x93);
 	set_segment(img, GUEST_TR_SELECTOR, 0, 0, 0xffff, 0x8b);
 	vmcs_image_set(img, GUEST_GDTR_LIMIT, 0xffff);
 	vmcs_image_set(img, GUEST_IDTR_LIMIT, 0xffff);

@@ -366,34 +366,18 @@ int vcpu_arch_prepare_start(struct vcpu *v, const struct vcpu_start *s)
 	vmcs_image_init(img);
 	vmcs_build_controls(img, &ctls, &addrs);
 	vmcs_build_host(img, &ctls, &host);
-	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
 	switch (s->kind) {
 	case VCPU_START_SIPI:
 		vmcs_build_sipi_entry(img, &ctls, s->vector);
 		break;
 	case VCPU_START_CONTEXT:
 		vmcs_build_hvm_context(img, &ctls, &s->ctx);
-		if (s->ctx.mode == VCPU_HVM_MODE_64B) {
-			const struct vcpu_hvm_x86_64 *r = &s->ctx.cpu_regs.x86_64;
-
-			v->arch.regs.rax = r->rax, v->arch.regs.rcx = r->rcx;
-			v->arch.regs.rdx = r->rdx, v->arch.regs.rbx = r->rbx;
-			v->arch.regs.rbp = r->rbp, v->arch.regs.rsi = r->rsi;
-			v->arch.regs.rdi = r->rdi;
-			vmcs_image_set(img, GUEST_RSP, r->rsp);
-		} else {
-			const struct vcpu_hvm_x86_32 *r = &s->ctx.cpu_regs.x86_32;
-
-			v->arch.regs.rax = r->eax, v->arch.regs.rcx = r->ecx;
-			v->arch.regs.rdx = r->edx, v->arch.regs.rbx = r->ebx;
-			v->arch.regs.rbp = r->ebp, v->arch.regs.rsi = r->esi;
-			v->arch.regs.rdi = r->edi;
-			vmcs_image_set(img, GUEST_RSP, r->esp);
-		}
+		vmcs_image_set(img, GUEST_RSP, s->ctx.mode == VCPU_HVM_MODE_64B
+						       ? s->ctx.cpu_regs.x86_64.rsp
+						       : s->ctx.cpu_regs.x86_32.esp);
 		break;
 	default:
 		vmcs_build_pvh_entry(img, &ctls, s->entry);
-		v->arch.regs.rbx = s->start_info;
 		break;
 	}
 	if (vmentry_check(img, &caps, &err)) {
@@ -405,6 +389,32 @@ int vcpu_arch_prepare_start(struct vcpu *v, const struct vcpu_start *s)
 		return -XEN_EINVAL;
 	}
 	return 0;
+}
+
+/*
+ * The GPRs a start gives: RBX = the start info for a PVH boot, the
+ * context's for VCPUOP_initialise (RSP is in the VMCS), zero otherwise.
+ * Both context layouts list RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI in
+ * that order.
+ */
+static void start_regs(struct guest_regs *r, const struct vcpu_start *s)
+{
+	const struct vcpu_hvm_x86_64 *r64 = &s->ctx.cpu_regs.x86_64;
+	const struct vcpu_hvm_x86_32 *r32 = &s->ctx.cpu_regs.x86_32;
+	uint64_t gpr[8];
+
+	_Static_assert(offsetof(struct vcpu_hvm_x86_64, rdi) == 7 * 8 &&
+			       offsetof(struct vcpu_hvm_x86_32, edi) == 7 * 4,
+		       "both layouts start RAX..RDI");
+	memset(r, 0, sizeof(*r));
+	if (s->kind == VCPU_START_PVH)
+		r->rbx = s->start_info;
+	if (s->kind != VCPU_START_CONTEXT)
+		return;
+	for (unsigned i = 0; i < 8; i++)
+		gpr[i] = s->ctx.mode == VCPU_HVM_MODE_64B ? (&r64->rax)[i] : (&r32->eax)[i];
+	r->rax = gpr[0], r->rcx = gpr[1], r->rdx = gpr[2], r->rbx = gpr[3];
+	r->rbp = gpr[5], r->rsi = gpr[6], r->rdi = gpr[7];
 }
 
 int vcpu_arch_apply_start(struct vcpu *v)
@@ -419,6 +429,11 @@ int vcpu_arch_apply_start(struct vcpu *v)
 	read_host_state(v->pcpu, &host);
 	vmcs_build_host(&v->arch.image, &ctls, &host);
 	vmcs_image_load(&v->arch.image);
+	/*
+	 * Its GPRs now, on its own CPU, flagged with reload_regs in the same
+	 * breath: prepare_entry never saves an older frame over them.
+	 */
+	start_regs(&v->arch.regs, &v->start);
 	v->arch.preemption_timer_on = false;
 	v->arch.window_exiting = false;
 	v->arch.xcr0 = 1; /* x87 only, the reset value */
