@@ -30,8 +30,10 @@ int gnt_guest_create(struct guest *g);
 void gnt_guest_release(struct guest *g);
 /*
  * On CPU p, in VMX root with no guest running: tear down the mappings of
- * p's guests that a granter revoked (gnt_guest_release) and flush them.
- * The arch code calls it before every VM entry while gnt_work_pending(p).
+ * p's guests that a granter revoked (gnt_guest_release) and drop p's
+ * cached EPT translations of its guests (also what core/vcpu_up.c's syncs
+ * wait for). The arch code calls it before every VM entry while
+ * gnt_work_pending(p), and every CPU waiting for another serves it.
  */
 void gnt_cpu_work(struct pcpu *p);
 bool gnt_work_pending(const struct pcpu *p);

@@ -284,8 +284,8 @@ static uint64_t revoke_peers(struct guest *g, struct pcpu *me)
 			map->revoked = true;
 			if (m->nr_vcpus == 1 && m->vcpus[0].pcpu == me)
 				drop_map(m, h); /* its EPT is used on this CPU only, and not now */
-			else /* by each of its vCPUs' CPUs, before their next entry */
-				cpus |= guest_cpu_mask(m) & ~(1ULL << me->index);
+			else /* by each of its vCPUs' CPUs (this one too), before their next entry */
+				cpus |= guest_cpu_mask(m);
 		}
 	}
 	return cpus;

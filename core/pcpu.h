@@ -48,17 +48,14 @@ struct pcpu {
 	uint64_t next_tick_ns;
 	uint64_t timer_deadline_ns; /* timer_deadline()'s cache (sched/timer.c) */
 	/*
-	 * Grant revocations for this CPU's guests (core/grant_map.c): other
-	 * CPUs raise gnt_req and kick; this CPU tears the mappings down before
-	 * its next VM entry and publishes the ticket it served in gnt_done.
+	 * Work for this CPU from others: grant revocations for its guests
+	 * (core/grant_map.c), a vCPU pinned here stopped, or a guest's EPT
+	 * changed by a sibling vCPU (core/vcpu_up.c). They raise gnt_req and
+	 * kick; this CPU, at its next scheduling point (before any VM entry),
+	 * tears revoked mappings down, drops its guests' cached EPT
+	 * translations and publishes the ticket it served in gnt_done.
 	 */
 	uint64_t gnt_req, gnt_done;
-	/*
-	 * Stopping a vCPU pinned here from another CPU (core/vcpu_up.c): the
-	 * stopper raises sync_req and kicks; this CPU copies it to sync_done
-	 * at its next scheduling point, once it is inside no stopped vCPU.
-	 */
-	uint64_t sync_req, sync_done;
 	/* Measurement: TSC at the last VM exit, and when the last kick arrived. */
 	uint64_t exit_tsc, kick_tsc;
 	struct pcpu_arch arch;

@@ -21,6 +21,7 @@
 
 #include "arch/cpu.h"
 #include "core/console.h"
+#include "core/grant.h"
 #include "core/guest.h"
 #include "core/pcpu.h"
 #include "core/vcpu_up.h"
@@ -28,39 +29,26 @@
 #include "lib/lib.h"
 #include "sched/sched.h"
 
-void pcpu_sync_ack(struct pcpu *p)
-{
-	/* seq_cst: pairs with the waiter's ticket increment (see pcpu_sync). */
-	__atomic_store_n(&p->sync_done, __atomic_load_n(&p->sync_req, __ATOMIC_SEQ_CST),
-			 __ATOMIC_SEQ_CST);
-}
-
-bool pcpu_sync_pending(const struct pcpu *p)
-{
-	return __atomic_load_n(&p->sync_req, __ATOMIC_SEQ_CST) !=
-	       __atomic_load_n(&p->sync_done, __ATOMIC_SEQ_CST);
-}
-
 /*
- * A sync also drops this CPU's cached translations of its guests' EPTs:
- * a sibling that changed its guest's EPT (or stopped it) goes on only
- * once no CPU of the guest can still use the old mappings.
+ * The sync is the CPU's grant-work ticket (core/grant_map.c): serving it
+ * drops revoked grant mappings of the CPU's guests and their cached EPT
+ * translations, which is what a stopper or an EPT changer needs too. One
+ * ticket for all three means one kind of wait, which every waiting loop
+ * serves, so no two waits can deadlock each other.
  */
-void pcpu_sync_serve(struct pcpu *p)
+static void serve(struct pcpu *me)
 {
-	if (!pcpu_sync_pending(p))
-		return;
-	for (unsigned i = 0; i < p->nr_vcpus; i++)
-		guest_arch_flush_ept(p->vcpus[i]->guest);
-	pcpu_sync_ack(p);
+	if (gnt_work_pending(me))
+		gnt_cpu_work(me);
 }
 
 /*
- * Wait until CPU p has left the vCPU it was in when we asked: it acks at
- * its next scheduling point (prepare_entry re-checks pcpu_sync_pending
- * after announcing in_guest, the Dekker pair with sched_kick's in_guest
- * load, so it cannot slip into the guest unseen), or it is idle with no
- * vCPU at all. The caller has already taken the vCPU off p's run queue.
+ * Wait until CPU p has left the vCPU it was in when we asked: it serves
+ * the ticket at its next scheduling point (prepare_entry re-checks
+ * gnt_work_pending after announcing in_guest, the Dekker pair with
+ * sched_kick's in_guest load, so it cannot slip into the guest unseen),
+ * or it is idle with no vCPU at all (then it serves the ticket before its
+ * next entry). The caller has already taken the vCPU off p's run queue.
  */
 static void pcpu_sync(struct pcpu *p)
 {
@@ -69,11 +57,11 @@ static void pcpu_sync(struct pcpu *p)
 
 	if (p == me)
 		return;
-	ticket = __atomic_add_fetch(&p->sync_req, 1, __ATOMIC_SEQ_CST);
+	ticket = __atomic_add_fetch(&p->gnt_req, 1, __ATOMIC_SEQ_CST);
 	sched_kick(p);
-	while (__atomic_load_n(&p->sync_done, __ATOMIC_SEQ_CST) < ticket &&
+	while (__atomic_load_n(&p->gnt_done, __ATOMIC_SEQ_CST) < ticket &&
 	       __atomic_load_n(&p->current, __ATOMIC_SEQ_CST)) {
-		pcpu_sync_serve(me);
+		serve(me);
 		__builtin_ia32_pause();
 	}
 }
@@ -93,7 +81,7 @@ void guest_spin_lock(struct spinlock *l)
 	uint16_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 
 	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket) {
-		pcpu_sync_serve(me);
+		serve(me);
 		__builtin_ia32_pause();
 	}
 }

@@ -50,15 +50,6 @@ bool vcpus_stop_all(struct guest *g, struct vcpu *self);
 void vcpus_stop_done(struct guest *g);
 
 /*
- * A CPU passes its scheduling point (prepare_entry) or waits in
- * guest_spin_lock: a CPU syncing with it learns that it left whatever
- * vCPU it was in and dropped its cached guest translations.
- */
-void pcpu_sync_ack(struct pcpu *p);
-bool pcpu_sync_pending(const struct pcpu *p);
-void pcpu_sync_serve(struct pcpu *p);
-
-/*
  * After v changed its guest's EPT: every other vCPU's CPU drops its
  * cached translations before v goes on (an idle one before its next
  * entry).

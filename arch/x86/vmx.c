@@ -534,11 +534,12 @@ static int prepare_entry(struct pcpu *p, struct guest_regs *regs)
 	bool upcall, pending;
 
 again:
-	/* Out of whatever vCPU it handled: a CPU stopping one of ours may go on (core/vcpu_up.c). */
-	if (__builtin_expect(pcpu_sync_pending(p), 0))
-		pcpu_sync_serve(p);
 	next = sched_next(p);
-	/* Grant mappings revoked by another CPU go before any entry (core/grant_map.c). */
+	/*
+	 * Grant mappings revoked by another CPU, and the EPT flush a CPU
+	 * stopping one of our vCPUs or changing its guest's EPT waits for,
+	 * go before any entry (core/grant_map.c, core/vcpu_up.c).
+	 */
 	if (gnt_work_pending(p))
 		gnt_cpu_work(p);
 	/* Started (boot, restart, STARTUP IPI, VCPUOP_up) since it last ran: its new VMCS. */
@@ -591,7 +592,7 @@ again:
 	 */
 	__atomic_store_n(&p->in_guest, true, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&p->rq.resched, __ATOMIC_SEQ_CST) || (!upcall && upcall_is_pending(next)) ||
-	    gnt_work_pending(p) || pcpu_sync_pending(p)) {
+	    gnt_work_pending(p)) {
 		p->in_guest = false;
 		goto again;
 	}
